@@ -1,0 +1,3 @@
+//! The subcommands of `kohort`, one file per group.
+
+pub mod forms;
