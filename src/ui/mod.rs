@@ -1,0 +1,5 @@
+//! The tablet app: patient mode and the staff screens.
+
+pub mod patient;
+pub mod theme;
+pub mod widgets;

@@ -1,0 +1,290 @@
+//! Patient mode: one question per screen, big targets, Back / Next /
+//! "Vil ikke svare", progress, language and text size. The screen only
+//! reads the runner; what the patient does comes back as actions that the
+//! app applies to the runner and the store in one place.
+
+mod answer;
+
+use chrono::NaiveDate;
+use eframe::egui::{self, Button, Frame, ProgressBar, RichText, ScrollArea, Vec2};
+
+use crate::form::{Lang, Message};
+use crate::runner::{Answer, AnswerValue, Runner};
+use crate::ui::theme::{self, TOUCH, TextSize, WARN, WARN_BG};
+
+/// What the patient asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PatientAction {
+    Set(String, AnswerValue),
+    Clear(String),
+    Decline(String),
+    Next,
+    Back,
+    Pause,
+}
+
+/// Screen state that is not an answer: language, text size, what is being
+/// typed, and a gentle message about the last input.
+#[derive(Debug, Default)]
+pub struct PatientView {
+    pub lang: Lang,
+    pub size: TextSize,
+    /// The item whose typing state below belongs to.
+    pub editing: Option<String>,
+    pub buffer: String,
+    pub shift: bool,
+    pub date: Option<NaiveDate>,
+    pub message: Option<Message>,
+}
+
+impl PatientView {
+    /// Resets typing state when the screen shows another item.
+    fn follow(&mut self, runner: &Runner) {
+        let id = runner.position_id().map(str::to_owned);
+        if self.editing != id {
+            self.buffer = match id.as_deref().and_then(|i| runner.answer(i)) {
+                Some(Answer::Value(v)) => answer::typed(v),
+                _ => String::new(),
+            };
+            self.date = match id.as_deref().and_then(|i| runner.answer(i)) {
+                Some(Answer::Value(AnswerValue::Date(d))) => Some(*d),
+                _ => None,
+            };
+            self.editing = id;
+            self.shift = false;
+            self.message = None;
+        }
+    }
+}
+
+/// Fixed patient-facing words.
+pub(crate) fn words(lang: Lang) -> Words {
+    match lang {
+        Lang::Nb => Words {
+            back: "← Tilbake",
+            next: "Neste →",
+            decline: "Vil ikke svare",
+            pause: "Pause",
+            question_of: "Spørsmål",
+            of: "av",
+        },
+        Lang::En => Words {
+            back: "← Back",
+            next: "Next →",
+            decline: "Prefer not to answer",
+            pause: "Pause",
+            question_of: "Question",
+            of: "of",
+        },
+    }
+}
+
+pub(crate) struct Words {
+    pub back: &'static str,
+    pub next: &'static str,
+    pub decline: &'static str,
+    pub pause: &'static str,
+    pub question_of: &'static str,
+    pub of: &'static str,
+}
+
+/// Draws the question on screen and returns what the patient did.
+pub fn patient_ui(
+    ui: &mut egui::Ui,
+    runner: &Runner,
+    view: &mut PatientView,
+) -> Vec<PatientAction> {
+    view.follow(runner);
+    theme::fonts(ui.ctx());
+    theme::patient(ui, view.size);
+    let mut actions = Vec::new();
+    let Some(current) = runner.current() else {
+        return actions;
+    };
+    let w = words(view.lang);
+    let lang = view.lang;
+
+    egui::Panel::top("patient_top")
+        .frame(Frame::new().fill(theme::QUIET).inner_margin(16.0))
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(current.section.get(lang)).heading().strong());
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui
+                        .add(Button::new(w.pause).min_size(Vec2::new(140.0, TOUCH)))
+                        .clicked()
+                    {
+                        actions.push(PatientAction::Pause);
+                    }
+                    ui.add_space(24.0);
+                    for size in TextSize::ALL.iter().rev() {
+                        let label = RichText::new("A").size(22.0 * size.factor() * 1.2);
+                        let name = match (lang, size) {
+                            (Lang::Nb, TextSize::Normal) => "Normal tekst",
+                            (Lang::Nb, TextSize::Large) => "Stor tekst",
+                            (Lang::Nb, TextSize::Larger) => "Større tekst",
+                            (Lang::En, TextSize::Normal) => "Normal text",
+                            (Lang::En, TextSize::Large) => "Large text",
+                            (Lang::En, TextSize::Larger) => "Larger text",
+                        };
+                        let b = Button::selectable(view.size == *size, label)
+                            .min_size(Vec2::splat(TOUCH));
+                        if ui.add(b).on_hover_text(name).clicked() {
+                            view.size = *size;
+                        }
+                    }
+                    ui.add_space(24.0);
+                    for (l, name) in [(Lang::En, "English"), (Lang::Nb, "Norsk")] {
+                        let b =
+                            Button::selectable(lang == l, name).min_size(Vec2::new(120.0, TOUCH));
+                        if ui.add(b).clicked() {
+                            view.lang = l;
+                        }
+                    }
+                });
+            });
+            let p = runner.progress();
+            let fraction = if p.total == 0 {
+                0.0
+            } else {
+                p.step as f32 / p.total as f32
+            };
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                let text = format!("{} {} {} ~{}", w.question_of, p.step, w.of, p.total);
+                ui.label(RichText::new(text).size(22.0));
+                ui.add(
+                    ProgressBar::new(fraction)
+                        .desired_height(18.0)
+                        .fill(theme::CHOSEN),
+                );
+            });
+        });
+
+    egui::Panel::bottom("patient_bottom")
+        .frame(Frame::new().fill(theme::QUIET).inner_margin(16.0))
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let big = Vec2::new(220.0, TOUCH + 8.0);
+                if ui.add(Button::new(w.back).min_size(big)).clicked() {
+                    actions.push(PatientAction::Back);
+                }
+                let declined = runner.answer(&current.item.id) == Some(&Answer::Declined)
+                    || answer::matrix_declined(runner, current.item);
+                ui.add_space((ui.available_width() - 2.0 * 220.0 - 360.0).max(0.0) / 2.0);
+                let decline =
+                    Button::selectable(declined, w.decline).min_size(Vec2::new(360.0, TOUCH + 8.0));
+                if !current.item.kind.is_display() && ui.add(decline).clicked() {
+                    actions.push(if declined {
+                        PatientAction::Clear(current.item.id.clone())
+                    } else {
+                        PatientAction::Decline(current.item.id.clone())
+                    });
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let next = Button::new(RichText::new(w.next).strong()).min_size(big);
+                    if ui.add(next).clicked() {
+                        actions.push(PatientAction::Next);
+                    }
+                });
+            });
+        });
+
+    egui::CentralPanel::default()
+        .frame(
+            Frame::new()
+                .fill(theme::PAPER)
+                .inner_margin(Vec2::new(48.0, 24.0)),
+        )
+        .show(ui, |ui| {
+            ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    ui.set_max_width(ui.available_width());
+                    if let Some(text) = &current.item.text {
+                        ui.label(RichText::new(text.get(lang)).heading().strong());
+                    }
+                    if let Some(help) = &current.item.help {
+                        ui.label(RichText::new(help.get(lang)).small());
+                    }
+                    ui.add_space(12.0);
+                    answer::answer_ui(ui, runner, current.item, view, &mut actions);
+                    if let Some(msg) = &view.message {
+                        ui.add_space(8.0);
+                        Frame::new()
+                            .fill(WARN_BG)
+                            .inner_margin(12.0)
+                            .corner_radius(8.0)
+                            .show(ui, |ui| {
+                                ui.label(RichText::new(msg.get(lang)).color(WARN));
+                            });
+                    }
+                });
+        });
+    actions
+}
+
+/// What must be saved after an action, in the order it happened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// An item's answer changed (`None`: removed).
+    Answer(String, Option<Answer>),
+    /// The screen moved: save the position and the screens seen.
+    Moved,
+    Paused,
+    /// Past the last screen: the questionnaire is complete.
+    Finished,
+}
+
+/// Applies one patient action to the runner and says what to save. A value
+/// the runner refuses becomes a gentle message and removes an earlier
+/// answer to the same item, so what is stored always matches the screen.
+pub fn apply(runner: &mut Runner, view: &mut PatientView, action: PatientAction) -> Vec<Change> {
+    let before = runner.answers().clone();
+    let mut moved = Vec::new();
+    match action {
+        PatientAction::Set(id, value) => match runner.set(&id, value) {
+            Ok(()) => view.message = None,
+            Err(invalid) => {
+                view.message = Some(invalid.message);
+                runner.clear(&id);
+            }
+        },
+        PatientAction::Clear(id) => {
+            view.message = None;
+            runner.clear(&id);
+        }
+        PatientAction::Decline(id) => {
+            view.message = None;
+            // Only items on screen can be declined, so this cannot fail
+            // for an action the screen produced.
+            let _ = runner.decline(&id);
+        }
+        PatientAction::Next => {
+            runner.next();
+            moved.push(Change::Moved);
+            if runner.at_end() {
+                moved.push(Change::Finished);
+            }
+        }
+        PatientAction::Back => {
+            runner.back();
+            moved.push(Change::Moved);
+        }
+        PatientAction::Pause => moved.push(Change::Paused),
+    }
+    let after = runner.answers();
+    let mut changes: Vec<Change> = after
+        .iter()
+        .filter(|(id, a)| before.get(*id) != Some(*a))
+        .map(|(id, a)| Change::Answer(id.clone(), Some(a.clone())))
+        .collect();
+    changes.extend(
+        before
+            .keys()
+            .filter(|id| !after.contains_key(*id))
+            .map(|id| Change::Answer(id.clone(), None)),
+    );
+    changes.extend(moved);
+    changes
+}
