@@ -37,6 +37,20 @@ enum FormsCommand {
     /// Print one instrument as indented text with variable names, codes and
     /// skip conditions.
     Outline { file: PathBuf },
+    /// Try a form in patient mode; nothing is saved.
+    Preview {
+        /// The study folder.
+        #[arg(long, default_value = "forms")]
+        forms: PathBuf,
+        /// A form id of the study, e.g. `baseline`.
+        form: String,
+        /// Open on this item's screen.
+        #[arg(long)]
+        at: Option<String>,
+        /// Window size in pixels.
+        #[arg(long, default_value = "1280x800", value_parser = parse_size)]
+        size: [f32; 2],
+    },
 }
 
 fn main() -> ExitCode {
@@ -45,6 +59,12 @@ fn main() -> ExitCode {
         None => run_app(),
         Some(Command::Forms(FormsCommand::Check { paths })) => Ok(cli::forms::check(&paths)),
         Some(Command::Forms(FormsCommand::Outline { file })) => cli::forms::outline(&file),
+        Some(Command::Forms(FormsCommand::Preview {
+            forms,
+            form,
+            at,
+            size,
+        })) => cli::forms::preview(&forms, &form, at.as_deref(), size),
     };
     match result {
         Ok(code) => code,
@@ -53,6 +73,26 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `1280x800` → `[1280.0, 800.0]`.
+fn parse_size(s: &str) -> Result<[f32; 2], String> {
+    let (w, h) = s.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1280x800")?;
+    let n = |v: &str| v.parse::<f32>().map_err(|_| format!("'{v}' is not a number"));
+    Ok([n(w)?, n(h)?])
+}
+
+/// Opens a window of `size` points running `app`.
+fn window(title: String, size: [f32; 2], app: Box<dyn eframe::App>) -> Result<ExitCode> {
+    let options = eframe::NativeOptions {
+        viewport: eframe::egui::ViewportBuilder::default()
+            .with_title(&title)
+            .with_inner_size(size),
+        ..Default::default()
+    };
+    eframe::run_native(&title, options, Box::new(|_cc| Ok(app)))
+        .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The tablet app. For now a window that says what is to come.
@@ -66,7 +106,7 @@ fn run_app() -> Result<ExitCode> {
     eframe::run_ui_native("Kohort", options, |ui, _frame| {
         eframe::egui::CentralPanel::default().show(ui, |ui| {
             ui.heading("Kohort");
-            ui.label("The tablet app is being built. Try `kohort forms check forms/`.");
+            ui.label("The tablet app is being built. Try `kohort forms preview baseline`.");
         });
     })
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;

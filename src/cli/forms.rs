@@ -52,3 +52,19 @@ pub fn outline(file: &Path) -> Result<ExitCode> {
         None => Ok(ExitCode::FAILURE),
     }
 }
+
+/// Opens one form of a study in patient mode without saving anything.
+pub fn preview(dir: &Path, form_id: &str, at: Option<&str>, size: [f32; 2]) -> Result<ExitCode> {
+    let (study, _) = protocol::load_study(dir).map_err(|e| {
+        for p in &e.0 {
+            eprintln!("{p}");
+        }
+        anyhow::anyhow!("{e}")
+    })?;
+    let Some(q) = study.questionnaire(form_id) else {
+        let ids: Vec<&str> = study.forms().map(|f| f.id.as_str()).collect();
+        anyhow::bail!("no form '{form_id}' in the study (forms: {})", ids.join(", "));
+    };
+    let app = kohort::ui::preview::Preview::new(q, at);
+    crate::window(format!("Kohort preview: {form_id}"), size, Box::new(app))
+}

@@ -86,3 +86,9 @@ pub fn fonts(ctx: &egui::Context) {
         }],
     ));
 }
+
+/// A button that shows whether it is chosen, framed even when not chosen so
+/// a patient can see it is something to tap.
+pub fn toggle<'a>(selected: bool, text: impl egui::IntoAtoms<'a>) -> egui::Button<'a> {
+    egui::Button::selectable(selected, text).frame_when_inactive(true)
+}

@@ -5,7 +5,7 @@ use eframe::egui::{self, Button, RichText, Slider, Vec2};
 use super::{PatientAction, PatientView};
 use crate::form::{Item, ItemKind, Lang, choices};
 use crate::runner::{Answer, AnswerValue, Runner};
-use crate::ui::theme::TOUCH;
+use crate::ui::theme::{self, TOUCH};
 use crate::ui::widgets::{date_picker, keyboard, numpad};
 
 /// How a stored value looks while typing it again.
@@ -61,7 +61,7 @@ pub(super) fn answer_ui(
         ItemKind::SingleChoice { .. } | ItemKind::YesNo => {
             for c in choices(&item.kind) {
                 let chosen = current == Some(&AnswerValue::Code(c.code));
-                let b = Button::selectable(chosen, c.text.get(lang))
+                let b = theme::toggle(chosen, c.text.get(lang))
                     .wrap()
                     .min_size(Vec2::new(ui.available_width().min(900.0), TOUCH));
                 if ui.add(b).clicked() && !chosen {
@@ -76,7 +76,7 @@ pub(super) fn answer_ui(
                 ui.spacing_mut().item_spacing.x = 10.0;
                 for c in options {
                     let chosen = current == Some(&AnswerValue::Code(c.code));
-                    let b = Button::selectable(chosen, c.text.get(lang))
+                    let b = theme::toggle(chosen, c.text.get(lang))
                         .wrap()
                         .min_size(Vec2::new(width, TOUCH * 1.5));
                     if ui.add_sized([width, TOUCH * 1.5], b).clicked() && !chosen {
@@ -93,7 +93,7 @@ pub(super) fn answer_ui(
             for c in options {
                 let on = selected.contains(&c.code);
                 let mark = if on { "☑" } else { "☐" };
-                let b = Button::selectable(on, format!("{mark}  {}", c.text.get(lang)))
+                let b = theme::toggle(on, format!("{mark}  {}", c.text.get(lang)))
                     .wrap()
                     .min_size(Vec2::new(ui.available_width().min(900.0), TOUCH));
                 if ui.add(b).clicked() {
@@ -197,14 +197,18 @@ pub(super) fn answer_ui(
                 .striped(true)
                 .show(ui, |ui| {
                     for row in rows {
-                        ui.add_sized(
-                            [label_width, TOUCH],
-                            egui::Label::new(row.text.get(lang)).wrap(),
+                        ui.allocate_ui_with_layout(
+                            Vec2::new(label_width, TOUCH),
+                            egui::Layout::left_to_right(egui::Align::Center).with_main_wrap(true),
+                            |ui| {
+                                ui.set_width(label_width);
+                                ui.add(egui::Label::new(row.text.get(lang)).wrap());
+                            },
                         );
                         let chosen_now = value(runner, &row.id);
                         for c in options {
                             let chosen = chosen_now == Some(&AnswerValue::Code(c.code));
-                            let b = Button::selectable(
+                            let b = theme::toggle(
                                 chosen,
                                 RichText::new(c.text.get(lang)).size(20.0),
                             )

@@ -127,7 +127,7 @@ pub fn patient_ui(
                             (Lang::En, TextSize::Large) => "Large text",
                             (Lang::En, TextSize::Larger) => "Larger text",
                         };
-                        let b = Button::selectable(view.size == *size, label)
+                        let b = theme::toggle(view.size == *size, label)
                             .min_size(Vec2::splat(TOUCH));
                         if ui.add(b).on_hover_text(name).clicked() {
                             view.size = *size;
@@ -136,7 +136,7 @@ pub fn patient_ui(
                     ui.add_space(24.0);
                     for (l, name) in [(Lang::En, "English"), (Lang::Nb, "Norsk")] {
                         let b =
-                            Button::selectable(lang == l, name).min_size(Vec2::new(120.0, TOUCH));
+                            theme::toggle(lang == l, name).min_size(Vec2::new(120.0, TOUCH));
                         if ui.add(b).clicked() {
                             view.lang = l;
                         }
@@ -173,7 +173,7 @@ pub fn patient_ui(
                     || answer::matrix_declined(runner, current.item);
                 ui.add_space((ui.available_width() - 2.0 * 220.0 - 360.0).max(0.0) / 2.0);
                 let decline =
-                    Button::selectable(declined, w.decline).min_size(Vec2::new(360.0, TOUCH + 8.0));
+                    theme::toggle(declined, w.decline).min_size(Vec2::new(360.0, TOUCH + 8.0));
                 if !current.item.kind.is_display() && ui.add(decline).clicked() {
                     actions.push(if declined {
                         PatientAction::Clear(current.item.id.clone())

@@ -65,7 +65,7 @@ pub fn keyboard(
     }
     ui.horizontal(|ui| {
         if ui
-            .add(egui::Button::selectable(*shift, caps).min_size([200.0, 64.0].into()))
+            .add(crate::ui::theme::toggle(*shift, caps).min_size([200.0, 64.0].into()))
             .clicked()
         {
             *shift = !*shift;
