@@ -213,7 +213,7 @@ fn read_study(p: &mut Problems, v: &Value, dir: &Path, all: &mut Vec<Problem>) -
     }
     let title = form::read_text(p, obj, "title", "", true);
     let anchor = form::read_text(p, obj, "anchor", "", true);
-    let instruments = load_instruments(p, obj, dir, all);
+    let (instruments, broken) = load_instruments(p, obj, dir, all);
     let mut forms = Vec::new();
     let timepoints = list(p, obj, "timepoints", true, |p, o, path| {
         let form = read_form(p, o, path, &["offset", "window"])?;
@@ -274,9 +274,9 @@ fn read_study(p: &mut Problems, v: &Value, dir: &Path, all: &mut Vec<Problem>) -
             .iter()
             .map(|(path, e)| (path.clone(), e.form.clone())),
     );
-    check_forms(p, &forms, &instruments);
+    check_forms(p, &forms, &instruments, &broken);
     check_windows(p, &timepoints);
-    check_variables(all, &instruments);
+    check_variables(all, dir, &instruments);
     if p.has_errors() || all.iter().any(|x| x.severity == Severity::Error) {
         return None;
     }
@@ -411,15 +411,18 @@ fn window(p: &mut Problems, o: &form::Obj, path: &str) -> Option<Window> {
     })
 }
 
+/// Loads the instrument files of the study. Returns them beside the ids of
+/// instruments whose file declares an id but has errors.
 fn load_instruments(
     p: &mut Problems,
     obj: &form::Obj,
     dir: &Path,
     all: &mut Vec<Problem>,
-) -> Vec<(String, Instrument)> {
+) -> (Vec<(String, Instrument)>, Vec<String>) {
     let mut out: Vec<(String, Instrument)> = Vec::new();
+    let mut broken = Vec::new();
     let Some(files) = form::array(p, obj, "instruments", "", true) else {
-        return out;
+        return (out, broken);
     };
     for (i, v) in files.iter().enumerate() {
         let path = format!("/instruments/{i}");
@@ -434,22 +437,46 @@ fn load_instruments(
             );
             continue;
         }
-        let (inst, problems) = load::instrument_file(&dir.join(name));
-        all.extend(problems);
-        if let Some(inst) = inst {
-            if let Some((other, _)) = out.iter().find(|(_, o)| o.id == inst.id) {
-                p.error(
-                    &path,
-                    format!("instrument id '{}' is also used by {other}", inst.id),
-                );
-            }
-            out.push((name.to_owned(), inst));
+        let file = dir.join(name);
+        if !file.exists() {
+            p.error(&path, format!("cannot find '{name}' in the study folder"));
+            continue;
         }
+        let mut fp = Problems::new(&file.display().to_string());
+        let value = load::read_capped(&mut fp, &file).and_then(|b| load::parse_json(&mut fp, &b));
+        let inst = value
+            .as_ref()
+            .and_then(|v| load::instrument_from_value(&mut fp, v));
+        all.extend(fp.list);
+        let Some(inst) = inst else {
+            broken.extend(
+                value
+                    .as_ref()
+                    .and_then(|v| v.get("id"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            );
+            continue;
+        };
+        if let Some((other, _)) = out.iter().find(|(_, o)| o.id == inst.id) {
+            p.error(
+                &path,
+                format!("instrument id '{}' is also used by {other}", inst.id),
+            );
+        }
+        out.push((name.to_owned(), inst));
     }
-    out
+    (out, broken)
 }
 
-fn check_forms(p: &mut Problems, forms: &[(String, Form)], instruments: &[(String, Instrument)]) {
+/// `broken`: instruments whose file has errors, reported there and not again
+/// as unknown where a form lists them.
+fn check_forms(
+    p: &mut Problems,
+    forms: &[(String, Form)],
+    instruments: &[(String, Instrument)],
+    broken: &[String],
+) {
     let by_id: HashMap<&str, &Instrument> = instruments
         .iter()
         .map(|(_, i)| (i.id.as_str(), i))
@@ -469,6 +496,7 @@ fn check_forms(p: &mut Problems, forms: &[(String, Form)], instruments: &[(Strin
                 p.error(&at, format!("instrument '{inst_id}' is listed twice"));
             }
             match by_id.get(inst_id.as_str()) {
+                None if broken.contains(inst_id) => {}
                 None => p.error(&at, format!("unknown instrument '{inst_id}'")),
                 Some(inst) if inst.respondent != form.respondent => p.error(
                     &at,
@@ -551,21 +579,27 @@ fn check_windows(p: &mut Problems, timepoints: &[(String, Timepoint)]) {
 
 /// Variable names are unique across the whole study: they are the columns of
 /// the research dataset.
-fn check_variables(all: &mut Vec<Problem>, instruments: &[(String, Instrument)]) {
+fn check_variables(all: &mut Vec<Problem>, dir: &Path, instruments: &[(String, Instrument)]) {
     let mut first: HashMap<&str, &str> = HashMap::new();
     for (file, inst) in instruments {
-        let mut p = Problems::new(file);
+        let mut p = Problems::new(&dir.join(file).display().to_string());
         for (index, item) in inst.items.iter().enumerate() {
-            let ids = std::iter::once(item.id.as_str()).chain(match &item.kind {
-                form::ItemKind::Matrix { rows, .. } => rows.iter().map(|r| r.id.as_str()).collect(),
-                _ => Vec::new(),
-            });
-            for id in ids {
+            let path = format!("/items/{index}");
+            let rows = match &item.kind {
+                form::ItemKind::Matrix { rows, .. } => rows.as_slice(),
+                _ => &[],
+            };
+            let ids = std::iter::once((item.id.as_str(), format!("{path}/id"))).chain(
+                rows.iter()
+                    .enumerate()
+                    .map(|(r, row)| (row.id.as_str(), format!("{path}/rows/{r}/id"))),
+            );
+            for (id, at) in ids {
                 match first.get(id) {
                     Some(other) if *other != inst.id.as_str() => {
                         p.item = Some(id.to_owned());
                         p.error(
-                            &format!("/items/{index}"),
+                            &at,
                             format!("variable '{id}' is also used in instrument '{other}'; names must be unique across the study"),
                         );
                     }

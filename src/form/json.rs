@@ -94,6 +94,13 @@ pub fn id(p: &mut Problems, obj: &Obj, key: &str, path: &str) -> Option<String> 
 pub fn integer(p: &mut Problems, obj: &Obj, key: &str, path: &str) -> Option<i64> {
     match obj.get(key)? {
         Value::Number(n) if n.as_i64().is_some() => n.as_i64(),
+        Value::Number(n) => {
+            p.error(
+                &join(path, key),
+                format!("expected a whole number, found {n}"),
+            );
+            None
+        }
         other => {
             p.error(
                 &join(path, key),

@@ -40,7 +40,7 @@ const ITEM_FIELDS: &[&str] = &[
 /// An instrument as read, with what the checker needs to name places.
 pub struct Read {
     pub instrument: Instrument,
-    /// Ids of items that could not be read.
+    /// Ids of items (and names of params) that could not be read.
     pub broken: Vec<String>,
     /// For each item read, its index in the file's `items` list.
     pub json_index: Vec<usize>,
@@ -74,7 +74,15 @@ pub fn instrument(p: &mut Problems, v: &Value) -> Option<Read> {
         })
     });
     let mut items = Vec::new();
-    let mut broken = Vec::new();
+    // Params that are not numbers are reported above, not again where used.
+    let mut broken: Vec<String> = match obj.get("params") {
+        Some(Value::Object(map)) => map
+            .iter()
+            .filter(|(_, v)| !v.is_number())
+            .map(|(name, _)| name.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut json_index = Vec::new();
     if let Some(list) = json::array(p, obj, "items", "", true) {
         if list.is_empty() {

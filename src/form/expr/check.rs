@@ -104,7 +104,7 @@ impl Checker<'_> {
         match node {
             Node::Num(..) => Ty::Num,
             Node::Str(..) => Ty::Str,
-            Node::Bool(_) => Ty::Bool,
+            Node::Bool(..) => Ty::Bool,
             Node::Name(name, at) => match self.scope.lookup(name) {
                 Ok(NameTy::Num) => Ty::Num,
                 Ok(NameTy::Code(c)) => Ty::Code(c),

@@ -51,7 +51,7 @@ pub trait Env {
 pub fn eval(node: &Node, env: &dyn Env) -> V {
     match node {
         Node::Num(n, _) => V::Num(*n),
-        Node::Bool(b) => V::Bool(*b),
+        Node::Bool(b, _) => V::Bool(*b),
         Node::Str(..) => V::Missing,
         Node::Name(name, _) => env.value(name),
         Node::Neg(a) => eval(a, env).num().map_or(V::Missing, |n| V::Num(-n)),

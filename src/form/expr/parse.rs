@@ -77,7 +77,7 @@ impl BinOp {
 pub enum Node {
     Num(f64, Span),
     Str(String, Span),
-    Bool(bool),
+    Bool(bool, Span),
     Name(String, Span),
     Neg(Box<Node>),
     Not(Box<Node>),
@@ -96,16 +96,15 @@ impl Node {
                 b.collect_names(out);
             }
             Node::Call(_, args, _) => args.iter().for_each(|a| a.collect_names(out)),
-            Node::Num(..) | Node::Str(..) | Node::Bool(_) => {}
+            Node::Num(..) | Node::Str(..) | Node::Bool(..) => {}
         }
     }
 
     pub fn span(&self) -> Span {
         match self {
-            Node::Num(_, s) | Node::Str(_, s) | Node::Name(_, s) => *s,
+            Node::Num(_, s) | Node::Str(_, s) | Node::Bool(_, s) | Node::Name(_, s) => *s,
             Node::Binary(_, _, _, s) | Node::In(_, _, s) | Node::Call(_, _, s) => *s,
             Node::Neg(a) | Node::Not(a) => a.span(),
-            Node::Bool(_) => Span::default(),
         }
     }
 }
@@ -166,7 +165,10 @@ impl Parser<'_> {
         if self.depth > MAX_DEPTH {
             return Err(ExprError {
                 at: self.peek().1,
-                message: format!("expression is nested more than {MAX_DEPTH} levels deep"),
+                message: format!(
+                    "expression is nested more than {MAX_DEPTH} levels deep (parentheses and \
+                     operators count; for long lists use sum() or count_true())"
+                ),
             });
         }
         Ok(())
@@ -174,23 +176,28 @@ impl Parser<'_> {
 
     fn or(&mut self) -> Res {
         self.enter()?;
-        let mut left = self.and()?;
-        while self.peek().0 == Tok::Or {
-            let at = self.bump().1;
-            let right = self.and()?;
-            left = Node::Binary(BinOp::Or, Box::new(left), Box::new(right), at);
-        }
+        let node = self.chain(|t| (*t == Tok::Or).then_some(BinOp::Or), Self::and)?;
         self.depth -= 1;
-        Ok(left)
+        Ok(node)
     }
 
     fn and(&mut self) -> Res {
-        let mut left = self.not()?;
-        while self.peek().0 == Tok::And {
+        self.chain(|t| (*t == Tok::And).then_some(BinOp::And), Self::not)
+    }
+
+    /// A left-associative chain `next (op next)*`. Each operator nests the
+    /// tree one level deeper, so it counts toward the depth limit: the
+    /// checker and the evaluator recurse over the tree.
+    fn chain(&mut self, op: fn(&Tok) -> Option<BinOp>, next: fn(&mut Self) -> Res) -> Res {
+        let base = self.depth;
+        let mut left = next(self)?;
+        while let Some(op) = op(&self.peek().0) {
             let at = self.bump().1;
-            let right = self.not()?;
-            left = Node::Binary(BinOp::And, Box::new(left), Box::new(right), at);
+            self.enter()?;
+            let right = next(self)?;
+            left = Node::Binary(op, Box::new(left), Box::new(right), at);
         }
+        self.depth = base;
         Ok(left)
     }
 
@@ -264,31 +271,21 @@ impl Parser<'_> {
     }
 
     fn sum(&mut self) -> Res {
-        let mut left = self.product()?;
-        loop {
-            let op = match self.peek().0 {
-                Tok::Plus => BinOp::Add,
-                Tok::Minus => BinOp::Sub,
-                _ => return Ok(left),
-            };
-            let at = self.bump().1;
-            let right = self.product()?;
-            left = Node::Binary(op, Box::new(left), Box::new(right), at);
-        }
+        let op = |t: &Tok| match t {
+            Tok::Plus => Some(BinOp::Add),
+            Tok::Minus => Some(BinOp::Sub),
+            _ => None,
+        };
+        self.chain(op, Self::product)
     }
 
     fn product(&mut self) -> Res {
-        let mut left = self.unary()?;
-        loop {
-            let op = match self.peek().0 {
-                Tok::Star => BinOp::Mul,
-                Tok::Slash => BinOp::Div,
-                _ => return Ok(left),
-            };
-            let at = self.bump().1;
-            let right = self.unary()?;
-            left = Node::Binary(op, Box::new(left), Box::new(right), at);
-        }
+        let op = |t: &Tok| match t {
+            Tok::Star => Some(BinOp::Mul),
+            Tok::Slash => Some(BinOp::Div),
+            _ => None,
+        };
+        self.chain(op, Self::unary)
     }
 
     fn unary(&mut self) -> Res {
@@ -307,8 +304,8 @@ impl Parser<'_> {
         match tok {
             Tok::Num(n) => Ok(Node::Num(n, at)),
             Tok::Str(s) => Ok(Node::Str(s, at)),
-            Tok::True => Ok(Node::Bool(true)),
-            Tok::False => Ok(Node::Bool(false)),
+            Tok::True => Ok(Node::Bool(true, at)),
+            Tok::False => Ok(Node::Bool(false, at)),
             Tok::LParen => {
                 let inner = self.or()?;
                 self.expect(Tok::RParen, "')'")?;
