@@ -37,6 +37,37 @@ enum FormsCommand {
     /// Print one instrument as indented text with variable names, codes and
     /// skip conditions.
     Outline { file: PathBuf },
+    /// Write DIR/codes.lock.json: every variable's type and option codes.
+    ///
+    /// Refuses when the forms remove a locked variable, change its type or
+    /// take away one of its codes. New variables and codes are added.
+    Lock {
+        /// The study folder.
+        #[arg(default_value = "forms")]
+        dir: PathBuf,
+        /// Compare the forms with the lock without writing it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write the codebook: every variable with its texts, type, range,
+    /// codes and skip condition, and the missing-data codes.
+    Codebook {
+        /// The study folder.
+        #[arg(default_value = "forms")]
+        dir: PathBuf,
+        /// Markdown for reading, CSV for tools.
+        #[arg(long, value_enum)]
+        format: CodebookFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CodebookFormat {
+    Md,
+    Csv,
 }
 
 fn main() -> ExitCode {
@@ -45,6 +76,14 @@ fn main() -> ExitCode {
         None => run_app(),
         Some(Command::Forms(FormsCommand::Check { paths })) => Ok(cli::forms::check(&paths)),
         Some(Command::Forms(FormsCommand::Outline { file })) => cli::forms::outline(&file),
+        Some(Command::Forms(FormsCommand::Lock { dir, check })) => cli::forms::lock(&dir, check),
+        Some(Command::Forms(FormsCommand::Codebook { dir, format, out })) => {
+            let format = match format {
+                CodebookFormat::Md => kohort::form::codebook::Format::Markdown,
+                CodebookFormat::Csv => kohort::form::codebook::Format::Csv,
+            };
+            cli::forms::codebook(&dir, format, out.as_deref())
+        }
     };
     match result {
         Ok(code) => code,
