@@ -51,6 +51,37 @@ enum FormsCommand {
         #[arg(long, default_value = "1280x800", value_parser = parse_size)]
         size: [f32; 2],
     },
+    /// Write DIR/codes.lock.json: every variable's type and option codes.
+    ///
+    /// Refuses when the forms remove a locked variable, change its type or
+    /// take away one of its codes. New variables and codes are added.
+    Lock {
+        /// The study folder.
+        #[arg(default_value = "forms")]
+        dir: PathBuf,
+        /// Compare the forms with the lock without writing it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write the codebook: every variable with its texts, type, range,
+    /// codes and skip condition, and the missing-data codes.
+    Codebook {
+        /// The study folder.
+        #[arg(default_value = "forms")]
+        dir: PathBuf,
+        /// Markdown for reading, CSV for tools.
+        #[arg(long, value_enum)]
+        format: CodebookFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CodebookFormat {
+    Md,
+    Csv,
 }
 
 fn main() -> ExitCode {
@@ -65,6 +96,14 @@ fn main() -> ExitCode {
             at,
             size,
         })) => cli::forms::preview(&forms, &form, at.as_deref(), size),
+        Some(Command::Forms(FormsCommand::Lock { dir, check })) => cli::forms::lock(&dir, check),
+        Some(Command::Forms(FormsCommand::Codebook { dir, format, out })) => {
+            let format = match format {
+                CodebookFormat::Md => kohort::form::codebook::Format::Markdown,
+                CodebookFormat::Csv => kohort::form::codebook::Format::Csv,
+            };
+            cli::forms::codebook(&dir, format, out.as_deref())
+        }
     };
     match result {
         Ok(code) => code,
@@ -77,8 +116,13 @@ fn main() -> ExitCode {
 
 /// `1280x800` → `[1280.0, 800.0]`.
 fn parse_size(s: &str) -> Result<[f32; 2], String> {
-    let (w, h) = s.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1280x800")?;
-    let n = |v: &str| v.parse::<f32>().map_err(|_| format!("'{v}' is not a number"));
+    let (w, h) = s
+        .split_once('x')
+        .ok_or("expected WIDTHxHEIGHT, e.g. 1280x800")?;
+    let n = |v: &str| {
+        v.parse::<f32>()
+            .map_err(|_| format!("'{v}' is not a number"))
+    };
     Ok([n(w)?, n(h)?])
 }
 

@@ -1,10 +1,14 @@
-//! `kohort forms …`: check and outline form files.
+//! `kohort forms …`: check, outline, lock and document form files.
 
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
+use kohort::form::codebook::{self, Format};
+use kohort::form::lock::{LOCK_FILE, Lock};
 use kohort::form::{self, Problem, Severity};
 use kohort::protocol;
 
@@ -55,16 +59,126 @@ pub fn outline(file: &Path) -> Result<ExitCode> {
 
 /// Opens one form of a study in patient mode without saving anything.
 pub fn preview(dir: &Path, form_id: &str, at: Option<&str>, size: [f32; 2]) -> Result<ExitCode> {
-    let (study, _) = protocol::load_study(dir).map_err(|e| {
-        for p in &e.0 {
-            eprintln!("{p}");
-        }
-        anyhow::anyhow!("{e}")
-    })?;
+    let Some(study) = load_study(dir) else {
+        return Ok(ExitCode::FAILURE);
+    };
     let Some(q) = study.questionnaire(form_id) else {
         let ids: Vec<&str> = study.forms().map(|f| f.id.as_str()).collect();
-        anyhow::bail!("no form '{form_id}' in the study (forms: {})", ids.join(", "));
+        anyhow::bail!(
+            "no form '{form_id}' in the study (forms: {})",
+            ids.join(", ")
+        );
     };
     let app = kohort::ui::preview::Preview::new(q, at);
     crate::window(format!("Kohort preview: {form_id}"), size, Box::new(app))
+}
+
+/// Loads a study folder, printing its problems; `None` when it has errors.
+fn load_study(dir: &Path) -> Option<protocol::Study> {
+    match protocol::load_study(dir) {
+        Ok((study, warnings)) => {
+            for w in &warnings {
+                eprintln!("{w}");
+            }
+            Some(study)
+        }
+        Err(errors) => {
+            for p in &errors.0 {
+                eprintln!("{p}");
+            }
+            eprintln!("{errors}: fix them first (`kohort forms check`)");
+            None
+        }
+    }
+}
+
+/// `kohort forms lock`: compares the forms with `codes.lock.json` and, unless
+/// `check`, writes the lock when nothing breaks it.
+pub fn lock(dir: &Path, check: bool) -> Result<ExitCode> {
+    let Some(study) = load_study(dir) else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let current = Lock::of(study.instruments.iter().map(|i| &**i));
+    let rendered = current.render();
+    let path = dir.join(LOCK_FILE);
+    let shown = path.display();
+    let old_text = match fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {shown}")),
+    };
+    let Some(old_text) = old_text else {
+        if check {
+            println!("{shown} does not exist yet: run `kohort forms lock`");
+            return Ok(ExitCode::FAILURE);
+        }
+        fs::write(&path, &rendered).with_context(|| format!("cannot write {shown}"))?;
+        println!(
+            "wrote {shown}: {} variables locked",
+            current.variables.len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    let old = Lock::parse(&shown.to_string(), &old_text)?;
+    let changes = old.compare(&current);
+    let breaking = changes.iter().filter(|c| c.is_breaking()).count();
+    for c in &changes {
+        let level = if c.is_breaking() { "error" } else { "new" };
+        println!("{level}: {c}");
+    }
+    if breaking > 0 {
+        println!(
+            "{breaking} change(s) break the codes lock{}. If no data has been collected under \
+             {shown} yet, delete it and run `kohort forms lock` to start afresh.",
+            if check {
+                ""
+            } else {
+                "; the lock was not written"
+            }
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let added = changes.len();
+    if check {
+        if added > 0 {
+            println!("ok: nothing breaks the lock; {added} addition(s) not yet locked");
+        } else if old_text != rendered {
+            println!(
+                "ok: the forms match the lock; labels or instruments changed since \
+                 (run `kohort forms lock` to refresh)"
+            );
+        } else {
+            println!("ok: {} variables match the lock", current.variables.len());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if old_text == rendered {
+        println!(
+            "{shown} is up to date ({} variables)",
+            current.variables.len()
+        );
+    } else {
+        fs::write(&path, &rendered).with_context(|| format!("cannot write {shown}"))?;
+        println!(
+            "wrote {shown}: {} variables, {added} addition(s) newly locked",
+            current.variables.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `kohort forms codebook`: writes the codebook to `out`, or to stdout.
+pub fn codebook(dir: &Path, format: Format, out: Option<&Path>) -> Result<ExitCode> {
+    let Some(study) = load_study(dir) else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let text = codebook::render(&study, format);
+    match out {
+        Some(file) => {
+            fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
+            println!("wrote {}", file.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,9 +1,11 @@
 //! Instruments: the model, loading and checking, expressions.
 
 mod check;
+pub mod codebook;
 pub mod expr;
 mod json;
 pub mod load;
+pub mod lock;
 mod model;
 pub mod outline;
 mod problem;

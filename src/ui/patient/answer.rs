@@ -208,12 +208,10 @@ pub(super) fn answer_ui(
                         let chosen_now = value(runner, &row.id);
                         for c in options {
                             let chosen = chosen_now == Some(&AnswerValue::Code(c.code));
-                            let b = theme::toggle(
-                                chosen,
-                                RichText::new(c.text.get(lang)).size(20.0),
-                            )
-                            .wrap()
-                            .min_size(Vec2::new(width, TOUCH));
+                            let b =
+                                theme::toggle(chosen, RichText::new(c.text.get(lang)).size(20.0))
+                                    .wrap()
+                                    .min_size(Vec2::new(width, TOUCH));
                             if ui.add_sized([width, TOUCH], b).clicked() && !chosen {
                                 out.push(PatientAction::Set(
                                     row.id.clone(),

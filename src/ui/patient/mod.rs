@@ -127,16 +127,15 @@ pub fn patient_ui(
                             (Lang::En, TextSize::Large) => "Large text",
                             (Lang::En, TextSize::Larger) => "Larger text",
                         };
-                        let b = theme::toggle(view.size == *size, label)
-                            .min_size(Vec2::splat(TOUCH));
+                        let b =
+                            theme::toggle(view.size == *size, label).min_size(Vec2::splat(TOUCH));
                         if ui.add(b).on_hover_text(name).clicked() {
                             view.size = *size;
                         }
                     }
                     ui.add_space(24.0);
                     for (l, name) in [(Lang::En, "English"), (Lang::Nb, "Norsk")] {
-                        let b =
-                            theme::toggle(lang == l, name).min_size(Vec2::new(120.0, TOUCH));
+                        let b = theme::toggle(lang == l, name).min_size(Vec2::new(120.0, TOUCH));
                         if ui.add(b).clicked() {
                             view.lang = l;
                         }
