@@ -6,3 +6,4 @@
 pub mod form;
 pub mod protocol;
 pub mod runner;
+pub mod store;
