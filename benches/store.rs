@@ -126,19 +126,26 @@ impl Raw {
     }
 }
 
-fn stats(mut f: impl FnMut()) -> (Duration, Duration) {
-    for _ in 0..20 {
-        f();
-    }
-    let mut t: Vec<Duration> = (0..SAMPLES)
-        .map(|_| {
+/// Median and p99 of each case, sampled round-robin so that background
+/// load (fsync jitter, other processes) falls on all cases alike.
+fn stats(cases: &mut [&mut dyn FnMut()]) -> Vec<(Duration, Duration)> {
+    let mut times = vec![Vec::with_capacity(SAMPLES); cases.len()];
+    for round in 0..SAMPLES + 20 {
+        for (f, t) in cases.iter_mut().zip(times.iter_mut()) {
             let s = Instant::now();
             f();
-            s.elapsed()
+            if round >= 20 {
+                t.push(s.elapsed());
+            }
+        }
+    }
+    times
+        .into_iter()
+        .map(|mut t| {
+            t.sort();
+            (t[SAMPLES / 2], t[SAMPLES * 99 / 100])
         })
-        .collect();
-    t.sort();
-    (t[SAMPLES / 2], t[SAMPLES * 99 / 100])
+        .collect()
 }
 
 fn main() {
@@ -150,10 +157,21 @@ fn main() {
     let mut m1 = store_case(dir.path(), 1_000_000);
     println!("filled 1 000 000 answers in {:.1?}", fill.elapsed());
 
-    let (raw_med, raw_p99) = stats(|| raw.save());
-    let (st_med, st_p99) = stats(|| empty.save());
-    let (k_med, k_p99) = stats(|| k1.save());
-    let (m_med, m_p99) = stats(|| m1.save());
+    let r = stats(&mut [
+        &mut || raw.save(),
+        &mut || empty.save(),
+        &mut || k1.save(),
+        &mut || m1.save(),
+    ]);
+    let [
+        (raw_med, raw_p99),
+        (st_med, st_p99),
+        (k_med, k_p99),
+        (m_med, m_p99),
+    ] = r[..]
+    else {
+        return;
+    };
     println!("save latency, {SAMPLES} samples each (median / p99):");
     println!("  raw rusqlite insert+commit : {raw_med:>10.1?} / {raw_p99:>10.1?}");
     println!("  store.save_answer (empty)  : {st_med:>10.1?} / {st_p99:>10.1?}");
