@@ -6,4 +6,5 @@
 pub mod form;
 pub mod protocol;
 pub mod runner;
+pub mod store;
 pub mod ui;

@@ -24,6 +24,33 @@ enum Command {
     /// Check, outline and document form files.
     #[command(subcommand)]
     Forms(FormsCommand),
+    /// Check the audit log of a tablet database.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Fill a database with synthetic participants and answered questionnaires.
+    Demo {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        participants: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The study folder.
+        #[arg(long, default_value = "forms")]
+        forms: PathBuf,
+        /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify the hash chain; prints the first broken link. No passphrase needed.
+    Verify {
+        #[arg(long)]
+        db: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -104,6 +131,14 @@ fn main() -> ExitCode {
             };
             cli::forms::codebook(&dir, format, out.as_deref())
         }
+        Some(Command::Audit(AuditCommand::Verify { db })) => cli::audit::verify(&db),
+        Some(Command::Demo {
+            db,
+            participants,
+            seed,
+            forms,
+            passphrase_file,
+        }) => cli::demo::run(&db, &forms, participants, seed, passphrase_file.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -1,3 +1,6 @@
 //! The subcommands of `kohort`, one file per group.
 
+pub mod audit;
+pub mod demo;
 pub mod forms;
+pub mod passphrase;

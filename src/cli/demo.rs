@@ -1,0 +1,47 @@
+//! `kohort demo`: fills a database with synthetic participants and
+//! questionnaires answered through the real runner.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use kohort::protocol;
+use kohort::store::{Store, demo};
+
+use super::passphrase;
+
+pub fn run(
+    db: &Path,
+    forms: &Path,
+    participants: usize,
+    seed: u64,
+    pass_file: Option<&Path>,
+) -> Result<ExitCode> {
+    let (study, _) = protocol::load_study(forms)
+        .map_err(|e| anyhow::anyhow!("cannot load the study in {}: {e}", forms.display()))?;
+    let pass = passphrase::read(pass_file, "Staff passphrase: ")?;
+    let mut store = if db.exists() {
+        unlock(db, &pass)?
+    } else {
+        let (store, recovery) = Store::create(db, "demo tablet", &pass)?;
+        println!("Created {}.", db.display());
+        println!("Recovery key (shown once, print it and keep it safe):");
+        println!("  {}", *recovery.to_printable());
+        store
+    };
+    let sum = demo::fill(&mut store, &study, participants, seed).context("filling the database")?;
+    println!(
+        "{} participants, {} sessions ({} completed, {} paused, {} in progress), {} answers",
+        sum.participants, sum.sessions, sum.completed, sum.paused, sum.in_progress, sum.answers
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Unlocks, waiting out the delay after a wrong passphrase is not useful
+/// here: a script gets the error and stops.
+fn unlock(db: &Path, pass: &str) -> Result<Store> {
+    Store::open(db)?
+        .unlock(pass)
+        .map_err(|r| anyhow::anyhow!("{}", r.error))
+}

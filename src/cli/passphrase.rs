@@ -1,0 +1,34 @@
+//! Where a CLI command gets the staff passphrase: `--passphrase-file`,
+//! then `KOHORT_PASSPHRASE`, then a prompt on the terminal. Never a plain
+//! argument, which other users could read from the process list.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use zeroize::Zeroizing;
+
+pub const ENV: &str = "KOHORT_PASSPHRASE";
+
+pub fn read(file: Option<&Path>, prompt: &str) -> Result<Zeroizing<String>> {
+    if let Some(file) = file {
+        let text = Zeroizing::new(
+            std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read the passphrase file {}", file.display()))?,
+        );
+        // Only the line ending is stripped; inner spaces belong to the passphrase.
+        return Ok(Zeroizing::new(
+            text.trim_end_matches(['\r', '\n']).to_owned(),
+        ));
+    }
+    if let Ok(p) = std::env::var(ENV) {
+        return Ok(Zeroizing::new(p));
+    }
+    let p = Zeroizing::new(
+        rpassword::prompt_password(prompt)
+            .context("cannot read the passphrase from the terminal")?,
+    );
+    if p.is_empty() {
+        bail!("no passphrase given");
+    }
+    Ok(p)
+}

@@ -1,0 +1,146 @@
+//! The append-only audit log. Each entry holds the hash of the one before
+//! it and its own SHA-256 over (prev hash, seq, time, actor, action,
+//! subject), so an edited, removed or reordered entry breaks the chain.
+//! It names ids only, never answers or labels, so it stays in clear and can
+//! be verified without the passphrase.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use super::error::Result;
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Who did it: staff (unlocked staff mode), the patient (patient mode),
+/// or the program itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    Staff,
+    Patient,
+    System,
+}
+
+impl Actor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Actor::Staff => "staff",
+            Actor::Patient => "patient",
+            Actor::System => "system",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The first link that does not hold.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("audit entry {seq} is broken: {reason}")]
+pub struct BrokenLink {
+    pub seq: i64,
+    pub reason: String,
+}
+
+pub fn entry_hash(
+    prev: &str,
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    subject: &str,
+) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        prev.as_bytes(),
+        &seq.to_be_bytes(),
+        at.as_bytes(),
+        actor.as_bytes(),
+        action.as_bytes(),
+        subject.as_bytes(),
+    ] {
+        h.update((part.len() as u32).to_be_bytes());
+        h.update(part);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends one entry; call it inside the transaction of the change it records.
+pub fn append(
+    conn: &Connection,
+    at: &str,
+    actor: Actor,
+    action: &str,
+    subject: &str,
+) -> Result<()> {
+    let last: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (seq, prev) = match last {
+        Some((s, h)) => (s + 1, h),
+        None => (1, GENESIS.to_owned()),
+    };
+    let hash = entry_hash(&prev, seq, at, actor.as_str(), action, subject);
+    conn.execute(
+        "INSERT INTO audit (seq, at, actor, action, subject, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![seq, at, actor.as_str(), action, subject, prev, hash],
+    )?;
+    Ok(())
+}
+
+pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
+    let mut st = conn.prepare(
+        "SELECT seq, at, actor, action, subject, prev_hash, hash FROM audit ORDER BY seq",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(AuditEntry {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            subject: r.get(4)?,
+            prev_hash: r.get(5)?,
+            hash: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Checks the whole chain; `Ok(n)` is the number of entries verified.
+pub fn verify(conn: &Connection) -> Result<Result<usize, BrokenLink>> {
+    let all = entries(conn)?;
+    let mut prev = GENESIS.to_owned();
+    for (i, e) in all.iter().enumerate() {
+        let broken = |reason: &str| BrokenLink {
+            seq: e.seq,
+            reason: reason.to_owned(),
+        };
+        if e.seq != i as i64 + 1 {
+            return Ok(Err(broken(&format!(
+                "expected entry {} here (one is missing)",
+                i + 1
+            ))));
+        }
+        if e.prev_hash != prev {
+            return Ok(Err(broken("it does not point to the entry before it")));
+        }
+        if entry_hash(&e.prev_hash, e.seq, &e.at, &e.actor, &e.action, &e.subject) != e.hash {
+            return Ok(Err(broken("its content does not match its hash")));
+        }
+        prev = e.hash.clone();
+    }
+    Ok(Ok(all.len()))
+}

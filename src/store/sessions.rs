@@ -1,0 +1,503 @@
+//! Questionnaire sessions: the pinned instruments, the sealed answers, the
+//! sealed position, and the status life cycle. Every save is its own
+//! committed transaction: once it returns, the answer is on disk.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use crate::form::{Respondent, load};
+use crate::protocol::Questionnaire;
+use crate::runner::{Answer, Runner};
+
+use super::device::parse_id;
+use super::error::{Result, StoreError};
+use super::seal::{self, Place};
+use super::{Store, now};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SessionStatus {
+    InProgress,
+    Paused,
+    Completed,
+    Abandoned,
+}
+
+impl SessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::InProgress => "in_progress",
+            SessionStatus::Paused => "paused",
+            SessionStatus::Completed => "completed",
+            SessionStatus::Abandoned => "abandoned",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "in_progress" => SessionStatus::InProgress,
+            "paused" => SessionStatus::Paused,
+            "completed" => SessionStatus::Completed,
+            "abandoned" => SessionStatus::Abandoned,
+            _ => return Err(StoreError::Corrupt(format!("unknown session status {s:?}"))),
+        })
+    }
+}
+
+fn respondent(s: &str) -> Result<Respondent> {
+    match s {
+        "patient" => Ok(Respondent::Patient),
+        "clinician" => Ok(Respondent::Clinician),
+        _ => Err(StoreError::Corrupt(format!("unknown respondent {s:?}"))),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionSummary {
+    pub id: Uuid,
+    pub participant: Uuid,
+    pub episode: Uuid,
+    pub form_id: String,
+    pub respondent: Respondent,
+    pub status: SessionStatus,
+    pub started_at: String,
+    pub updated_at: String,
+    pub completed_at: Option<String>,
+    /// Answer rows (answers and declines).
+    pub answers: usize,
+}
+
+/// Which sessions [`Store::list_sessions`] returns; empty means all.
+#[derive(Clone, Debug, Default)]
+pub struct SessionFilter {
+    pub status: Option<SessionStatus>,
+    pub participant: Option<Uuid>,
+}
+
+/// A session read back, ready for [`Runner::resume`].
+#[derive(Clone, Debug)]
+pub struct LoadedSession {
+    pub summary: SessionSummary,
+    /// Rebuilt from the pinned instrument content, not from today's files.
+    pub questionnaire: Questionnaire,
+    pub answers: BTreeMap<String, Answer>,
+    pub position: Option<String>,
+    pub seen: BTreeSet<String>,
+}
+
+impl LoadedSession {
+    pub fn into_runner(self) -> Runner {
+        Runner::resume(
+            self.questionnaire,
+            self.answers,
+            self.position.as_deref(),
+            self.seen,
+        )
+    }
+}
+
+/// What is sealed in `answers.value`: the item id travels inside, since
+/// the row is keyed by a blinded tag.
+#[derive(Serialize)]
+struct SealAnswer<'a> {
+    item: &'a str,
+    answer: &'a Answer,
+}
+
+#[derive(Deserialize)]
+struct OpenAnswer {
+    item: String,
+    answer: Answer,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SessionPlace {
+    position: Option<String>,
+    seen: BTreeSet<String>,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const SUMMARY_SQL: &str =
+    "SELECT s.id, s.participant, s.episode, s.form_id, s.respondent, s.status,
+        s.started_at, s.updated_at, s.completed_at,
+        (SELECT count(*) FROM answers a WHERE a.session = s.id)
+     FROM sessions s";
+
+fn summary(r: &rusqlite::Row<'_>) -> Result<SessionSummary> {
+    Ok(SessionSummary {
+        id: parse_id(&r.get::<_, String>(0)?)?,
+        participant: parse_id(&r.get::<_, String>(1)?)?,
+        episode: parse_id(&r.get::<_, String>(2)?)?,
+        form_id: r.get(3)?,
+        respondent: respondent(&r.get::<_, String>(4)?)?,
+        status: SessionStatus::parse(&r.get::<_, String>(5)?)?,
+        started_at: r.get(6)?,
+        updated_at: r.get(7)?,
+        completed_at: r.get(8)?,
+        answers: r.get::<_, i64>(9)? as usize,
+    })
+}
+
+impl Store {
+    /// Starts a session of `q`, pinning each instrument's exact content.
+    pub fn start_session(
+        &mut self,
+        participant: Uuid,
+        episode: Uuid,
+        q: &Questionnaire,
+    ) -> Result<Uuid> {
+        let id = Uuid::now_v7();
+        let ids = id.to_string();
+        let tx = self.conn.transaction()?;
+        let owner: Option<String> = tx
+            .query_row(
+                "SELECT participant FROM episodes WHERE id = ?1",
+                [episode.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if owner != Some(participant.to_string()) {
+            return Err(StoreError::NotFound(format!(
+                "episode {episode} of participant {participant}"
+            )));
+        }
+        let at = now();
+        tx.execute(
+            "INSERT INTO sessions (id, participant, episode, form_id, form_title, params,
+                 respondent, status, started_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'in_progress', ?8, ?8)",
+            params![
+                ids,
+                participant.to_string(),
+                episode.to_string(),
+                q.form_id,
+                serde_json::to_string(&q.title)?,
+                serde_json::to_string(&q.params)?,
+                q.respondent.as_str(),
+                at
+            ],
+        )?;
+        for (i, inst) in q.instruments.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO session_instruments (session, ordinal, instrument_id, version, hash, canonical)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![ids, i as i64, inst.id, inst.version, inst.hash, inst.canonical],
+            )?;
+        }
+        super::audit::append(
+            &tx,
+            &at,
+            self.actor,
+            "session_start",
+            &format!(
+                "session={id} participant={participant} episode={episode} form={}",
+                q.form_id
+            ),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn answer_place<'a>(session: &str, tag: &[u8], row: &'a mut String) -> Place<'a> {
+        *row = format!("{session}/{}", hex(tag));
+        Place {
+            table: "answers",
+            row,
+            column: "value",
+        }
+    }
+
+    /// Saves one answer or decline in its own transaction.
+    pub fn save_answer(&mut self, session: Uuid, item_id: &str, answer: &Answer) -> Result<()> {
+        let sid = session.to_string();
+        let tag = self.keys.item_tag(&sid, item_id);
+        let plain = Zeroizing::new(serde_json::to_vec(&SealAnswer {
+            item: item_id,
+            answer,
+        })?);
+        let mut row = String::new();
+        let blob = seal::seal(
+            self.keys.data(),
+            Self::answer_place(&sid, &tag, &mut row),
+            &plain,
+        )?;
+        let tx = self.conn.transaction()?;
+        let at = now();
+        touch_open(&tx, &sid, &at)?;
+        tx.prepare_cached(
+            "INSERT INTO answers (session, item_tag, value, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (session, item_tag) DO UPDATE SET value = ?3, updated_at = ?4",
+        )?
+        .execute(params![sid, tag, blob, at])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes an answer or decline, in its own transaction.
+    pub fn clear_answer(&mut self, session: Uuid, item_id: &str) -> Result<()> {
+        let sid = session.to_string();
+        let tag = self.keys.item_tag(&sid, item_id);
+        let tx = self.conn.transaction()?;
+        touch_open(&tx, &sid, &now())?;
+        tx.execute(
+            "DELETE FROM answers WHERE session = ?1 AND item_tag = ?2",
+            params![sid, tag],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Saves the screen the respondent stands on and the screens seen.
+    pub fn set_position(
+        &mut self,
+        session: Uuid,
+        position: Option<&str>,
+        seen: &BTreeSet<String>,
+    ) -> Result<()> {
+        let sid = session.to_string();
+        let plain = Zeroizing::new(serde_json::to_vec(&SessionPlace {
+            position: position.map(str::to_owned),
+            seen: seen.clone(),
+        })?);
+        let blob = seal::seal(self.keys.data(), place_place(&sid), &plain)?;
+        let tx = self.conn.transaction()?;
+        touch_open(&tx, &sid, &now())?;
+        tx.execute(
+            "UPDATE sessions SET place = ?2 WHERE id = ?1",
+            params![sid, blob],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn pause_session(&mut self, session: Uuid) -> Result<()> {
+        self.transition(
+            session,
+            &[SessionStatus::InProgress],
+            SessionStatus::Paused,
+            "session_pause",
+        )
+    }
+
+    /// Takes a paused session up again (then [`Store::load_session`] it).
+    pub fn resume_session(&mut self, session: Uuid) -> Result<()> {
+        self.transition(
+            session,
+            &[SessionStatus::Paused],
+            SessionStatus::InProgress,
+            "session_resume",
+        )
+    }
+
+    pub fn complete_session(&mut self, session: Uuid) -> Result<()> {
+        use SessionStatus::*;
+        self.transition(
+            session,
+            &[InProgress, Paused],
+            Completed,
+            "session_complete",
+        )
+    }
+
+    pub fn abandon_session(&mut self, session: Uuid) -> Result<()> {
+        use SessionStatus::*;
+        self.transition(session, &[InProgress, Paused], Abandoned, "session_abandon")
+    }
+
+    fn transition(
+        &mut self,
+        session: Uuid,
+        from: &[SessionStatus],
+        to: SessionStatus,
+        action: &str,
+    ) -> Result<()> {
+        let sid = session.to_string();
+        let tx = self.conn.transaction()?;
+        let status = status_of(&tx, &sid)?;
+        if !from.contains(&status) {
+            return Err(StoreError::SessionClosed {
+                id: sid,
+                status: status.as_str(),
+            });
+        }
+        let at = now();
+        let completed = (to == SessionStatus::Completed).then_some(&at);
+        tx.execute(
+            "UPDATE sessions SET status = ?2, updated_at = ?3,
+                 completed_at = coalesce(?4, completed_at) WHERE id = ?1",
+            params![sid, to.as_str(), at, completed],
+        )?;
+        super::audit::append(&tx, &at, self.actor, action, &format!("session={session}"))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn list_sessions(&self, filter: &SessionFilter) -> Result<Vec<SessionSummary>> {
+        let sql = format!(
+            "{SUMMARY_SQL} WHERE (?1 IS NULL OR s.status = ?1) AND (?2 IS NULL OR s.participant = ?2)
+             ORDER BY s.id"
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let mut rows = st.query(params![
+            filter.status.map(SessionStatus::as_str),
+            filter.participant.map(|p| p.to_string())
+        ])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(summary(r)?);
+        }
+        Ok(out)
+    }
+
+    /// Reads a session back: the pinned questionnaire (each instrument's
+    /// hash checked), the opened answers, the position and screens seen.
+    pub fn load_session(&self, session: Uuid) -> Result<LoadedSession> {
+        let sid = session.to_string();
+        let not_found = || StoreError::NotFound(format!("session {session}"));
+        let (summary, title, params, place) = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT * FROM ({SUMMARY_SQL} WHERE s.id = ?1),
+                        (SELECT form_title, params, place FROM sessions WHERE id = ?1)"
+                ),
+                [&sid],
+                |r| {
+                    Ok((
+                        summary(r),
+                        r.get::<_, String>(10)?,
+                        r.get::<_, String>(11)?,
+                        r.get::<_, Option<Vec<u8>>>(12)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(not_found)?;
+        let summary = summary?;
+        let questionnaire = Questionnaire {
+            form_id: summary.form_id.clone(),
+            title: serde_json::from_str(&title)?,
+            respondent: summary.respondent,
+            instruments: pinned(&self.conn, &sid)?,
+            params: serde_json::from_str(&params)?,
+        };
+        let (position, seen) = match place {
+            Some(blob) => {
+                let plain = seal::open(self.keys.data(), place_place(&sid), &blob)?;
+                let p: SessionPlace = serde_json::from_slice(&plain)?;
+                (p.position, p.seen)
+            }
+            None => (None, BTreeSet::new()),
+        };
+        Ok(LoadedSession {
+            answers: self.answers(&sid)?,
+            summary,
+            questionnaire,
+            position,
+            seen,
+        })
+    }
+
+    fn answers(&self, sid: &str) -> Result<BTreeMap<String, Answer>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT item_tag, value FROM answers WHERE session = ?1")?;
+        let mut rows = st.query([sid])?;
+        let mut out = BTreeMap::new();
+        while let Some(r) = rows.next()? {
+            let tag: Vec<u8> = r.get(0)?;
+            let blob: Vec<u8> = r.get(1)?;
+            let mut row = String::new();
+            let place = Self::answer_place(sid, &tag, &mut row);
+            let plain = seal::open(self.keys.data(), place, &blob)?;
+            let open: OpenAnswer = serde_json::from_slice(&plain)?;
+            // The tag is derived from the item id: a mismatch means the
+            // sealed content does not belong to this row.
+            if self.keys.item_tag(sid, &open.item) != tag {
+                return Err(StoreError::Tampered {
+                    table: "answers",
+                    column: "value",
+                    row: row.clone(),
+                });
+            }
+            out.insert(open.item, open.answer);
+        }
+        Ok(out)
+    }
+}
+
+fn place_place(sid: &str) -> Place<'_> {
+    Place {
+        table: "sessions",
+        row: sid,
+        column: "place",
+    }
+}
+
+fn status_of(conn: &Connection, sid: &str) -> Result<SessionStatus> {
+    let s: String = conn
+        .query_row("SELECT status FROM sessions WHERE id = ?1", [sid], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("session {sid}")))?;
+    SessionStatus::parse(&s)
+}
+
+/// Marks an in-progress session as changed; refuses any other status.
+fn touch_open(conn: &Connection, sid: &str, at: &str) -> Result<()> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE sessions SET updated_at = ?2 WHERE id = ?1 AND status = 'in_progress'",
+        )?
+        .execute(params![sid, at])?;
+    if n == 0 {
+        let status = status_of(conn, sid)?;
+        return Err(StoreError::SessionClosed {
+            id: sid.to_owned(),
+            status: status.as_str(),
+        });
+    }
+    Ok(())
+}
+
+fn pinned(conn: &Connection, sid: &str) -> Result<Vec<Arc<crate::form::Instrument>>> {
+    let mut st = conn.prepare(
+        "SELECT instrument_id, version, hash, canonical FROM session_instruments
+         WHERE session = ?1 ORDER BY ordinal",
+    )?;
+    let mut rows = st.query([sid])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (id, version, hash, canonical): (String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let damaged = |reason: String| StoreError::PinnedInstrument {
+            session: sid.to_owned(),
+            instrument: format!("{id} {version}"),
+            reason,
+        };
+        let label = format!("session {sid}: pinned {id} {version}");
+        let (inst, problems) = load::instrument_from_bytes(&label, canonical.as_bytes());
+        let inst = inst.ok_or_else(|| {
+            damaged(
+                problems
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        if inst.hash != hash || inst.id != id {
+            return Err(damaged("its content does not match the pinned hash".into()));
+        }
+        out.push(Arc::new(inst));
+    }
+    Ok(out)
+}
