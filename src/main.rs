@@ -17,6 +17,13 @@ mod cli;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// The tablet database (default: kohort.db in the platform's data
+    /// directory, e.g. ~/.local/share/kohort/ on Linux).
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// The study folder (default: the bundled forms/).
+    #[arg(long = "study")]
+    study: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -114,7 +121,7 @@ enum CodebookFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => run_app(),
+        None => cli::app::run(cli.db, cli.study),
         Some(Command::Forms(FormsCommand::Check { paths })) => Ok(cli::forms::check(&paths)),
         Some(Command::Forms(FormsCommand::Outline { file })) => cli::forms::outline(&file),
         Some(Command::Forms(FormsCommand::Preview {
@@ -171,23 +178,5 @@ fn window(title: String, size: [f32; 2], app: Box<dyn eframe::App>) -> Result<Ex
     };
     eframe::run_native(&title, options, Box::new(|_cc| Ok(app)))
         .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The tablet app. For now a window that says what is to come.
-fn run_app() -> Result<ExitCode> {
-    let options = eframe::NativeOptions {
-        viewport: eframe::egui::ViewportBuilder::default()
-            .with_title("Kohort")
-            .with_inner_size([1280.0, 800.0]),
-        ..Default::default()
-    };
-    eframe::run_ui_native("Kohort", options, |ui, _frame| {
-        eframe::egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("Kohort");
-            ui.label("The tablet app is being built. Try `kohort forms preview baseline`.");
-        });
-    })
-    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }

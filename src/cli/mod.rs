@@ -1,5 +1,6 @@
 //! The subcommands of `kohort`, one file per group.
 
+pub mod app;
 pub mod audit;
 pub mod demo;
 pub mod forms;

@@ -1,6 +1,8 @@
 //! The tablet app: patient mode and the staff screens.
 
+pub mod app;
 pub mod patient;
 pub mod preview;
+pub mod staff;
 pub mod theme;
 pub mod widgets;

@@ -4,6 +4,9 @@
 //! app applies to the runner and the store in one place.
 
 mod answer;
+mod handback;
+
+pub use handback::handback_ui;
 
 use chrono::NaiveDate;
 use eframe::egui::{self, Button, Frame, ProgressBar, RichText, ScrollArea, Vec2};

@@ -1,0 +1,379 @@
+//! The tablet app: one state machine over the screens. Screens return
+//! actions; this file applies them to the runner and the store, so no
+//! screen touches the database.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use eframe::egui;
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use super::patient::{Change, PatientView, apply, handback_ui, patient_ui};
+use super::staff::{
+    self, SetupDraft, StaffAction, StaffData, StaffView, UnlockDraft, UnlockWith, recovery_ui,
+    setup_ui, unlock_ui,
+};
+use crate::form::Lang;
+use crate::protocol::Study;
+use crate::runner::Runner;
+use crate::store::{
+    Actor, Consent, Delay, LockedStore, SessionFilter, SessionStatus, Store, StoreError,
+};
+
+/// The database, in whichever state it is.
+enum Db {
+    /// No database file yet: first start.
+    Absent,
+    Locked(LockedStore),
+    Open(Store),
+    /// Briefly, while moving between states.
+    Moving,
+}
+
+/// A questionnaire in the patient's hands.
+pub struct Patient {
+    pub session: Uuid,
+    pub runner: Runner,
+    pub view: PatientView,
+    /// Set when a save failed; the patient is told to fetch staff.
+    pub save_error: Option<String>,
+}
+
+pub enum Screen {
+    Setup(SetupDraft),
+    Recovery(Zeroizing<String>),
+    Unlock(UnlockDraft),
+    Staff,
+    Patient(Box<Patient>),
+    /// After a pause or the last question: hand the tablet back.
+    HandBack {
+        finished: bool,
+        lang: Lang,
+        passphrase: String,
+    },
+}
+
+pub struct App {
+    study: Arc<Study>,
+    db_path: PathBuf,
+    db: Db,
+    pub screen: Screen,
+    error: Option<String>,
+    staff: StaffData,
+    staff_view: StaffView,
+    /// What the window was last told: full screen or not.
+    fullscreen: Option<bool>,
+    /// The wait after wrong passphrases, applied whenever the store locks.
+    delay: Delay,
+}
+
+impl App {
+    /// Opens the app on `db_path`: set-up when it does not exist yet,
+    /// otherwise the unlock screen.
+    pub fn new(study: Arc<Study>, db_path: PathBuf) -> Self {
+        let mut app = App {
+            study,
+            db_path,
+            db: Db::Absent,
+            screen: Screen::Setup(SetupDraft::default()),
+            error: None,
+            staff: StaffData::default(),
+            staff_view: StaffView::default(),
+            fullscreen: None,
+            delay: Delay::default(),
+        };
+        if app.db_path.exists() {
+            app.screen = Screen::Unlock(UnlockDraft::default());
+            match Store::open(&app.db_path) {
+                Ok(locked) => app.db = Db::Locked(locked),
+                Err(e) => app.error = Some(format!("Cannot open {}: {e}", app.db_path.display())),
+            }
+        }
+        app
+    }
+
+    /// Turns off the growing wait after wrong passphrases (tests only).
+    pub fn without_unlock_delay(mut self) -> Self {
+        self.delay = Delay::None;
+        if let Db::Locked(l) = &mut self.db {
+            l.set_delay(Delay::None);
+        }
+        self
+    }
+
+    pub fn patient(&self) -> Option<&Patient> {
+        match &self.screen {
+            Screen::Patient(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    fn store(&mut self) -> Option<&mut Store> {
+        match &mut self.db {
+            Db::Open(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn refresh(&mut self) {
+        let Db::Open(store) = &self.db else { return };
+        let read = || -> Result<StaffData, StoreError> {
+            let participants = store.participants()?;
+            let mut episodes = Vec::new();
+            for p in &participants {
+                episodes.extend(store.episodes(p.id)?);
+            }
+            Ok(StaffData {
+                device: store.device()?.name,
+                participants,
+                episodes,
+                sessions: store.list_sessions(&SessionFilter::default())?,
+            })
+        };
+        match read() {
+            Ok(data) => self.staff = data,
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    fn lock(&mut self) {
+        if let Db::Open(store) = std::mem::replace(&mut self.db, Db::Moving) {
+            let mut locked = store.lock();
+            locked.set_delay(self.delay);
+            self.db = Db::Locked(locked);
+        }
+        self.staff = StaffData::default();
+        self.staff_view = StaffView::default();
+    }
+
+    /// Tries to unlock; on success shows the staff home.
+    fn unlock(&mut self, with: UnlockWith) {
+        let locked = match std::mem::replace(&mut self.db, Db::Moving) {
+            Db::Locked(locked) => locked,
+            other => {
+                self.db = other;
+                self.error = Some("The database is not available.".into());
+                return;
+            }
+        };
+        let result = match with {
+            UnlockWith::Passphrase(p) => locked.unlock(&p),
+            UnlockWith::Recovery(r) => locked.unlock_with_recovery(&r),
+        };
+        match result {
+            Ok(store) => {
+                self.db = Db::Open(store);
+                self.error = None;
+                self.screen = Screen::Staff;
+                self.refresh();
+            }
+            Err(refused) => {
+                self.db = Db::Locked(*refused.locked);
+                self.error = Some(refused.error.to_string());
+            }
+        }
+    }
+
+    fn staff_action(&mut self, action: StaffAction) {
+        self.error = None;
+        match action {
+            StaffAction::Lock => {
+                self.lock();
+                self.screen = Screen::Unlock(UnlockDraft::default());
+            }
+            StaffAction::Enrol(d) => {
+                let result = d.dates().and_then(|(consent_date, anchor)| {
+                    let consent = Consent {
+                        date: consent_date,
+                        version: d.consent_version.trim().to_owned(),
+                        contact_interview: d.contact_interview,
+                        contact_relatives: d.contact_relatives,
+                        withdrawn_at: None,
+                    };
+                    let label = Some(d.label.trim()).filter(|l| !l.is_empty());
+                    let store = self.store().ok_or("locked")?;
+                    store
+                        .enrol(d.study_code.trim(), d.site.trim(), label, &consent, anchor)
+                        .map_err(|e| e.to_string())
+                });
+                match result {
+                    Ok((participant, _)) => {
+                        self.staff_view.enrolling = None;
+                        self.staff_view.selected = Some(participant);
+                        self.refresh();
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            StaffAction::Start {
+                participant,
+                episode,
+                form,
+            } => {
+                let Some(q) = self.study.questionnaire(&form) else {
+                    self.error = Some(format!("The study has no form '{form}'."));
+                    return;
+                };
+                let started = self
+                    .store()
+                    .ok_or(StoreError::NotFound("open database".into()))
+                    .and_then(|s| s.start_session(participant, episode, &q));
+                match started {
+                    Ok(id) => self.hand_over(id),
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+            StaffAction::Resume(id) => self.hand_over(id),
+        }
+    }
+
+    /// Loads a session (resuming it when paused) and gives it to the patient.
+    fn hand_over(&mut self, session: Uuid) {
+        let Some(store) = self.store() else { return };
+        let loaded = (|| {
+            let s = store.load_session(session)?;
+            if s.summary.status == SessionStatus::Paused {
+                store.resume_session(session)?;
+            }
+            Ok::<_, StoreError>(s)
+        })();
+        match loaded {
+            Ok(s) => {
+                store.set_actor(Actor::Patient);
+                self.screen = Screen::Patient(Box::new(Patient {
+                    session,
+                    runner: s.into_runner(),
+                    view: PatientView::default(),
+                    save_error: None,
+                }));
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Saves what a patient action changed, each change its own commit.
+    fn persist(&mut self, changes: Vec<Change>) {
+        let Screen::Patient(p) = &mut self.screen else {
+            return;
+        };
+        let Db::Open(store) = &mut self.db else {
+            return;
+        };
+        let mut end = None;
+        for change in changes {
+            let saved = match &change {
+                Change::Answer(id, Some(a)) => store.save_answer(p.session, id, a),
+                Change::Answer(id, None) => store.clear_answer(p.session, id),
+                Change::Moved | Change::Paused | Change::Finished => {
+                    store.set_position(p.session, p.runner.position_id(), p.runner.seen())
+                }
+            };
+            let saved = saved.and_then(|()| match change {
+                Change::Paused => store.pause_session(p.session).map(|()| end = Some(false)),
+                Change::Finished => store.complete_session(p.session).map(|()| end = Some(true)),
+                _ => Ok(()),
+            });
+            p.save_error = saved.err().map(|e| e.to_string());
+        }
+        if let Some(finished) = end {
+            let lang = p.view.lang;
+            self.lock();
+            self.screen = Screen::HandBack {
+                finished,
+                lang,
+                passphrase: String::new(),
+            };
+        }
+    }
+
+    /// One frame of the app.
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        super::theme::fonts(ui.ctx());
+        // Patient mode is full screen without decorations; commands are sent
+        // only on a change, since each one asks for another frame.
+        let fullscreen = matches!(self.screen, Screen::Patient(_) | Screen::HandBack { .. });
+        if self.fullscreen != Some(fullscreen) {
+            self.fullscreen = Some(fullscreen);
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Fullscreen(fullscreen));
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Decorations(!fullscreen));
+        }
+        let error = self.error.clone();
+        match &mut self.screen {
+            Screen::Setup(draft) => {
+                if let Some((device, passphrase)) = setup_ui(ui, draft, error.as_deref()) {
+                    match Store::create(&self.db_path, &device, &passphrase) {
+                        Ok((store, recovery)) => {
+                            self.db = Db::Open(store);
+                            self.error = None;
+                            self.screen = Screen::Recovery(recovery.to_printable());
+                        }
+                        Err(e) => self.error = Some(e.to_string()),
+                    }
+                }
+            }
+            Screen::Recovery(key) => {
+                if recovery_ui(ui, key) {
+                    self.screen = Screen::Staff;
+                    self.refresh();
+                }
+            }
+            Screen::Unlock(draft) => {
+                if let Some(with) = unlock_ui(ui, draft, error.as_deref()) {
+                    self.unlock(with);
+                }
+            }
+            Screen::Staff => {
+                let action = staff::home_ui(
+                    ui,
+                    &self.study,
+                    &self.staff,
+                    &mut self.staff_view,
+                    error.as_deref(),
+                );
+                if let Some(a) = action {
+                    self.staff_action(a);
+                }
+            }
+            Screen::Patient(p) => {
+                let p = &mut **p;
+                if let Some(e) = &p.save_error {
+                    egui::Panel::top("save_error").show(ui, |ui| {
+                        ui.label(
+                            egui::RichText::new(format!(
+                                "Svaret ble ikke lagret. Hent personalet. / \
+                                 The answer was not saved. Please fetch the staff. ({e})"
+                            ))
+                            .color(super::theme::WARN)
+                            .size(22.0),
+                        );
+                    });
+                }
+                let mut changes = Vec::new();
+                for action in patient_ui(ui, &p.runner, &mut p.view) {
+                    changes.extend(apply(&mut p.runner, &mut p.view, action));
+                }
+                if !changes.is_empty() {
+                    self.persist(changes);
+                }
+            }
+            Screen::HandBack {
+                finished,
+                lang,
+                passphrase,
+            } => {
+                if let Some(p) = handback_ui(ui, *lang, *finished, passphrase, error.as_deref()) {
+                    self.unlock(UnlockWith::Passphrase(p));
+                }
+            }
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
+    }
+}

@@ -1,0 +1,77 @@
+//! The calm screens a patient sees when done or pausing: hand the tablet
+//! back. Only the staff passphrase leads anywhere from here.
+
+use eframe::egui::{self, Button, Frame, RichText, TextEdit, Vec2};
+
+use crate::form::Lang;
+use crate::ui::theme::{self, TOUCH};
+
+/// The words on the hand-back screen.
+fn words(lang: Lang, finished: bool) -> (&'static str, &'static str) {
+    match (lang, finished) {
+        (Lang::Nb, true) => (
+            "Takk for svarene dine!",
+            "Gi nettbrettet tilbake til personalet.",
+        ),
+        (Lang::En, true) => (
+            "Thank you for your answers!",
+            "Please give the tablet back to the staff.",
+        ),
+        (Lang::Nb, false) => (
+            "Svarene dine er lagret.",
+            "Gi nettbrettet tilbake til personalet. Du kan fortsette en annen gang.",
+        ),
+        (Lang::En, false) => (
+            "Your answers are saved.",
+            "Please give the tablet back to the staff. You can continue another time.",
+        ),
+    }
+}
+
+/// Shows the hand-back screen with a staff unlock field; returns the
+/// passphrase when staff asks to unlock.
+pub fn handback_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    finished: bool,
+    passphrase: &mut String,
+    error: Option<&str>,
+) -> Option<String> {
+    theme::fonts(ui.ctx());
+    theme::patient(ui, theme::TextSize::Normal);
+    let (title, body) = words(lang, finished);
+    let mut unlock = None;
+    egui::CentralPanel::default()
+        .frame(Frame::new().fill(theme::PAPER).inner_margin(64.0))
+        .show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(80.0);
+                ui.label(RichText::new(title).size(44.0).strong());
+                ui.add_space(24.0);
+                ui.label(RichText::new(body).size(30.0));
+                ui.add_space(120.0);
+                ui.label(RichText::new("Personale / Staff").size(20.0));
+                ui.horizontal(|ui| {
+                    ui.add_space((ui.available_width() - 760.0).max(0.0) / 2.0);
+                    let label = ui.label(RichText::new("Passordfrase / Passphrase").size(20.0));
+                    let field = ui
+                        .add(
+                            TextEdit::singleline(passphrase)
+                                .password(true)
+                                .desired_width(300.0)
+                                .font(egui::TextStyle::Body),
+                        )
+                        .labelled_by(label.id);
+                    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    let button = Button::new("Lås opp / Unlock").min_size(Vec2::new(200.0, TOUCH));
+                    if (ui.add(button).clicked() || enter) && !passphrase.is_empty() {
+                        unlock = Some(std::mem::take(passphrase));
+                    }
+                });
+                if let Some(e) = error {
+                    ui.label(RichText::new(e).color(theme::WARN).size(20.0));
+                }
+            });
+        });
+    unlock
+}

@@ -1,0 +1,138 @@
+//! First start (device name, passphrase twice, recovery key shown once) and
+//! the unlock screen.
+
+use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
+
+use crate::ui::theme::{TOUCH, WARN};
+
+#[derive(Default)]
+pub struct SetupDraft {
+    pub device: String,
+    pub passphrase: String,
+    pub again: String,
+}
+
+/// Returns (device name, passphrase) when staff confirms a valid set-up.
+pub fn setup_ui(
+    ui: &mut egui::Ui,
+    d: &mut SetupDraft,
+    error: Option<&str>,
+) -> Option<(String, String)> {
+    let mut done = None;
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.heading("Set up this tablet");
+        ui.label("Kohort keeps every answer sealed on this tablet. Choose a name for the tablet and a staff passphrase.");
+        ui.add_space(12.0);
+        egui::Grid::new("setup").num_columns(2).spacing([12.0, 12.0]).show(ui, |ui| {
+            let l = ui.label("Tablet name");
+            ui.add(TextEdit::singleline(&mut d.device).hint_text("e.g. Oslo tablet 1"))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Staff passphrase");
+            ui.add(TextEdit::singleline(&mut d.passphrase).password(true))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Passphrase again");
+            ui.add(TextEdit::singleline(&mut d.again).password(true))
+                .labelled_by(l.id);
+            ui.end_row();
+        });
+        let mismatch = !d.again.is_empty() && d.passphrase != d.again;
+        if mismatch {
+            ui.label(RichText::new("The two passphrases differ.").color(WARN));
+        }
+        if let Some(e) = error {
+            ui.label(RichText::new(e).color(WARN));
+        }
+        let ready = !d.device.trim().is_empty() && !d.passphrase.is_empty() && !mismatch;
+        if ui
+            .add_enabled(ready, Button::new("Create").min_size(Vec2::new(160.0, TOUCH)))
+            .clicked()
+        {
+            done = Some((d.device.trim().to_owned(), d.passphrase.clone()));
+        }
+    });
+    done
+}
+
+/// Shows the recovery key once; returns true when staff has noted it.
+pub fn recovery_ui(ui: &mut egui::Ui, key: &str) -> bool {
+    let mut noted = false;
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.heading("Recovery key");
+        ui.label(
+            "Write this key down or print it, and keep it locked away. If the passphrase \
+             is forgotten, it is the only way to open the answers on this tablet. \
+             It is shown only now.",
+        );
+        ui.add_space(16.0);
+        ui.label(RichText::new(key).monospace().size(28.0).strong());
+        ui.add_space(16.0);
+        if ui
+            .add(Button::new("I have written it down").min_size(Vec2::new(260.0, TOUCH)))
+            .clicked()
+        {
+            noted = true;
+        }
+    });
+    noted
+}
+
+/// What staff asked for on the unlock screen.
+pub enum UnlockWith {
+    Passphrase(String),
+    Recovery(String),
+}
+
+#[derive(Default)]
+pub struct UnlockDraft {
+    pub passphrase: String,
+    pub recovery: String,
+    pub use_recovery: bool,
+}
+
+pub fn unlock_ui(
+    ui: &mut egui::Ui,
+    d: &mut UnlockDraft,
+    error: Option<&str>,
+) -> Option<UnlockWith> {
+    let mut out = None;
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.heading("Kohort is locked");
+        ui.add_space(12.0);
+        ui.horizontal(|ui| {
+            let l = ui.label("Staff passphrase");
+            let r = ui
+                .add(TextEdit::singleline(&mut d.passphrase).password(true))
+                .labelled_by(l.id);
+            let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui
+                .add(Button::new("Unlock").min_size(Vec2::new(140.0, TOUCH)))
+                .clicked()
+                || enter)
+                && !d.passphrase.is_empty()
+            {
+                out = Some(UnlockWith::Passphrase(std::mem::take(&mut d.passphrase)));
+            }
+        });
+        if let Some(e) = error {
+            ui.label(RichText::new(e).color(WARN));
+        }
+        ui.add_space(24.0);
+        ui.checkbox(
+            &mut d.use_recovery,
+            "Forgotten passphrase: use the recovery key",
+        );
+        if d.use_recovery {
+            ui.horizontal(|ui| {
+                let l = ui.label("Recovery key");
+                ui.add(TextEdit::singleline(&mut d.recovery).desired_width(520.0))
+                    .labelled_by(l.id);
+                if ui.button("Open with recovery key").clicked() && !d.recovery.is_empty() {
+                    out = Some(UnlockWith::Recovery(std::mem::take(&mut d.recovery)));
+                }
+            });
+        }
+    });
+    out
+}
