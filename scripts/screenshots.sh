@@ -1,20 +1,52 @@
 #!/usr/bin/env bash
-# Screenshots of every patient screen type at two tablet sizes, under Xvfb.
+# Screenshots of every patient screen type and the staff screens, at two
+# tablet sizes, under Xvfb.
 # Usage: scripts/screenshots.sh OUTDIR
-# Needs: xvfb and imagemagick (apt-get install xvfb imagemagick).
+# Needs: xvfb, imagemagick and xdotool (apt-get install xvfb imagemagick xdotool).
 set -euo pipefail
 out=${1:?usage: scripts/screenshots.sh OUTDIR}
 mkdir -p "$out"
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kohort-target}"
+# Removing the binary makes cargo put this checkout's build there, even when
+# another checkout sharing the target dir built last; then take a private copy.
+rm -f "$CARGO_TARGET_DIR/debug/kohort"
 cargo build --quiet
-# A private copy: another checkout sharing the target dir may rebuild it.
-bin=$(mktemp)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+bin="$tmp/kohort"
 cp "$CARGO_TARGET_DIR/debug/kohort" "$bin"
-trap 'rm -f "$bin"' EXIT
 
-# name  form  item
-shots=(
+# shoot NAME COMMAND...: starts COMMAND, waits until its window has drawn
+# (a busy machine is slow), and saves OUTDIR/SIZE-NAME.png. Leaves it running
+# as $app for further input; stop_app ends it.
+shoot() {
+  local name=$1 png
+  shift
+  png="$out/${size}-${name}.png"
+  DISPLAY=$display "$@" >"$tmp/$name.log" 2>&1 &
+  app=$!
+  for _ in $(seq 40); do
+    sleep 1
+    DISPLAY=$display import -window root "$png" 2>/dev/null || continue
+    mean=$(convert "$png" -format '%[fx:mean]' info: 2>/dev/null || echo 0)
+    if awk "BEGIN { exit !($mean > 0.05) }"; then
+      sleep 1 # let it finish the frame
+      DISPLAY=$display import -window root "$png"
+      return 0
+    fi
+  done
+  echo "no picture of $name; its output:" >&2
+  cat "$tmp/$name.log" >&2
+  return 1
+}
+stop_app() {
+  kill "$app" 2>/dev/null || true
+  wait "$app" 2>/dev/null || true
+}
+
+# name  form  item (or pause / end for the hand-back and thank-you screens)
+previews=(
   "yes_no baseline a_born_norway"
   "year baseline a_birth_year"
   "scale baseline d_hungry"
@@ -29,23 +61,40 @@ shots=(
   "single_choice adverse_event o_type"
   "date adverse_event o_date"
   "long_text adverse_event o_description"
+  "hand_back baseline pause"
+  "thank_you baseline end"
 )
+
+KOHORT_PASSPHRASE=demo-passphrase "$bin" demo --db "$tmp/demo.db" --participants 12 --seed 7 >/dev/null
 
 for size in 1280x800 1920x1200; do
   display=":$((90 + RANDOM % 9))"
+  while [ -e "/tmp/.X${display#:}-lock" ]; do display=":$((90 + RANDOM % 9))"; done
   Xvfb "$display" -screen 0 "${size}x24" >/dev/null 2>&1 &
   xvfb=$!
   sleep 1
-  for shot in "${shots[@]}"; do
-    read -r name form item <<<"$shot"
-    w=${size%x*}; h=${size#*x}
-    DISPLAY=$display "$bin" forms preview "$form" --at "$item" --size "${w}x${h}" >/dev/null 2>&1 &
-    app=$!
-    sleep 5
-    DISPLAY=$display import -window root "$out/${size}-${name}.png"
-    kill "$app" 2>/dev/null || true
-    wait "$app" 2>/dev/null || true
+  for p in "${previews[@]}"; do
+    read -r name form item <<<"$p"
+    shoot "$name" "$bin" forms preview "$form" --at "$item" --size "$size"
+    stop_app
   done
+
+  # Staff screens: set-up on a new database; unlock and home on a demo one.
+  rm -f "$tmp/new.db"
+  shoot setup "$bin" --db "$tmp/new.db"
+  stop_app
+  shoot unlock "$bin" --db "$tmp/demo.db"
+  # No window manager gives the window focus: ask for it, then type.
+  DISPLAY=$display xdotool search --name Kohort windowfocus 2>/dev/null || true
+  sleep 1
+  DISPLAY=$display xdotool type --delay 30 demo-passphrase
+  DISPLAY=$display xdotool key Return
+  sleep 5 # unlocking derives the key with Argon2id: deliberately slow
+  DISPLAY=$display import -window root "$out/${size}-staff_home.png"
+  DISPLAY=$display xdotool mousemove 120 240 click 1 # the first participant
+  sleep 2
+  DISPLAY=$display import -window root "$out/${size}-participant.png"
+  stop_app
   kill "$xvfb" 2>/dev/null || true
 done
 echo "wrote $(ls "$out" | wc -l) screenshots to $out"

@@ -176,7 +176,15 @@ fn window(title: String, size: [f32; 2], app: Box<dyn eframe::App>) -> Result<Ex
             .with_inner_size(size),
         ..Default::default()
     };
-    eframe::run_native(&title, options, Box::new(|_cc| Ok(app)))
-        .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    eframe::run_native(
+        &title,
+        options,
+        Box::new(|cc| {
+            // Light: high contrast on paper-white, for staff and patients alike.
+            cc.egui_ctx.set_theme(eframe::egui::Theme::Light);
+            Ok(app)
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -300,6 +300,9 @@ impl App {
             ui.ctx()
                 .send_viewport_cmd(egui::ViewportCommand::Decorations(!fullscreen));
         }
+        if !fullscreen {
+            super::theme::staff(ui);
+        }
         let error = self.error.clone();
         match &mut self.screen {
             Screen::Setup(draft) => {

@@ -1,18 +1,24 @@
 //! A form author's preview: a questionnaire in patient mode, nothing saved.
+//! Pause and the end show the real hand-back and thank-you screens; any
+//! passphrase returns to the form.
 
 use eframe::egui;
 
-use super::patient::{PatientView, apply, patient_ui};
+use super::patient::{Change, PatientView, apply, handback_ui, patient_ui};
 use crate::protocol::Questionnaire;
 use crate::runner::Runner;
 
 pub struct Preview {
     runner: Runner,
     view: PatientView,
+    /// On the hand-back screen: `Some(true)` after the last question.
+    ending: Option<bool>,
+    passphrase: String,
 }
 
 impl Preview {
-    /// Opens `q`, on the screen of `at` when given.
+    /// Opens `q` on the screen of item `at`; `at` may also be `pause` or
+    /// `end` to open on the hand-back or thank-you screen.
     pub fn new(q: Questionnaire, at: Option<&str>) -> Self {
         let runner = match at {
             Some(id) => Runner::resume(q, Default::default(), Some(id), Default::default()),
@@ -21,20 +27,35 @@ impl Preview {
         Preview {
             runner,
             view: PatientView::default(),
+            ending: match at {
+                Some("pause") => Some(false),
+                Some("end") => Some(true),
+                _ => None,
+            },
+            passphrase: String::new(),
         }
     }
 }
 
 impl eframe::App for Preview {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        if self.runner.at_end() {
-            egui::CentralPanel::default().show(ui, |ui| {
-                ui.heading("Slutt på skjemaet / End of the form");
-            });
+        if let Some(finished) = self.ending {
+            if handback_ui(ui, self.view.lang, finished, &mut self.passphrase, None).is_some() {
+                self.ending = None;
+                if finished {
+                    self.runner.back();
+                }
+            }
             return;
         }
         for action in patient_ui(ui, &self.runner, &mut self.view) {
-            apply(&mut self.runner, &mut self.view, action);
+            for change in apply(&mut self.runner, &mut self.view, action) {
+                match change {
+                    Change::Paused => self.ending = Some(false),
+                    Change::Finished => self.ending = Some(true),
+                    _ => {}
+                }
+            }
         }
     }
 }

@@ -92,3 +92,25 @@ pub fn fonts(ctx: &egui::Context) {
 pub fn toggle<'a>(selected: bool, text: impl egui::IntoAtoms<'a>) -> egui::Button<'a> {
     egui::Button::selectable(selected, text).frame_when_inactive(true)
 }
+
+/// The staff look: the same light, high-contrast palette with type that is
+/// comfortable at arm's length on a tablet.
+pub fn staff(ui: &mut egui::Ui) {
+    let style = ui.style_mut();
+    style.text_styles = [
+        (TextStyle::Heading, FontId::proportional(28.0)),
+        (TextStyle::Body, FontId::proportional(19.0)),
+        (TextStyle::Button, FontId::proportional(19.0)),
+        (TextStyle::Small, FontId::proportional(15.0)),
+        (TextStyle::Monospace, FontId::monospace(19.0)),
+    ]
+    .into();
+    style.spacing.item_spacing = Vec2::new(12.0, 10.0);
+    style.spacing.button_padding = Vec2::new(14.0, 8.0);
+    style.spacing.interact_size = Vec2::new(48.0, 40.0);
+    style.visuals = egui::Visuals::light();
+    style.visuals.panel_fill = PAPER;
+    style.visuals.widgets.noninteractive.fg_stroke = Stroke::new(1.0, INK);
+    style.visuals.widgets.inactive.fg_stroke = Stroke::new(1.0, INK);
+    style.visuals.widgets.inactive.bg_stroke = Stroke::new(1.0, Color32::from_gray(0x77));
+}

@@ -105,7 +105,11 @@ pub fn unlock_ui(
             let r = ui
                 .add(TextEdit::singleline(&mut d.passphrase).password(true))
                 .labelled_by(l.id);
-            let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.memory(|m| m.focused().is_none()) && !d.use_recovery {
+                r.request_focus();
+            }
+            let enter =
+                (r.lost_focus() || r.has_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if (ui
                 .add(Button::new("Unlock").min_size(Vec2::new(140.0, TOUCH)))
                 .clicked()
