@@ -496,11 +496,24 @@ fn cli_after_an_end_in_norwegian() {
 }
 
 #[test]
-fn cli_rejects_a_bad_date() {
+fn cli_rejects_a_bad_date_or_study_folder() {
     let out = Command::new(env!("CARGO_BIN_EXE_kohort"))
         .args(["schedule", "--anchor", "2025-02-30"])
         .output()
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--anchor"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_kohort"))
+        .args([
+            "schedule",
+            "--anchor",
+            "2025-01-06",
+            "--forms",
+            "no/such/dir",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/dir/study.json"));
 }

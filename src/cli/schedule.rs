@@ -9,16 +9,13 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
 use kohort::form::Lang;
-use kohort::protocol::{self, Study};
+use kohort::protocol::Study;
 use kohort::schedule::{self, EpisodeDates, Row};
 
 pub fn run(dir: &Path, episode: EpisodeDates, today: NaiveDate, lang: Lang) -> Result<ExitCode> {
-    let (study, _warnings) = protocol::load_study(dir).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot load the study in {}: {e} (see `kohort forms check`)",
-            dir.display()
-        )
-    })?;
+    let Some(study) = super::forms::load_study(dir) else {
+        return Ok(ExitCode::FAILURE);
+    };
     let rows = schedule::schedule(&study, episode, today, &[]).context("computing the schedule")?;
     print!("{}", render(&study, episode, today, &rows, lang));
     Ok(ExitCode::SUCCESS)

@@ -23,6 +23,10 @@
 //! - Recurring forms are listed up to today plus the next one, never past
 //!   the episode end, and any occurrence a fact names.
 //!
+//! - Facts about forms the study no longer has are not shown (the sessions
+//!   themselves still are, elsewhere); a fact naming an occurrence whose
+//!   dates fall outside the calendar is an error, not a silent drop.
+//!
 //! A second episode is simply another call with its own anchor and facts.
 
 mod due;

@@ -89,8 +89,8 @@ impl State {
     pub fn label(&self, lang: Lang) -> String {
         let nb = lang == Lang::Nb;
         let pct = |p: &Option<f32>| match p {
-            Some(p) => format!(" ({:.0} %)", (p.clamp(0.0, 1.0) * 100.0)),
-            None => String::new(),
+            Some(p) if p.is_finite() => format!(" ({:.0} %)", p.clamp(0.0, 1.0) * 100.0),
+            _ => String::new(),
         };
         match self {
             State::Upcoming => if nb { "kommende" } else { "upcoming" }.into(),
