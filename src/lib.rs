@@ -6,5 +6,6 @@
 pub mod form;
 pub mod protocol;
 pub mod runner;
+pub mod schedule;
 pub mod store;
 pub mod ui;

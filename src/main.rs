@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 mod cli;
@@ -49,6 +50,29 @@ enum Command {
         #[arg(long)]
         passphrase_file: Option<PathBuf>,
     },
+    /// Print one episode's schedule: each form's target date, window and state.
+    Schedule {
+        /// The episode's anchor date (YYYY-MM-DD).
+        #[arg(long)]
+        anchor: NaiveDate,
+        /// The episode's end date, if it has ended.
+        #[arg(long)]
+        end: Option<NaiveDate>,
+        /// The day the states are for; default today.
+        #[arg(long)]
+        today: Option<NaiveDate>,
+        /// The study folder.
+        #[arg(long, default_value = "forms")]
+        forms: PathBuf,
+        #[arg(long, value_enum, default_value_t = LangArg::Nb)]
+        lang: LangArg,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LangArg {
+    Nb,
+    En,
 }
 
 #[derive(Subcommand)]
@@ -146,6 +170,21 @@ fn main() -> ExitCode {
             forms,
             passphrase_file,
         }) => cli::demo::run(&db, &forms, participants, seed, passphrase_file.as_deref()),
+        Some(Command::Schedule {
+            anchor,
+            end,
+            today,
+            forms,
+            lang,
+        }) => cli::schedule::run(
+            &forms,
+            kohort::schedule::EpisodeDates { anchor, end },
+            today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            match lang {
+                LangArg::Nb => kohort::form::Lang::Nb,
+                LangArg::En => kohort::form::Lang::En,
+            },
+        ),
     };
     match result {
         Ok(code) => code,

@@ -74,7 +74,7 @@ pub fn preview(dir: &Path, form_id: &str, at: Option<&str>, size: [f32; 2]) -> R
 }
 
 /// Loads a study folder, printing its problems; `None` when it has errors.
-fn load_study(dir: &Path) -> Option<protocol::Study> {
+pub(crate) fn load_study(dir: &Path) -> Option<protocol::Study> {
     match protocol::load_study(dir) {
         Ok((study, warnings)) => {
             for w in &warnings {

@@ -5,3 +5,4 @@ pub mod audit;
 pub mod demo;
 pub mod forms;
 pub mod passphrase;
+pub mod schedule;

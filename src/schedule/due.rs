@@ -1,0 +1,24 @@
+//! Orderings of schedule rows for the staff screens.
+
+use super::{Row, State};
+
+/// Today's work, most pressing first: sessions under way (the patient has
+/// started and nothing answered should go to waste), then late forms (most
+/// days late first), then open ones (closing soonest first).
+pub fn due_today(rows: &[Row]) -> impl Iterator<Item = &Row> {
+    let mut due: Vec<&Row> = rows.iter().filter(|r| r.state.is_due()).collect();
+    due.sort_by_key(|r| match r.state {
+        State::InProgress { .. } => (0, 0, r.closes),
+        State::Paused { .. } => (1, 0, r.closes),
+        State::Late { days_late } => (2, -days_late, r.closes),
+        _ => (3, 0, r.closes),
+    });
+    due.into_iter()
+}
+
+/// Forms whose window has not opened yet, soonest first.
+pub fn upcoming(rows: &[Row]) -> impl Iterator<Item = &Row> {
+    let mut up: Vec<&Row> = rows.iter().filter(|r| r.state == State::Upcoming).collect();
+    up.sort_by_key(|r| r.opens);
+    up.into_iter()
+}
