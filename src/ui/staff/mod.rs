@@ -7,11 +7,13 @@ mod enrol;
 pub use access::{SetupDraft, UnlockDraft, UnlockWith, recovery_ui, setup_ui, unlock_ui};
 pub use enrol::{EnrolDraft, enrol_ui};
 
+use chrono::NaiveDate;
 use eframe::egui::{self, Button, RichText, Vec2};
 use uuid::Uuid;
 
 use crate::form::{Lang, Respondent};
 use crate::protocol::Study;
+use crate::schedule::{EpisodeDates, Fact, Happened, State, schedule};
 use crate::store::{Episode, Participant, SessionStatus, SessionSummary};
 use crate::ui::theme::{TOUCH, WARN};
 
@@ -126,20 +128,39 @@ pub fn home_ui(
     action
 }
 
-fn status_text(s: &SessionSummary) -> String {
-    match s.status {
-        SessionStatus::Completed => format!(
-            "completed {}",
-            s.completed_at
-                .as_deref()
-                .unwrap_or("")
-                .get(..10)
-                .unwrap_or("")
-        ),
-        SessionStatus::Paused => format!("paused ({} answers)", s.answers),
-        SessionStatus::InProgress => format!("in progress ({} answers)", s.answers),
-        SessionStatus::Abandoned => "abandoned".to_owned(),
-    }
+/// The date part of a stored RFC 3339 time.
+fn day(at: &str) -> Option<NaiveDate> {
+    at.get(..10)?.parse().ok()
+}
+
+/// What happened to each patient form of the episode, for the schedule.
+fn facts(sessions: &[SessionSummary], episode: Uuid) -> Vec<Fact> {
+    sessions
+        .iter()
+        .filter(|s| s.episode == episode && s.respondent == Respondent::Patient)
+        .filter_map(|s| {
+            let started = day(&s.started_at)?;
+            let happened = match s.status {
+                SessionStatus::Completed => Happened::Completed {
+                    on: s.completed_at.as_deref().and_then(day).unwrap_or(started),
+                },
+                SessionStatus::Paused => Happened::Paused {
+                    started,
+                    progress: None,
+                },
+                SessionStatus::InProgress => Happened::InProgress {
+                    started,
+                    progress: None,
+                },
+                SessionStatus::Abandoned => Happened::Abandoned { on: started },
+            };
+            Some(Fact {
+                form: s.form_id.clone(),
+                occurrence: 0,
+                happened,
+            })
+        })
+        .collect()
 }
 
 fn participant_ui(
@@ -166,49 +187,67 @@ fn participant_ui(
     ui.label(format!("Anchor date: {}", episode.anchor_date));
     ui.add_space(12.0);
     ui.heading("Patient questionnaires");
-    let patient_forms = study
-        .timepoints
-        .iter()
-        .map(|t| &t.form)
-        .chain(study.events.iter().map(|e| &e.form))
-        .filter(|f| f.respondent == Respondent::Patient);
+    let today = chrono::Local::now().date_naive();
+    let dates = EpisodeDates {
+        anchor: episode.anchor_date,
+        end: episode.end_date,
+    };
+    let rows = match schedule(study, dates, today, &facts(&data.sessions, episode.id)) {
+        Ok(rows) => rows,
+        Err(e) => {
+            ui.label(RichText::new(e.to_string()).color(WARN));
+            return None;
+        }
+    };
     egui::Grid::new("forms")
-        .num_columns(3)
+        .num_columns(4)
         .spacing([24.0, 10.0])
         .striped(true)
         .show(ui, |ui| {
-            for form in patient_forms {
-                let latest = data
+            for row in rows.iter().filter(|r| r.respondent == Respondent::Patient) {
+                let title = row.title(Lang::En);
+                ui.label(&title);
+                ui.label(match (row.opens, row.closes) {
+                    (Some(o), Some(c)) => format!("{o} – {c}"),
+                    (Some(o), None) => format!("from {o}"),
+                    _ => String::new(),
+                });
+                let late = matches!(row.state, State::Late { .. });
+                let label = RichText::new(row.state.label(Lang::En));
+                ui.label(if late {
+                    label.color(WARN).strong()
+                } else {
+                    label
+                });
+                let open_session = data
                     .sessions
                     .iter()
-                    .filter(|s| s.episode == episode.id && s.form_id == form.id)
+                    .filter(|s| s.episode == episode.id && s.form_id == row.form)
+                    .filter(|s| {
+                        matches!(s.status, SessionStatus::Paused | SessionStatus::InProgress)
+                    })
                     .max_by_key(|s| s.started_at.clone());
-                ui.label(form.title.get(Lang::En));
-                ui.label(latest.map_or_else(|| "not started".to_owned(), status_text));
-                match latest.map(|s| (s.id, s.status)) {
-                    Some((id, SessionStatus::Paused | SessionStatus::InProgress)) => {
-                        let b = Button::new(format!(
-                            "Resume with patient: {}",
-                            form.title.get(Lang::En)
-                        ));
-                        if ui.add(b.min_size(Vec2::new(0.0, TOUCH * 0.7))).clicked() {
-                            action = Some(StaffAction::Resume(id));
-                        }
+                let big = Vec2::new(0.0, TOUCH * 0.7);
+                if let Some(s) = open_session {
+                    if ui
+                        .add(Button::new(format!("Resume with patient: {title}")).min_size(big))
+                        .clicked()
+                    {
+                        action = Some(StaffAction::Resume(s.id));
                     }
-                    Some((_, SessionStatus::Completed)) => {
-                        ui.label("");
+                } else if row.state.is_due() {
+                    if ui
+                        .add(Button::new(format!("Give to patient: {title}")).min_size(big))
+                        .clicked()
+                    {
+                        action = Some(StaffAction::Start {
+                            participant: p.id,
+                            episode: episode.id,
+                            form: row.form.clone(),
+                        });
                     }
-                    _ => {
-                        let b =
-                            Button::new(format!("Give to patient: {}", form.title.get(Lang::En)));
-                        if ui.add(b.min_size(Vec2::new(0.0, TOUCH * 0.7))).clicked() {
-                            action = Some(StaffAction::Start {
-                                participant: p.id,
-                                episode: episode.id,
-                                form: form.id.clone(),
-                            });
-                        }
-                    }
+                } else {
+                    ui.label("");
                 }
                 ui.end_row();
             }
