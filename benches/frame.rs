@@ -19,15 +19,17 @@ fn harness(at: &str) -> Harness<'static, Screen> {
     let (study, _) = protocol::load_study(&dir).expect("shipped study loads");
     let q = study.questionnaire("baseline").expect("baseline exists");
     let runner = Runner::resume(q, Default::default(), Some(at), Default::default());
-    let mut h = Harness::builder().with_size([1280.0, 800.0]).build_ui_state(
-        |ui, s: &mut Screen| {
-            patient_ui(ui, &s.runner, &mut s.view);
-        },
-        Screen {
-            runner,
-            view: PatientView::default(),
-        },
-    );
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(
+            |ui, s: &mut Screen| {
+                patient_ui(ui, &s.runner, &mut s.view);
+            },
+            Screen {
+                runner,
+                view: PatientView::default(),
+            },
+        );
     h.run();
     h
 }

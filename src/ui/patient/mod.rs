@@ -108,7 +108,7 @@ pub fn patient_ui(
     let lang = view.lang;
 
     egui::Panel::top("patient_top")
-        .frame(Frame::new().fill(theme::QUIET).inner_margin(16.0))
+        .frame(Frame::new().fill(theme::QUIET).inner_margin(12.0))
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(current.section.get(lang)).heading().strong());
@@ -151,7 +151,6 @@ pub fn patient_ui(
             } else {
                 p.step as f32 / p.total as f32
             };
-            ui.add_space(8.0);
             ui.horizontal(|ui| {
                 let text = format!("{} {} {} ~{}", w.question_of, p.step, w.of, p.total);
                 ui.label(RichText::new(text).size(22.0));
@@ -196,7 +195,7 @@ pub fn patient_ui(
         .frame(
             Frame::new()
                 .fill(theme::PAPER)
-                .inner_margin(Vec2::new(48.0, 24.0)),
+                .inner_margin(Vec2::new(48.0, 16.0)),
         )
         .show(ui, |ui| {
             ScrollArea::vertical()

@@ -3,11 +3,11 @@
 
 use eframe::egui::{self, Frame, RichText, ScrollArea, Stroke};
 
-use super::key;
+use super::{KEYBOARD_KEY, sized_key};
 use crate::form::Lang;
 use crate::ui::theme::{INK, PAPER};
 
-const ROWS: [&str; 4] = ["1234567890", "qwertyuiopå", "asdfghjkløæ", "zxcvbnm,.-?"];
+const ROWS: [&str; 4] = ["1234567890", "qwertyuiopå", "asdfghjkløæ", "zxcvbnm,.-"];
 
 /// Shows `buffer` and a keyboard to edit it, at most `max_chars` long.
 /// Returns true when the buffer changed.
@@ -27,7 +27,7 @@ pub fn keyboard(
         .corner_radius(8.0)
         .show(ui, |ui| {
             ui.set_min_width(ui.available_width());
-            let height = if long { 140.0 } else { 48.0 };
+            let height = if long { 84.0 } else { 40.0 };
             ScrollArea::vertical()
                 .max_height(height)
                 .stick_to_bottom(true)
@@ -48,34 +48,40 @@ pub fn keyboard(
         }
         room
     };
-    for row in ROWS {
+    ui.spacing_mut().item_spacing = eframe::egui::Vec2::new(10.0, 8.0);
+    // Four rows, laid out like a real keyboard: delete ends the number row,
+    // capitals start and space ends the last row, so it all fits at 1280×800.
+    for (i, row) in ROWS.iter().enumerate() {
         ui.horizontal(|ui| {
+            let last = i + 1 == ROWS.len();
+            if last {
+                let caps_key =
+                    crate::ui::theme::toggle(*shift, caps).min_size([150.0, KEYBOARD_KEY].into());
+                if ui.add(caps_key).clicked() {
+                    *shift = !*shift;
+                }
+            }
             for c in row.chars() {
                 let s = if *shift {
                     c.to_uppercase().to_string()
                 } else {
                     c.to_string()
                 };
-                if key(ui, &s, 64.0).clicked() {
+                if sized_key(ui, &s, KEYBOARD_KEY, KEYBOARD_KEY).clicked() {
                     changed |= push(buffer, &s);
                     *shift = false;
                 }
             }
+            if i == 0
+                && sized_key(ui, delete, 130.0, KEYBOARD_KEY).clicked()
+                && buffer.pop().is_some()
+            {
+                changed = true;
+            }
+            if last && sized_key(ui, space, 260.0, KEYBOARD_KEY).clicked() {
+                changed |= push(buffer, " ");
+            }
         });
     }
-    ui.horizontal(|ui| {
-        if ui
-            .add(crate::ui::theme::toggle(*shift, caps).min_size([200.0, 64.0].into()))
-            .clicked()
-        {
-            *shift = !*shift;
-        }
-        if key(ui, space, 360.0).clicked() {
-            changed |= push(buffer, " ");
-        }
-        if key(ui, delete, 160.0).clicked() && buffer.pop().is_some() {
-            changed = true;
-        }
-    });
     changed
 }
