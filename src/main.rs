@@ -23,8 +23,8 @@ struct Cli {
     #[arg(long)]
     db: Option<PathBuf>,
     /// The study folder (default: the bundled forms/).
-    #[arg(long = "study")]
-    study: Option<PathBuf>,
+    #[arg(long)]
+    forms: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -145,7 +145,7 @@ enum CodebookFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => cli::app::run(cli.db, cli.study),
+        None => cli::app::run(cli.db, cli.forms),
         Some(Command::Forms(FormsCommand::Check { paths })) => Ok(cli::forms::check(&paths)),
         Some(Command::Forms(FormsCommand::Outline { file })) => cli::forms::outline(&file),
         Some(Command::Forms(FormsCommand::Preview {
@@ -212,7 +212,8 @@ fn window(title: String, size: [f32; 2], app: Box<dyn eframe::App>) -> Result<Ex
     let options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default()
             .with_title(&title)
-            .with_inner_size(size),
+            .with_inner_size(size)
+            .with_maximized(true),
         ..Default::default()
     };
     eframe::run_native(

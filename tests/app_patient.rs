@@ -62,6 +62,17 @@ fn set_up_and_start(h: &mut Harness<'_, App>) {
     assert!(matches!(h.state().screen, Screen::Patient(_)));
 }
 
+/// A new app on an existing database: unlock and resume the baseline.
+fn unlock_and_resume(db: &Path) -> Harness<'static, App> {
+    let mut h = harness(db);
+    h.run();
+    type_into(&mut h, "Staff passphrase", PASS);
+    tap(&mut h, "Unlock");
+    tap(&mut h, "HAB-OSL-0001 · Ola N.");
+    tap(&mut h, "Resume with patient: Baseline");
+    h
+}
+
 #[test]
 fn pause_close_and_resume_on_the_same_question() {
     let dir = tempfile::tempdir().unwrap();
@@ -107,12 +118,7 @@ fn pause_close_and_resume_on_the_same_question() {
         );
     }
     // A new app on the same database: unlock, resume, same question.
-    let mut h = harness(&db);
-    h.run();
-    type_into(&mut h, "Staff passphrase", PASS);
-    tap(&mut h, "Unlock");
-    tap(&mut h, "HAB-OSL-0001 · Ola N.");
-    tap(&mut h, "Resume with patient: Baseline");
+    let mut h = unlock_and_resume(&db);
     assert_eq!(position(&h).as_deref(), Some("a_birth_year"));
     h.get_by_label("Hvilket år er du født?");
     h.get_by_label("1980");
@@ -132,12 +138,7 @@ fn a_killed_app_resumes_where_the_patient_was() {
         tap(&mut h, "Kvinne");
         // No pause: the harness is dropped as if the process died.
     }
-    let mut h = harness(&db);
-    h.run();
-    type_into(&mut h, "Staff passphrase", PASS);
-    tap(&mut h, "Unlock");
-    tap(&mut h, "HAB-OSL-0001 · Ola N.");
-    tap(&mut h, "Resume with patient: Baseline");
+    let h = unlock_and_resume(&db);
     assert_eq!(position(&h).as_deref(), Some("a_gender"));
     let p = h.state().patient().unwrap();
     assert_eq!(

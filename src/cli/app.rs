@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use kohort::protocol;
 use kohort::ui::app::App;
 
-/// Where the bundled study is looked for when `--study` is not given: the
+/// Where the bundled study is looked for when `--forms` is not given: the
 /// working folder (a source checkout), beside an installed binary, the
 /// Debian package's folder, and the source tree it was built from.
 fn find_study() -> Option<PathBuf> {
@@ -38,7 +38,7 @@ fn default_db() -> Result<PathBuf> {
 pub fn run(db: Option<PathBuf>, study: Option<PathBuf>) -> Result<ExitCode> {
     let dir = match study {
         Some(d) => d,
-        None => find_study().context("cannot find the study's forms/ folder; pass --study DIR")?,
+        None => find_study().context("cannot find the study's forms/ folder; pass --forms DIR")?,
     };
     let study = match protocol::load_study(&dir) {
         Ok((s, _)) => s,
