@@ -2,5 +2,7 @@
 
 pub mod audit;
 pub mod demo;
+pub mod export;
 pub mod forms;
 pub mod passphrase;
+pub mod research;
