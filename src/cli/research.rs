@@ -31,6 +31,14 @@ pub enum StoreCommand {
         #[arg(long)]
         store: PathBuf,
     },
+    /// Write the analysis files (long.csv, wide_<form>.csv, codebook.csv,
+    /// labels.do/.sps/.R) from STORE/research.db into OUT.
+    Dataset {
+        #[arg(long)]
+        store: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Devices and their signing keys.
     #[command(subcommand)]
     Devices(DevicesCommand),
@@ -51,6 +59,14 @@ pub fn run(cmd: StoreCommand) -> Result<ExitCode> {
     match cmd {
         StoreCommand::Keygen { out, study } => keygen(&out, &study),
         StoreCommand::Import { key, input, store } => import(&key, &input, &store),
+        StoreCommand::Dataset { store, out } => {
+            let w = research::dataset::write(&store, &out)?;
+            for f in &w.files {
+                println!("wrote {}", f.display());
+            }
+            println!("{} sessions, {} variable rows", w.sessions, w.long_rows);
+            Ok(ExitCode::SUCCESS)
+        }
         StoreCommand::Devices(DevicesCommand::Trust { file, store }) => {
             let (device, fp) = research::trust::trust_file(&store, &file)?;
             println!("device {device}: key {fp} is now trusted");

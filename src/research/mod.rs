@@ -2,9 +2,11 @@
 //! write analysis files, sign receipts. Runs only inside the secure
 //! research store (TSD), where the research private key lives.
 
+pub mod dataset;
 pub mod db;
 mod error;
 pub mod import;
+mod labels;
 pub mod trust;
 
 pub use error::{ResearchError, Result};
