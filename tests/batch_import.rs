@@ -388,3 +388,42 @@ fn a_batch_for_another_research_key_does_not_open() {
     assert!(refusal(&report).contains("does not decrypt"), "{file:?}");
     assert_eq!(counts(&dir.path().join("r")), vec![0; 7]);
 }
+
+#[test]
+fn the_signed_receipt_lists_exactly_the_accepted_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tablet = Tablet::new(dir.path(), "a", &keys());
+    let out = dir.path().join("out");
+    let b1 = tablet.batch(1, &out);
+    let b2 = tablet.batch(1, &out);
+    let mut bad = fs::read(&b2).unwrap();
+    bad[20] ^= 1;
+    fs::write(out.join("zz-bad.kohort"), &bad).unwrap();
+    let store = dir.path().join("research");
+    let report = import(&out, &store);
+    assert_eq!(report.refused().count(), 1);
+    let summary = report.devices.values().next().unwrap();
+    let text = fs::read_to_string(summary.receipt.as_ref().unwrap()).unwrap();
+    let public = keys().public().unwrap();
+    let body = batch::verify_receipt(&text, &public).unwrap();
+    let hash = |p: &Path| batch::hexs::encode(&batch::hexs::sha256(&fs::read(p).unwrap()));
+    let listed: Vec<(u64, String)> = body
+        .batches
+        .iter()
+        .map(|b| (b.seq, b.hash.clone()))
+        .collect();
+    assert_eq!(listed, vec![(1, hash(&b1)), (2, hash(&b2))]);
+    assert_eq!(
+        body.device_id,
+        tablet.store.device().unwrap().id.to_string()
+    );
+
+    // An edited receipt, or one checked against another key, does not verify.
+    let edited = text.replacen("\"seq\":2", "\"seq\":3", 1);
+    assert_ne!(edited, text);
+    assert!(batch::verify_receipt(&edited, &public).is_err());
+    let other = ResearchKeys::from_secrets("hab", [7; 32], [9; 32])
+        .public()
+        .unwrap();
+    assert!(batch::verify_receipt(&text, &other).is_err());
+}

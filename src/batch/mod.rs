@@ -8,6 +8,7 @@ mod header;
 pub mod hexs;
 mod keys;
 mod payload;
+mod receipt;
 mod seal;
 
 pub use error::{BatchError, Result};
@@ -18,4 +19,5 @@ pub use payload::{
     AuditRecord, ConsentFacts, EpisodeFacts, ParticipantFacts, Payload, Pinned, PinnedContent,
     SessionRecord, Variable,
 };
+pub use receipt::{Accepted, MAX_RECEIPT, ReceiptBody, sign_receipt, verify_receipt};
 pub use seal::{INFO, Opened, Verified, open, seal, verify};

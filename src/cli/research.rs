@@ -162,6 +162,9 @@ fn import(key: &Path, input: &Path, store: &Path) -> Result<ExitCode> {
             let gaps: Vec<String> = s.gaps.iter().map(u64::to_string).collect();
             println!(", MISSING batches {}", gaps.join(", "));
         }
+        if let Some(r) = &s.receipt {
+            println!("  receipt: {}", r.display());
+        }
     }
     let refused = report.refused().count();
     if report.files.is_empty() {

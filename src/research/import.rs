@@ -53,6 +53,8 @@ pub struct DeviceSummary {
     pub total: u64,
     /// Sequence numbers below the highest received that are missing.
     pub gaps: Vec<u64>,
+    /// The signed receipt written for the device (every batch accepted).
+    pub receipt: Option<PathBuf>,
 }
 
 impl ImportReport {
@@ -101,6 +103,7 @@ pub fn import_dir(keys: &ResearchKeys, dir: &Path, store_dir: &Path) -> Result<I
         s.total = seqs.len() as u64;
         let max = seqs.iter().max().copied().unwrap_or(0);
         s.gaps = (1..max).filter(|q| !seqs.contains(q)).collect();
+        s.receipt = super::receipts::write(&conn, keys, store_dir, device)?;
     }
     Ok(report)
 }

@@ -7,6 +7,7 @@ pub mod db;
 mod error;
 pub mod import;
 mod labels;
+pub mod receipts;
 pub mod trust;
 
 pub use error::{ResearchError, Result};
