@@ -427,3 +427,28 @@ fn the_signed_receipt_lists_exactly_the_accepted_batches() {
         .unwrap();
     assert!(batch::verify_receipt(&text, &other).is_err());
 }
+
+#[test]
+fn a_device_id_that_is_not_a_uuid_is_refused() {
+    // It would name the receipt file: "../x" must never reach the disk.
+    let dir = tempfile::tempdir().unwrap();
+    let mut tablet = Tablet::new(dir.path(), "a", &keys());
+    let file = tablet.batch(1, &dir.path().join("out"));
+    let bytes = fs::read(&file).unwrap();
+    let v = batch::verify(&bytes).unwrap();
+    let opened = batch::open(&v, &keys()).unwrap();
+    let mut header = v.header.clone();
+    header.device_id = "../../escaped".into();
+    let forged = batch::seal(
+        &header,
+        &opened.payload,
+        &keys().public().unwrap(),
+        &tablet.store.signing_key().unwrap(),
+        &mut rand_core::UnwrapErr(rand_core::OsRng),
+    )
+    .unwrap();
+    let store = dir.path().join("research");
+    let report = import(&put(&forged, "x.kohort", &dir.path().join("in")), &store);
+    assert!(refusal(&report).contains("not a UUID"));
+    assert_eq!(counts(&store), vec![0; 7]);
+}

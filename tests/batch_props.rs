@@ -106,7 +106,7 @@ proptest! {
         let header = Header {
             format: 1,
             study_id: "s".into(),
-            device_id: "d".into(),
+            device_id: "0190f000-0000-7000-8000-0000000000d1".into(),
             device_key: hexs::encode(&device.verifying_key().to_bytes()),
             seq: 1 + seed % 1000,
             prev_hash: NO_PREVIOUS.into(),

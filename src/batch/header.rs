@@ -54,6 +54,14 @@ impl Header {
                 h.record_count
             )));
         }
+        // The id names files (batches, receipts): only a canonical UUID will do.
+        let canonical = uuid::Uuid::parse_str(&h.device_id).map(|u| u.to_string());
+        if canonical.as_deref() != Ok(h.device_id.as_str()) {
+            return Err(BatchError::BadHeader(format!(
+                "device_id {:?} is not a UUID",
+                h.device_id
+            )));
+        }
         if h.seq == 0 {
             return Err(BatchError::BadHeader("sequence numbers start at 1".into()));
         }
