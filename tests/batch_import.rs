@@ -385,7 +385,18 @@ fn a_batch_for_another_research_key_does_not_open() {
     let other = ResearchKeys::from_secrets("hab", [9; 32], [8; 32]);
     let report =
         research::import_dir(&other, &dir.path().join("out"), &dir.path().join("r")).unwrap();
-    assert!(refusal(&report).contains("does not decrypt"), "{file:?}");
+    assert!(
+        refusal(&report).contains("sealed to research key"),
+        "{file:?}"
+    );
+    // Same fingerprint claimed, wrong secret: the seal itself refuses.
+    let v_bytes = fs::read(&file).unwrap();
+    let mut v = batch::verify(&v_bytes).unwrap();
+    v.header.research_key = other.public().unwrap().fingerprint();
+    assert!(matches!(
+        batch::open(&v, &other),
+        Err(batch::BatchError::DoesNotOpen)
+    ));
     assert_eq!(counts(&dir.path().join("r")), vec![0; 7]);
 }
 
@@ -451,4 +462,36 @@ fn a_device_id_that_is_not_a_uuid_is_refused() {
     let report = import(&put(&forged, "x.kohort", &dir.path().join("in")), &store);
     assert!(refusal(&report).contains("not a UUID"));
     assert_eq!(counts(&store), vec![0; 7]);
+}
+
+#[test]
+fn an_older_batch_imported_late_does_not_undo_a_withdrawal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tablet = Tablet::new(dir.path(), "a", &keys());
+    let out = dir.path().join("out");
+    let b1 = tablet.batch(1, &out);
+    let p = tablet.store.participants().unwrap().remove(0);
+    let mut consent = p.consent.clone().unwrap();
+    consent.withdrawn_at = Some(common::date(2025, 5, 1));
+    tablet.store.record_consent(p.id, &consent).unwrap();
+    let episode = tablet.store.episodes(p.id).unwrap()[0].id;
+    let q = tablet.study.questionnaire("baseline").unwrap();
+    let s = tablet.store.start_session(p.id, episode, &q).unwrap();
+    tablet.store.complete_session(s).unwrap();
+    let b2 = match sync::export(&mut tablet.store, &out).unwrap() {
+        Exported::Batch { path, .. } => path,
+        Exported::Nothing => panic!("expected batch 2"),
+    };
+    let store = dir.path().join("research");
+    import(&only(&[&b2], &dir.path().join("i2")), &store);
+    import(&only(&[&b1], &dir.path().join("i1")), &store);
+    let conn = db::open(&store, false).unwrap();
+    let consent: String = conn
+        .query_row(
+            "SELECT consent FROM participants WHERE id = ?1",
+            [p.id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(consent.contains("2025-05-01"), "{consent}");
 }

@@ -25,6 +25,8 @@ pub enum BatchError {
     BadHeader(String),
     #[error("the payload does not decrypt: it was altered, or sealed to another research key")]
     DoesNotOpen,
+    #[error("sealed to research key {batch}, but this key is {ours}")]
+    OtherResearchKey { batch: String, ours: String },
     #[error("the payload is malformed: {0}")]
     BadPayload(String),
     #[error("record {index} does not match its hash in the header")]

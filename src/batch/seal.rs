@@ -117,6 +117,13 @@ pub fn open(v: &Verified<'_>, keys: &ResearchKeys) -> Result<Opened> {
             key: keys.study.clone(),
         });
     }
+    let ours = keys.public()?.fingerprint();
+    if v.header.research_key != ours {
+        return Err(BatchError::OtherResearchKey {
+            batch: v.header.research_key.clone(),
+            ours,
+        });
+    }
     let enc = Enc::from_bytes(v.frame.enc).map_err(|_| BatchError::DoesNotOpen)?;
     let plain = Zeroizing::new(
         hpke::single_shot_open::<AesGcm256, HkdfSha256, Kem>(

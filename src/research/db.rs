@@ -50,14 +50,16 @@ CREATE TABLE participants (
     id          TEXT PRIMARY KEY,
     study_code  TEXT NOT NULL,
     site        TEXT NOT NULL,
-    consent     TEXT                          -- JSON, as sent
+    consent     TEXT,                         -- JSON, as sent
+    facts_at    TEXT NOT NULL                 -- created_at of the batch they came from
 );
 CREATE TABLE episodes (
     id           TEXT PRIMARY KEY,
     participant  TEXT NOT NULL REFERENCES participants(id),
     anchor_date  TEXT NOT NULL,
     end_date     TEXT,
-    end_type     TEXT
+    end_type     TEXT,
+    facts_at     TEXT NOT NULL
 );
 CREATE TABLE sessions (
     id            TEXT PRIMARY KEY,

@@ -297,16 +297,28 @@ fn write_batch(
     for (r, want) in o.records.iter().zip(&h.record_hashes) {
         let p = &r.participant;
         tx.execute(
-            "INSERT INTO participants (id, study_code, site, consent) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET study_code = ?2, site = ?3, consent = ?4",
-            params![p.id, p.study_code, p.site, json(&p.consent)?],
+            // A batch imported late (out of order) must not undo newer
+            // facts, such as a withdrawal of consent.
+            "INSERT INTO participants (id, study_code, site, consent, facts_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO UPDATE SET study_code = ?2, site = ?3, consent = ?4,
+                 facts_at = ?5 WHERE ?5 >= participants.facts_at",
+            params![p.id, p.study_code, p.site, json(&p.consent)?, h.created_at],
         )?;
         let e = &r.episode;
         tx.execute(
-            "INSERT INTO episodes (id, participant, anchor_date, end_date, end_type)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (id) DO UPDATE SET anchor_date = ?3, end_date = ?4, end_type = ?5",
-            params![e.id, p.id, e.anchor_date, e.end_date, e.end_type],
+            "INSERT INTO episodes (id, participant, anchor_date, end_date, end_type, facts_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (id) DO UPDATE SET anchor_date = ?3, end_date = ?4, end_type = ?5,
+                 facts_at = ?6 WHERE ?6 >= episodes.facts_at",
+            params![
+                e.id,
+                p.id,
+                e.anchor_date,
+                e.end_date,
+                e.end_type,
+                h.created_at
+            ],
         )?;
         let inserted = tx.execute(
             "INSERT OR IGNORE INTO sessions (id, device_id, batch_seq, participant, episode,
