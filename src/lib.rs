@@ -3,9 +3,12 @@
 //! Data flows one way: form files → instruments and protocol → runner
 //! (one questionnaire in progress) → store → batches → research store.
 
+pub mod batch;
 pub mod form;
 pub mod protocol;
+pub mod research;
 pub mod runner;
 pub mod schedule;
 pub mod store;
+pub mod sync;
 pub mod ui;

@@ -35,6 +35,23 @@ enum Command {
     /// Check the audit log of a tablet database.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Seal completed, not yet exported sessions into the next batch file.
+    Export {
+        #[arg(long)]
+        db: PathBuf,
+        /// The folder to write `<device>-<seq>.kohort` into.
+        #[arg(long)]
+        to: PathBuf,
+        /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Settings of this tablet.
+    #[command(subcommand)]
+    Device(cli::export::DeviceCommand),
+    /// The research store: keys, import of batches, analysis files.
+    #[command(subcommand)]
+    Store(cli::research::StoreCommand),
     /// Fill a database with synthetic participants and answered questionnaires.
     Demo {
         #[arg(long)]
@@ -163,6 +180,13 @@ fn main() -> ExitCode {
             cli::forms::codebook(&dir, format, out.as_deref())
         }
         Some(Command::Audit(AuditCommand::Verify { db })) => cli::audit::verify(&db),
+        Some(Command::Export {
+            db,
+            to,
+            passphrase_file,
+        }) => cli::export::export(&db, &to, passphrase_file.as_deref()),
+        Some(Command::Device(cmd)) => cli::export::device(cmd),
+        Some(Command::Store(cmd)) => cli::research::run(cmd),
         Some(Command::Demo {
             db,
             participants,

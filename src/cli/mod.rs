@@ -3,6 +3,8 @@
 pub mod app;
 pub mod audit;
 pub mod demo;
+pub mod export;
 pub mod forms;
 pub mod passphrase;
+pub mod research;
 pub mod schedule;

@@ -137,7 +137,9 @@ fn range(kind: &ItemKind) -> (String, Option<Text>) {
     }
 }
 
-fn labels(kind: &ItemKind) -> Vec<(i64, Text, bool)> {
+/// The value labels of a variable: option codes with their texts and
+/// whether the option is exclusive; for a slider, its two ends.
+pub fn labels(kind: &ItemKind) -> Vec<(i64, Text, bool)> {
     match kind {
         ItemKind::Slider {
             min,
@@ -175,9 +177,20 @@ fn conditions(inst: &Instrument) -> HashMap<&str, Option<String>> {
 }
 
 fn entries(study: &Study) -> Vec<Entry<'_>> {
+    entries_of(
+        study
+            .instruments
+            .iter()
+            .map(|i| (&**i, study.forms_using(&i.id))),
+    )
+}
+
+/// Entries of the given instruments, each with the forms that ask it.
+fn entries_of<'a>(
+    instruments: impl Iterator<Item = (&'a Instrument, Vec<&'a str>)>,
+) -> Vec<Entry<'a>> {
     let mut out = Vec::new();
-    for inst in &study.instruments {
-        let asked_in = study.forms_using(&inst.id);
+    for (inst, asked_in) in instruments {
         let conds = conditions(inst);
         for var in inst.variables() {
             let item = var.item;
@@ -409,7 +422,7 @@ fn entry_md(o: &mut String, e: &Entry<'_>) {
 }
 
 /// One CSV field, quoted when it holds a comma, quote or line break.
-fn field(s: &str) -> String {
+pub fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -437,9 +450,19 @@ const CSV_COLUMNS: &[&str] = &[
 ];
 
 fn csv(study: &Study) -> String {
+    csv_rows(entries(study))
+}
+
+/// The CSV codebook of any set of instruments (the research store's pinned
+/// versions), each with the forms that asked it.
+pub fn csv_of<'a>(instruments: impl Iterator<Item = (&'a Instrument, Vec<&'a str>)>) -> String {
+    csv_rows(entries_of(instruments))
+}
+
+fn csv_rows(entries: Vec<Entry<'_>>) -> String {
     let mut o = CSV_COLUMNS.join(",");
     o.push_str("\r\n");
-    for e in entries(study) {
+    for e in entries {
         let labels = |lang: fn(&Text) -> &str| {
             e.labels
                 .iter()

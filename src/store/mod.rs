@@ -6,6 +6,7 @@
 //! data key; [`Store::lock`] wipes the key again.
 
 mod audit;
+mod batches;
 pub mod demo;
 mod device;
 mod error;
@@ -22,6 +23,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 pub use audit::{Actor, AuditEntry, BrokenLink};
+pub use batches::{BatchRow, NewBatch};
 pub use device::Device;
 pub use error::{Result, StoreError};
 pub use keys::{KdfParams, MIN_PASSPHRASE_CHARS, RecoveryKey};

@@ -10,7 +10,7 @@ use super::error::{Result, StoreError};
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// never edit a migration that has shipped.
-const MIGRATIONS: &[&str] = &[V1_CORE, V2_BATCHES];
+const MIGRATIONS: &[&str] = &[V1_CORE, V2_BATCHES, V3_EXPORT];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -113,6 +113,25 @@ CREATE TABLE batches (
     file_name     TEXT NOT NULL,
     hash          TEXT NOT NULL,
     delivered_at  TEXT
+);
+"#;
+
+/// Export bookkeeping: the research key batches are sealed to, which
+/// sessions went into which batch, and how far the audit log was included.
+const V3_EXPORT: &str = r#"
+ALTER TABLE batches ADD COLUMN state TEXT NOT NULL DEFAULT 'sealed'
+    CHECK (state IN ('sealed', 'delivered'));
+ALTER TABLE batches ADD COLUMN records INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE batches ADD COLUMN audit_to INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE batch_sessions (
+    session  TEXT PRIMARY KEY REFERENCES sessions(id),
+    batch    INTEGER NOT NULL REFERENCES batches(seq)
+) WITHOUT ROWID;
+CREATE TABLE research_key (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    public       TEXT NOT NULL,
+    fingerprint  TEXT NOT NULL,
+    set_at       TEXT NOT NULL
 );
 "#;
 

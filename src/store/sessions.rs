@@ -406,14 +406,32 @@ impl Store {
     }
 
     fn answers(&self, sid: &str) -> Result<BTreeMap<String, Answer>> {
+        Ok(self
+            .answers_at(sid)?
+            .into_iter()
+            .map(|(k, (a, _))| (k, a))
+            .collect())
+    }
+
+    /// When each answer or decline of a session was last saved.
+    pub fn answer_times(&self, session: Uuid) -> Result<BTreeMap<String, String>> {
+        Ok(self
+            .answers_at(&session.to_string())?
+            .into_iter()
+            .map(|(k, (_, at))| (k, at))
+            .collect())
+    }
+
+    fn answers_at(&self, sid: &str) -> Result<BTreeMap<String, (Answer, String)>> {
         let mut st = self
             .conn
-            .prepare_cached("SELECT item_tag, value FROM answers WHERE session = ?1")?;
+            .prepare_cached("SELECT item_tag, value, updated_at FROM answers WHERE session = ?1")?;
         let mut rows = st.query([sid])?;
         let mut out = BTreeMap::new();
         while let Some(r) = rows.next()? {
             let tag: Vec<u8> = r.get(0)?;
             let blob: Vec<u8> = r.get(1)?;
+            let at: String = r.get(2)?;
             let mut row = String::new();
             let place = Self::answer_place(sid, &tag, &mut row);
             let plain = seal::open(self.keys.data(), place, &blob)?;
@@ -427,7 +445,7 @@ impl Store {
                     row: row.clone(),
                 });
             }
-            out.insert(open.item, open.answer);
+            out.insert(open.item, (open.answer, at));
         }
         Ok(out)
     }

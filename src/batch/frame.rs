@@ -1,0 +1,147 @@
+//! The binary framing of a batch file. Every length is checked against its
+//! cap and against the bytes actually left BEFORE anything is allocated.
+//!
+//! ```text
+//! magic        8 bytes  "KOHORTB\0"
+//! version      u16 BE   1
+//! header_len   u32 BE   ≤ MAX_HEADER
+//! header       JSON (UTF-8), the associated data of the seal (with the 14 bytes before it)
+//! enc_len      u16 BE   = 32 (X25519 encapsulated key)
+//! enc          32 bytes
+//! ct_len       u64 BE   ≤ MAX_PAYLOAD + 16
+//! ct           HPKE ciphertext of the payload (AES-256-GCM, tag last)
+//! signature    64 bytes Ed25519 by the device over every byte before it
+//! ```
+
+use super::error::{BatchError, Result};
+
+pub const MAGIC: &[u8; 8] = b"KOHORTB\0";
+pub const VERSION: u16 = 1;
+pub const MAX_HEADER: u64 = 8 << 20;
+pub const MAX_PAYLOAD: u64 = 1 << 30;
+pub const ENC_LEN: usize = 32;
+pub const SIG_LEN: usize = 64;
+/// The largest file [`parse`] can accept; checked against the file size
+/// before the file is read.
+pub const MAX_FILE: u64 = 8 + 2 + 4 + MAX_HEADER + 2 + ENC_LEN as u64 + 8 + MAX_PAYLOAD + 16 + 64;
+
+/// A batch file cut into its parts, borrowing from the bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct Frame<'a> {
+    /// magic, version, header length and header: the associated data.
+    pub aad: &'a [u8],
+    pub header: &'a [u8],
+    pub enc: &'a [u8],
+    pub ciphertext: &'a [u8],
+    /// Every byte the signature covers.
+    pub signed: &'a [u8],
+    pub signature: &'a [u8; SIG_LEN],
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: u64, what: &'static str) -> Result<&'a [u8]> {
+        let left = (self.bytes.len() - self.at) as u64;
+        if n > left {
+            return Err(BatchError::Truncated(what));
+        }
+        let s = &self.bytes[self.at..self.at + n as usize];
+        self.at += n as usize;
+        Ok(s)
+    }
+
+    fn uint<const N: usize>(&mut self, what: &'static str) -> Result<u64> {
+        let b = self.take(N as u64, what)?;
+        Ok(b.iter().fold(0u64, |acc, &x| (acc << 8) | x as u64))
+    }
+
+    fn capped(&mut self, len: u64, cap: u64, what: &'static str) -> Result<&'a [u8]> {
+        if len > cap {
+            return Err(BatchError::TooLarge { what, len, cap });
+        }
+        self.take(len, what)
+    }
+}
+
+pub fn parse(bytes: &[u8]) -> Result<Frame<'_>> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(8, "magic").map_err(|_| BatchError::NotABatch)? != MAGIC {
+        return Err(BatchError::NotABatch);
+    }
+    let version = r.uint::<2>("version")? as u16;
+    if version != VERSION {
+        return Err(BatchError::UnknownVersion(version));
+    }
+    let header_len = r.uint::<4>("header length")?;
+    let header = r.capped(header_len, MAX_HEADER, "header")?;
+    let aad = &bytes[..r.at];
+    let enc_len = r.uint::<2>("key length")?;
+    let enc = r.capped(enc_len, ENC_LEN as u64, "encapsulated key")?;
+    if enc.len() != ENC_LEN {
+        return Err(BatchError::BadHeader(format!(
+            "encapsulated key is {} bytes, not {ENC_LEN}",
+            enc.len()
+        )));
+    }
+    let ct_len = r.uint::<8>("payload length")?;
+    let ciphertext = r.capped(ct_len, MAX_PAYLOAD + 16, "payload")?;
+    let signed = &bytes[..r.at];
+    let signature: &[u8; SIG_LEN] = r
+        .take(SIG_LEN as u64, "signature")?
+        .try_into()
+        .map_err(|_| BatchError::Truncated("signature"))?;
+    if r.at != bytes.len() {
+        return Err(BatchError::Trailing(bytes.len() - r.at));
+    }
+    Ok(Frame {
+        aad,
+        header,
+        enc,
+        ciphertext,
+        signed,
+        signature,
+    })
+}
+
+/// The bytes up to the encapsulated key: the associated data.
+pub fn aad(header: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(14 + header.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_be_bytes());
+    out.extend_from_slice(&(header.len() as u32).to_be_bytes());
+    out.extend_from_slice(header);
+    out
+}
+
+/// Appends enc and ciphertext to the associated data: the signed bytes.
+pub fn body(aad: Vec<u8>, enc: &[u8], ciphertext: &[u8]) -> Vec<u8> {
+    let mut out = aad;
+    out.reserve(2 + enc.len() + 8 + ciphertext.len() + SIG_LEN);
+    out.extend_from_slice(&(enc.len() as u16).to_be_bytes());
+    out.extend_from_slice(enc);
+    out.extend_from_slice(&(ciphertext.len() as u64).to_be_bytes());
+    out.extend_from_slice(ciphertext);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_length_is_refused_before_allocating() {
+        let mut b = aad(b"{}");
+        b.extend_from_slice(&32u16.to_be_bytes());
+        b.extend_from_slice(&[0; 32]);
+        b.extend_from_slice(&u64::MAX.to_be_bytes());
+        assert!(matches!(parse(&b), Err(BatchError::TooLarge { .. })));
+        let mut h = MAGIC.to_vec();
+        h.extend_from_slice(&1u16.to_be_bytes());
+        h.extend_from_slice(&u32::MAX.to_be_bytes());
+        assert!(matches!(parse(&h), Err(BatchError::TooLarge { .. })));
+    }
+}

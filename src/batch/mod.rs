@@ -1,0 +1,23 @@
+//! Batch files: how completed sessions leave a tablet. Sealed with HPKE to
+//! the research store's key (the tablet cannot open its own batches) and
+//! signed by the device. Format: `docs/batch-format.md`.
+
+mod error;
+mod frame;
+mod header;
+pub mod hexs;
+mod keys;
+mod payload;
+mod receipt;
+mod seal;
+
+pub use error::{BatchError, Result};
+pub use frame::{MAX_FILE, MAX_HEADER, MAX_PAYLOAD};
+pub use header::{Header, NO_PREVIOUS, file_name};
+pub use keys::{ResearchKeys, ResearchPublic};
+pub use payload::{
+    AuditRecord, ConsentFacts, EpisodeFacts, ParticipantFacts, Payload, Pinned, PinnedContent,
+    SessionRecord, Variable,
+};
+pub use receipt::{Accepted, MAX_RECEIPT, ReceiptBody, sign_receipt, verify_receipt};
+pub use seal::{INFO, Opened, Verified, open, seal, verify};

@@ -1,0 +1,151 @@
+//! The sealed payload: completed sessions with the pinned instruments, the
+//! final state of every variable (as the runner computes it over the pinned
+//! questionnaire, derived scores included), the participant, consent and
+//! episode facts analysis needs, and the audit entries since the last batch.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::runner::AnswerValue;
+
+use super::error::{BatchError, Result};
+use super::hexs;
+
+/// What is sealed. Sessions are kept as raw JSON so their hashes are over
+/// exactly the bytes that were sealed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Payload {
+    pub format: u16,
+    /// Each pinned instrument once, with its canonical content, so the
+    /// research store can label variables by the exact version asked.
+    pub instruments: Vec<PinnedContent>,
+    pub sessions: Vec<Box<RawValue>>,
+    pub audit: Vec<AuditRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PinnedContent {
+    pub id: String,
+    pub version: String,
+    pub hash: String,
+    pub canonical: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    pub id: String,
+    pub form_id: String,
+    pub respondent: String,
+    pub started_at: String,
+    pub completed_at: Option<String>,
+    pub participant: ParticipantFacts,
+    pub episode: EpisodeFacts,
+    /// Instrument id, version and hash, in questionnaire order.
+    pub instruments: Vec<Pinned>,
+    /// Every analysis variable, in questionnaire order.
+    pub variables: Vec<Variable>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pinned {
+    pub id: String,
+    pub version: String,
+    pub hash: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantFacts {
+    pub id: String,
+    pub study_code: String,
+    pub site: String,
+    pub consent: Option<ConsentFacts>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentFacts {
+    pub date: String,
+    pub version: String,
+    pub contact_interview: bool,
+    pub contact_relatives: bool,
+    pub withdrawn_at: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpisodeFacts {
+    pub id: String,
+    pub anchor_date: String,
+    pub end_date: Option<String>,
+    pub end_type: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Variable {
+    pub instrument: String,
+    pub name: String,
+    /// `answered`, `declined`, `skipped`, `not_shown`, `not_reached`,
+    /// `not_computed` (see [`crate::runner::ItemState::name`]).
+    pub state: String,
+    pub value: Option<AnswerValue>,
+    /// When the answer or decline was saved; none for scores and missing.
+    pub answered_at: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl Payload {
+    /// Builds a payload and the per-record hashes for the header.
+    pub fn new(
+        instruments: Vec<PinnedContent>,
+        sessions: &[SessionRecord],
+        audit: Vec<AuditRecord>,
+    ) -> Result<(Payload, Vec<String>)> {
+        let mut raw = Vec::with_capacity(sessions.len());
+        let mut hashes = Vec::with_capacity(sessions.len());
+        for s in sessions {
+            let json =
+                serde_json::to_string(s).map_err(|e| BatchError::BadPayload(e.to_string()))?;
+            hashes.push(hexs::encode(&hexs::sha256(json.as_bytes())));
+            raw.push(
+                RawValue::from_string(json).map_err(|e| BatchError::BadPayload(e.to_string()))?,
+            );
+        }
+        let p = Payload {
+            format: super::frame::VERSION,
+            instruments,
+            sessions: raw,
+            audit,
+        };
+        Ok((p, hashes))
+    }
+
+    /// Checks every record against the header's hashes, then parses it.
+    pub fn records(&self, hashes: &[String]) -> Result<Vec<SessionRecord>> {
+        if self.sessions.len() != hashes.len() {
+            return Err(BatchError::RecordCount {
+                header: hashes.len() as u64,
+                payload: self.sessions.len(),
+            });
+        }
+        self.sessions
+            .iter()
+            .zip(hashes)
+            .enumerate()
+            .map(|(index, (raw, want))| {
+                if hexs::encode(&hexs::sha256(raw.get().as_bytes())) != *want {
+                    return Err(BatchError::RecordHash { index });
+                }
+                serde_json::from_str(raw.get())
+                    .map_err(|e| BatchError::BadPayload(format!("record {index}: {e}")))
+            })
+            .collect()
+    }
+}

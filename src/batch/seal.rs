@@ -1,0 +1,143 @@
+//! Sealing a batch on the tablet and opening it at the research store.
+//!
+//! HPKE (RFC 9180) base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
+//! AES-256-GCM, one shot, with the framing up to and including the header as
+//! associated data; then the whole file is signed with the device's Ed25519
+//! key. Verifying the signature needs no secret, so a file is checked
+//! before the research key touches it.
+
+use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
+use hpke::aead::AesGcm256;
+use hpke::kdf::HkdfSha256;
+use hpke::rand_core::{CryptoRng, RngCore};
+use hpke::{Deserializable, OpModeR, OpModeS, Serializable};
+use zeroize::Zeroizing;
+
+use super::error::{BatchError, Result};
+use super::frame::{self, Frame};
+use super::header::Header;
+use super::hexs;
+use super::keys::{Kem, ResearchKeys, ResearchPublic};
+use super::payload::{Payload, SessionRecord};
+
+/// The HPKE `info`: binds the key schedule to this use and format.
+pub const INFO: &[u8] = b"kohort batch v1";
+
+type Enc = <Kem as hpke::Kem>::EncappedKey;
+
+/// Seals `payload` to the research key and signs the file with `device`.
+/// `rng` draws the ephemeral key: the operating system's generator, or a
+/// seeded one for test vectors.
+pub fn seal<R: CryptoRng + RngCore>(
+    header: &Header,
+    payload: &Payload,
+    to: &ResearchPublic,
+    device: &SigningKey,
+    rng: &mut R,
+) -> Result<Vec<u8>> {
+    if header.device_key()? != device.verifying_key().to_bytes() {
+        return Err(BatchError::BadHeader(
+            "device_key is not the signing key".into(),
+        ));
+    }
+    if header.research_key != to.fingerprint() || header.study_id != to.study {
+        return Err(BatchError::BadHeader(
+            "the header names another research key".into(),
+        ));
+    }
+    if header.record_count as usize != payload.sessions.len() {
+        return Err(BatchError::RecordCount {
+            header: header.record_count,
+            payload: payload.sessions.len(),
+        });
+    }
+    let plain = Zeroizing::new(
+        serde_json::to_vec(payload).map_err(|e| BatchError::BadPayload(e.to_string()))?,
+    );
+    if plain.len() as u64 > frame::MAX_PAYLOAD {
+        return Err(BatchError::TooLarge {
+            what: "payload",
+            len: plain.len() as u64,
+            cap: frame::MAX_PAYLOAD,
+        });
+    }
+    let aad = frame::aad(&header.to_bytes()?);
+    let (enc, ct) = hpke::single_shot_seal::<AesGcm256, HkdfSha256, Kem, _>(
+        &OpModeS::Base,
+        &to.hpke_key()?,
+        INFO,
+        &plain,
+        &aad,
+        rng,
+    )
+    .map_err(|e| BatchError::Seal(e.to_string()))?;
+    let mut bytes = frame::body(aad, &enc.to_bytes(), &ct);
+    let sig = ed25519_dalek::Signer::sign(device, &bytes);
+    bytes.extend_from_slice(&sig.to_bytes());
+    Ok(bytes)
+}
+
+/// A file whose framing, header and device signature hold.
+#[derive(Debug)]
+pub struct Verified<'a> {
+    pub frame: Frame<'a>,
+    pub header: Header,
+    /// SHA-256 of the whole file: the batch's identity in the chain.
+    pub hash: [u8; 32],
+}
+
+/// Checks framing, header and signature (`verify_strict`, against the key
+/// the header names; whether that key is the device's is the importer's
+/// call). No secret needed.
+pub fn verify(bytes: &[u8]) -> Result<Verified<'_>> {
+    let frame = frame::parse(bytes)?;
+    let header = Header::parse(frame.header)?;
+    let key = VerifyingKey::from_bytes(&header.device_key()?)
+        .map_err(|_| BatchError::BadHeader("device_key is not a valid Ed25519 key".into()))?;
+    key.verify_strict(frame.signed, &Signature::from_bytes(frame.signature))
+        .map_err(|_| BatchError::BadSignature)?;
+    Ok(Verified {
+        frame,
+        header,
+        hash: hexs::sha256(bytes),
+    })
+}
+
+/// The opened payload with its records checked against the header.
+#[derive(Debug)]
+pub struct Opened {
+    pub payload: Payload,
+    pub records: Vec<SessionRecord>,
+}
+
+pub fn open(v: &Verified<'_>, keys: &ResearchKeys) -> Result<Opened> {
+    if v.header.study_id != keys.study {
+        return Err(BatchError::WrongStudy {
+            batch: v.header.study_id.clone(),
+            key: keys.study.clone(),
+        });
+    }
+    let ours = keys.public()?.fingerprint();
+    if v.header.research_key != ours {
+        return Err(BatchError::OtherResearchKey {
+            batch: v.header.research_key.clone(),
+            ours,
+        });
+    }
+    let enc = Enc::from_bytes(v.frame.enc).map_err(|_| BatchError::DoesNotOpen)?;
+    let plain = Zeroizing::new(
+        hpke::single_shot_open::<AesGcm256, HkdfSha256, Kem>(
+            &OpModeR::Base,
+            &keys.hpke_secret()?,
+            &enc,
+            INFO,
+            v.frame.ciphertext,
+            v.frame.aad,
+        )
+        .map_err(|_| BatchError::DoesNotOpen)?,
+    );
+    let payload: Payload =
+        serde_json::from_slice(&plain).map_err(|e| BatchError::BadPayload(e.to_string()))?;
+    let records = payload.records(&v.header.record_hashes)?;
+    Ok(Opened { payload, records })
+}

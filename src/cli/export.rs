@@ -1,0 +1,78 @@
+//! `kohort export` and `kohort device set-research-key`: the tablet side of
+//! batches.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+
+use kohort::batch::ResearchPublic;
+use kohort::store::Store;
+use kohort::sync::{self, Exported};
+
+use super::passphrase;
+
+#[derive(Subcommand)]
+pub enum DeviceCommand {
+    /// Configure the research store's public key (research.pub) that
+    /// batches are sealed to. Compare the fingerprint it prints with the
+    /// one the research store reads to you.
+    SetResearchKey {
+        file: PathBuf,
+        #[arg(long)]
+        db: PathBuf,
+        /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+}
+
+fn unlock(db: &Path, pass_file: Option<&Path>) -> Result<Store> {
+    let pass = passphrase::read(pass_file, "Staff passphrase: ")?;
+    Store::open(db)?
+        .unlock(&pass)
+        .map_err(|r| anyhow::anyhow!("{}", r.error))
+}
+
+pub fn device(cmd: DeviceCommand) -> Result<ExitCode> {
+    match cmd {
+        DeviceCommand::SetResearchKey {
+            file,
+            db,
+            passphrase_file,
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let key = ResearchPublic::parse(&text)
+                .with_context(|| format!("{} is not a research public key", file.display()))?;
+            let mut store = unlock(&db, passphrase_file.as_deref())?;
+            store.set_research_key(&key.render(), &key.fingerprint())?;
+            println!(
+                "research key for study {} set; fingerprint {}",
+                key.study,
+                key.fingerprint()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub fn export(db: &Path, to: &Path, pass_file: Option<&Path>) -> Result<ExitCode> {
+    let mut store = unlock(db, pass_file)?;
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    match sync::export(&mut store, to)? {
+        Exported::Nothing => println!("nothing to export: no completed session is waiting"),
+        Exported::Batch {
+            path,
+            seq,
+            sessions,
+            audit_entries,
+            hash,
+        } => println!(
+            "wrote {} (batch {seq}: {sessions} sessions, {audit_entries} audit entries, sha256 {hash})",
+            path.display()
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,178 @@
+//! `kohort store …`: the research store side (keys, import, trust).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+
+use kohort::batch::ResearchKeys;
+use kohort::research::{self, FileOutcome};
+
+#[derive(Subcommand)]
+pub enum StoreCommand {
+    /// Create the research key pair: DIR/research.key (keep it in the
+    /// research store) and DIR/research.pub (for the tablets).
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+        /// The study the key is for (the `id` in study.json).
+        #[arg(long)]
+        study: String,
+    },
+    /// Verify, open and merge batch files into STORE/research.db.
+    Import {
+        /// The folder holding research.key.
+        #[arg(long)]
+        key: PathBuf,
+        /// The folder of batch files (`*.kohort`).
+        #[arg(long = "in")]
+        input: PathBuf,
+        #[arg(long)]
+        store: PathBuf,
+    },
+    /// Write the analysis files (long.csv, wide_<form>.csv, codebook.csv,
+    /// labels.do/.sps/.R) from STORE/research.db into OUT.
+    Dataset {
+        #[arg(long)]
+        store: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Devices and their signing keys.
+    #[command(subcommand)]
+    Devices(DevicesCommand),
+}
+
+#[derive(Subcommand)]
+pub enum DevicesCommand {
+    /// Trust the key that signed FILE for its device (after a reinstall),
+    /// once its fingerprint has been confirmed with the clinic.
+    Trust {
+        file: PathBuf,
+        #[arg(long)]
+        store: PathBuf,
+    },
+}
+
+pub fn run(cmd: StoreCommand) -> Result<ExitCode> {
+    match cmd {
+        StoreCommand::Keygen { out, study } => keygen(&out, &study),
+        StoreCommand::Import { key, input, store } => import(&key, &input, &store),
+        StoreCommand::Dataset { store, out } => {
+            let w = research::dataset::write(&store, &out)?;
+            for f in &w.files {
+                println!("wrote {}", f.display());
+            }
+            println!("{} sessions, {} variable rows", w.sessions, w.long_rows);
+            Ok(ExitCode::SUCCESS)
+        }
+        StoreCommand::Devices(DevicesCommand::Trust { file, store }) => {
+            let (device, fp) = research::trust::trust_file(&store, &file)?;
+            println!("device {device}: key {fp} is now trusted");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn keygen(out: &Path, study: &str) -> Result<ExitCode> {
+    if study.trim().is_empty() {
+        bail!("--study must name the study");
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let (key_path, pub_path) = (out.join("research.key"), out.join("research.pub"));
+    for p in [&key_path, &pub_path] {
+        if p.exists() {
+            bail!(
+                "{} already exists; refusing to overwrite a key",
+                p.display()
+            );
+        }
+    }
+    let keys = ResearchKeys::generate(study);
+    let public = keys.public()?;
+    write_private(&key_path, keys.render().as_bytes())?;
+    std::fs::write(&pub_path, public.render())
+        .with_context(|| format!("cannot write {}", pub_path.display()))?;
+    println!(
+        "wrote {} (keep it in the research store only)",
+        key_path.display()
+    );
+    println!("wrote {} (for the tablets)", pub_path.display());
+    println!("fingerprint: {}", public.fingerprint());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Creates a file only its owner can read.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write as _;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(())
+}
+
+pub fn load_keys(dir: &Path) -> Result<ResearchKeys> {
+    let path = dir.join("research.key");
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?,
+    );
+    ResearchKeys::parse(&text).with_context(|| format!("{}", path.display()))
+}
+
+fn import(key: &Path, input: &Path, store: &Path) -> Result<ExitCode> {
+    let keys = load_keys(key)?;
+    let report = research::import_dir(&keys, input, store)?;
+    for (path, outcome) in &report.files {
+        let name = path.display();
+        match outcome {
+            FileOutcome::Imported {
+                seq,
+                new_sessions,
+                known_sessions,
+                ..
+            } => {
+                print!("imported {name}: batch {seq}, {new_sessions} new sessions");
+                if *known_sessions > 0 {
+                    print!(", {known_sessions} already in the store (kept as they were)");
+                }
+                println!();
+            }
+            FileOutcome::AlreadyImported { seq, .. } => {
+                println!("already imported {name} (batch {seq}): nothing changed")
+            }
+            FileOutcome::Refused { reason } => println!("REFUSED {name}: {reason}"),
+        }
+    }
+    for (device, s) in &report.devices {
+        print!(
+            "device {device}: {} imported now, {} already imported, {} in the store",
+            s.imported_now, s.already_imported, s.total
+        );
+        if s.gaps.is_empty() {
+            println!(", no gaps");
+        } else {
+            let gaps: Vec<String> = s.gaps.iter().map(u64::to_string).collect();
+            println!(", MISSING batches {}", gaps.join(", "));
+        }
+        if let Some(r) = &s.receipt {
+            println!("  receipt: {}", r.display());
+        }
+    }
+    let refused = report.refused().count();
+    if report.files.is_empty() {
+        println!("no batch files (*.kohort) in {}", input.display());
+    }
+    if refused > 0 {
+        println!("{refused} file(s) refused: nothing of them was imported");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}

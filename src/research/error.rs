@@ -1,0 +1,26 @@
+//! What can go wrong at the research store.
+
+use std::path::PathBuf;
+
+use crate::batch::BatchError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResearchError {
+    #[error("research database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0} does not exist: import a batch first")]
+    NoDatabase(PathBuf),
+    #[error("research database schema version {0} is not known to this program")]
+    Schema(i64),
+    #[error("damaged research database: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = ResearchError> = std::result::Result<T, E>;

@@ -1,0 +1,393 @@
+//! `kohort store import`: verifies, opens and merges batch files into the
+//! research database. Each file is checked completely (framing, device
+//! signature, device key, place in the device's chain, decryption, record
+//! hashes) before anything is written, and then written in ONE transaction,
+//! so a file is either wholly imported or not at all.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::batch::{self, BatchError, NO_PREVIOUS, Opened, ResearchKeys, Verified, hexs};
+
+use super::db;
+use super::error::{ResearchError, Result};
+
+/// What happened to one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileOutcome {
+    Imported {
+        device: String,
+        seq: u64,
+        new_sessions: usize,
+        /// Sessions already in the database (from another batch): kept as they were.
+        known_sessions: usize,
+    },
+    /// The same batch was imported before; nothing changed.
+    AlreadyImported {
+        device: String,
+        seq: u64,
+    },
+    Refused {
+        reason: String,
+    },
+}
+
+/// The result of importing a folder.
+#[derive(Clone, Debug, Default)]
+pub struct ImportReport {
+    /// Per file, in the order processed.
+    pub files: Vec<(PathBuf, FileOutcome)>,
+    /// Per device seen in this run.
+    pub devices: BTreeMap<String, DeviceSummary>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeviceSummary {
+    pub imported_now: usize,
+    pub already_imported: usize,
+    /// Batches of this device in the database after the run.
+    pub total: u64,
+    /// Sequence numbers below the highest received that are missing.
+    pub gaps: Vec<u64>,
+    /// The signed receipt written for the device (every batch accepted).
+    pub receipt: Option<PathBuf>,
+}
+
+impl ImportReport {
+    pub fn refused(&self) -> impl Iterator<Item = (&PathBuf, &str)> {
+        self.files.iter().filter_map(|(p, o)| match o {
+            FileOutcome::Refused { reason } => Some((p, reason.as_str())),
+            _ => None,
+        })
+    }
+}
+
+/// Imports every `*.kohort` file of `dir`, in name order (which is sequence
+/// order per device).
+pub fn import_dir(keys: &ResearchKeys, dir: &Path, store_dir: &Path) -> Result<ImportReport> {
+    let mut conn = db::open(store_dir, true)?;
+    let io = |source| ResearchError::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "kohort") && p.is_file())
+        .collect();
+    paths.sort();
+    let mut report = ImportReport::default();
+    for path in paths {
+        let outcome = import_file(&mut conn, keys, &path)?;
+        let device = match &outcome {
+            FileOutcome::Imported { device, .. } | FileOutcome::AlreadyImported { device, .. } => {
+                Some(device.clone())
+            }
+            FileOutcome::Refused { .. } => None,
+        };
+        if let Some(d) = device {
+            let s = report.devices.entry(d).or_default();
+            match outcome {
+                FileOutcome::Imported { .. } => s.imported_now += 1,
+                _ => s.already_imported += 1,
+            }
+        }
+        report.files.push((path, outcome));
+    }
+    for (device, s) in report.devices.iter_mut() {
+        let seqs = device_seqs(&conn, device)?;
+        s.total = seqs.len() as u64;
+        let max = seqs.iter().max().copied().unwrap_or(0);
+        s.gaps = (1..max).filter(|q| !seqs.contains(q)).collect();
+        s.receipt = super::receipts::write(&conn, keys, store_dir, device)?;
+    }
+    Ok(report)
+}
+
+fn device_seqs(conn: &Connection, device: &str) -> Result<BTreeSet<u64>> {
+    let mut st = conn.prepare("SELECT seq FROM batches WHERE device_id = ?1")?;
+    let seqs = st
+        .query_map([device], |r| r.get::<_, i64>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(seqs.into_iter().map(|s| s as u64).collect())
+}
+
+/// Imports one file. Database errors are returned; anything wrong with the
+/// file itself is a [`FileOutcome::Refused`].
+pub fn import_file(conn: &mut Connection, keys: &ResearchKeys, path: &Path) -> Result<FileOutcome> {
+    let refuse = |reason: String| Ok(FileOutcome::Refused { reason });
+    let size = match fs::metadata(path) {
+        Ok(m) => m.len(),
+        Err(e) => return refuse(format!("cannot read it: {e}")),
+    };
+    if size > batch::MAX_FILE {
+        return refuse(
+            BatchError::TooLarge {
+                what: "file",
+                len: size,
+                cap: batch::MAX_FILE,
+            }
+            .to_string(),
+        );
+    }
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return refuse(format!("cannot read it: {e}")),
+    };
+    let v = match batch::verify(&bytes) {
+        Ok(v) => v,
+        Err(e) => return refuse(e.to_string()),
+    };
+    let h = &v.header;
+    let hash = hexs::encode(&v.hash);
+    let (device, seq) = (h.device_id.clone(), h.seq);
+    // Trust: first use, the same key, or a key registered with `devices trust`.
+    let known: Option<String> = conn
+        .query_row(
+            "SELECT public_key FROM devices WHERE device_id = ?1",
+            [&device],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let key_changed = match &known {
+        Some(k) if *k != h.device_key => {
+            let registered: bool = conn
+                .query_row(
+                    "SELECT 1 FROM trusted_keys WHERE device_id = ?1 AND public_key = ?2",
+                    [&device, &h.device_key],
+                    |_| Ok(true),
+                )
+                .optional()?
+                .unwrap_or(false);
+            if !registered {
+                return refuse(format!(
+                    "device {device} signed it with a different key than before \
+                     ({} instead of {}); if the tablet was reinstalled, confirm the fingerprint \
+                     with the clinic and run `kohort store devices trust {}`",
+                    fingerprint(&h.device_key),
+                    fingerprint(k),
+                    path.display()
+                ));
+            }
+            true
+        }
+        _ => false,
+    };
+    let existing: Option<String> = conn
+        .query_row(
+            "SELECT hash FROM batches WHERE device_id = ?1 AND seq = ?2",
+            params![device, seq as i64],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match existing {
+        Some(e) if e == hash => return Ok(FileOutcome::AlreadyImported { device, seq }),
+        Some(e) => {
+            return refuse(format!(
+                "batch {seq} of device {device} was already imported with different content \
+                 (hash {e}); this file is a replay or a forgery"
+            ));
+        }
+        None => {}
+    }
+    if let Some(reason) = chain_problem(conn, &v, &hash)? {
+        return refuse(reason);
+    }
+    let opened = match batch::open(&v, keys) {
+        Ok(o) => o,
+        Err(e) => return refuse(e.to_string()),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tx = conn.transaction()?;
+    let (new_sessions, known_sessions) = write_batch(
+        &tx,
+        &v,
+        &opened,
+        &hash,
+        &file_name,
+        known.is_none(),
+        key_changed,
+    )?;
+    tx.commit()?;
+    Ok(FileOutcome::Imported {
+        device,
+        seq,
+        new_sessions,
+        known_sessions,
+    })
+}
+
+/// The short form of a device key (hex) shown in messages.
+pub fn fingerprint(key_hex: &str) -> String {
+    hexs::decode::<32>(key_hex).map_or_else(|| "(not a key)".into(), |k| hexs::fingerprint(&k))
+}
+
+/// Whether the batch fits between its neighbours already imported.
+fn chain_problem(conn: &Connection, v: &Verified<'_>, hash: &str) -> Result<Option<String>> {
+    let h = &v.header;
+    if h.seq == 1 && h.prev_hash != NO_PREVIOUS {
+        return Ok(Some("batch 1 names a previous batch".into()));
+    }
+    let hash_of = |seq: u64, col: &str| -> Result<Option<String>> {
+        Ok(conn
+            .query_row(
+                &format!("SELECT {col} FROM batches WHERE device_id = ?1 AND seq = ?2"),
+                params![h.device_id, seq as i64],
+                |r| r.get(0),
+            )
+            .optional()?)
+    };
+    if let Some(prev) = hash_of(h.seq - 1, "hash")?
+        && prev != h.prev_hash
+    {
+        return Ok(Some(format!(
+            "it does not follow batch {} of this device as imported (previous-batch hash differs)",
+            h.seq - 1
+        )));
+    }
+    if let Some(next_prev) = hash_of(h.seq + 1, "prev_hash")?
+        && next_prev != hash
+    {
+        return Ok(Some(format!(
+            "batch {} of this device, already imported, names a different batch {} before it",
+            h.seq + 1,
+            h.seq
+        )));
+    }
+    Ok(None)
+}
+
+fn write_batch(
+    tx: &Transaction<'_>,
+    v: &Verified<'_>,
+    o: &Opened,
+    hash: &str,
+    file_name: &str,
+    new_device: bool,
+    key_changed: bool,
+) -> Result<(usize, usize)> {
+    let h = &v.header;
+    let now = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    if new_device {
+        tx.execute(
+            "INSERT INTO devices (device_id, public_key, first_seen, trusted_via)
+             VALUES (?1, ?2, ?3, 'first use')",
+            params![h.device_id, h.device_key, now],
+        )?;
+    } else if key_changed {
+        tx.execute(
+            "UPDATE devices SET public_key = ?2, trusted_via = 'trust command' WHERE device_id = ?1",
+            params![h.device_id, h.device_key],
+        )?;
+    }
+    for i in &o.payload.instruments {
+        tx.execute(
+            "INSERT OR IGNORE INTO instruments (hash, id, version, canonical) VALUES (?1, ?2, ?3, ?4)",
+            params![i.hash, i.id, i.version, i.canonical],
+        )?;
+    }
+    let (mut new, mut known) = (0, 0);
+    for (r, want) in o.records.iter().zip(&h.record_hashes) {
+        let p = &r.participant;
+        tx.execute(
+            // A batch imported late (out of order) must not undo newer
+            // facts, such as a withdrawal of consent.
+            "INSERT INTO participants (id, study_code, site, consent, facts_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO UPDATE SET study_code = ?2, site = ?3, consent = ?4,
+                 facts_at = ?5 WHERE ?5 >= participants.facts_at",
+            params![p.id, p.study_code, p.site, json(&p.consent)?, h.created_at],
+        )?;
+        let e = &r.episode;
+        tx.execute(
+            "INSERT INTO episodes (id, participant, anchor_date, end_date, end_type, facts_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (id) DO UPDATE SET anchor_date = ?3, end_date = ?4, end_type = ?5,
+                 facts_at = ?6 WHERE ?6 >= episodes.facts_at",
+            params![
+                e.id,
+                p.id,
+                e.anchor_date,
+                e.end_date,
+                e.end_type,
+                h.created_at
+            ],
+        )?;
+        let inserted = tx.execute(
+            "INSERT OR IGNORE INTO sessions (id, device_id, batch_seq, participant, episode,
+                 form_id, respondent, started_at, completed_at, instruments, record_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                r.id,
+                h.device_id,
+                h.seq as i64,
+                p.id,
+                e.id,
+                r.form_id,
+                r.respondent,
+                r.started_at,
+                r.completed_at,
+                json(&r.instruments)?,
+                want
+            ],
+        )?;
+        if inserted == 0 {
+            // Keyed by session id: a session delivered twice is kept once.
+            known += 1;
+            continue;
+        }
+        new += 1;
+        let mut st = tx.prepare_cached(
+            "INSERT INTO variables (session, ordinal, instrument, name, state, value, answered_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (i, var) in r.variables.iter().enumerate() {
+            let value = var.value.as_ref().map(json).transpose()?;
+            st.execute(params![
+                r.id,
+                i as i64,
+                var.instrument,
+                var.name,
+                var.state,
+                value,
+                var.answered_at
+            ])?;
+        }
+    }
+    for a in &o.payload.audit {
+        tx.execute(
+            "INSERT OR IGNORE INTO audit (device_id, seq, at, actor, action, subject, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![h.device_id, a.seq, a.at, a.actor, a.action, a.subject, a.prev_hash, a.hash],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO batches (device_id, seq, hash, prev_hash, file_name, study_id, created_at,
+             imported_at, records, new_sessions)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            h.device_id,
+            h.seq as i64,
+            hash,
+            h.prev_hash,
+            file_name,
+            h.study_id,
+            h.created_at,
+            now,
+            h.record_count as i64,
+            new as i64
+        ],
+    )?;
+    Ok((new, known))
+}
+
+fn json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| ResearchError::Corrupt(e.to_string()))
+}

@@ -1,0 +1,14 @@
+//! The research store side: import batches into the research database,
+//! write analysis files, sign receipts. Runs only inside the secure
+//! research store (TSD), where the research private key lives.
+
+pub mod dataset;
+pub mod db;
+mod error;
+pub mod import;
+mod labels;
+pub mod receipts;
+pub mod trust;
+
+pub use error::{ResearchError, Result};
+pub use import::{DeviceSummary, FileOutcome, ImportReport, import_dir};

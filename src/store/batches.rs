@@ -1,0 +1,158 @@
+//! Export bookkeeping on the tablet: the research key batches are sealed
+//! to, which completed sessions have gone into which batch, and how far the
+//! audit log has been included. The batch format itself is `crate::batch`.
+
+use rusqlite::{OptionalExtension, params};
+use uuid::Uuid;
+
+use super::audit::{self, AuditEntry};
+use super::device::parse_id;
+use super::error::{Result, StoreError};
+use super::{Store, now};
+
+/// A batch this device has sealed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchRow {
+    pub seq: u64,
+    pub created_at: String,
+    pub file_name: String,
+    /// SHA-256 (hex) of the whole file.
+    pub hash: String,
+    pub state: String,
+    pub records: u64,
+    /// The last audit entry included.
+    pub audit_to: i64,
+}
+
+/// What [`Store::record_batch`] writes.
+#[derive(Clone, Debug)]
+pub struct NewBatch<'a> {
+    pub seq: u64,
+    pub created_at: &'a str,
+    pub file_name: &'a str,
+    pub hash: &'a str,
+    pub sessions: &'a [Uuid],
+    pub audit_to: i64,
+}
+
+impl Store {
+    /// Stores the research store's public key file (text) and audits it.
+    pub fn set_research_key(&mut self, public: &str, fingerprint: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let at = now();
+        tx.execute(
+            "INSERT INTO research_key (id, public, fingerprint, set_at) VALUES (1, ?1, ?2, ?3)
+             ON CONFLICT (id) DO UPDATE SET public = ?1, fingerprint = ?2, set_at = ?3",
+            params![public, fingerprint, at],
+        )?;
+        audit::append(
+            &tx,
+            &at,
+            self.actor,
+            "research_key_set",
+            &format!("fingerprint={fingerprint}"),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The research public key file, if one was set.
+    pub fn research_key(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT public FROM research_key WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn last_batch(&self) -> Result<Option<BatchRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, created_at, file_name, hash, state, records, audit_to
+                 FROM batches ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(BatchRow {
+                        seq: r.get::<_, i64>(0)? as u64,
+                        created_at: r.get(1)?,
+                        file_name: r.get(2)?,
+                        hash: r.get(3)?,
+                        state: r.get(4)?,
+                        records: r.get::<_, i64>(5)? as u64,
+                        audit_to: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Completed sessions not yet in any batch, oldest first.
+    pub fn unbatched_completed(&self) -> Result<Vec<Uuid>> {
+        let mut st = self.conn.prepare(
+            "SELECT id FROM sessions WHERE status = 'completed'
+               AND id NOT IN (SELECT session FROM batch_sessions) ORDER BY id",
+        )?;
+        let ids = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.iter().map(|s| parse_id(s)).collect()
+    }
+
+    /// Audit entries after `seq`.
+    pub fn audit_after(&self, seq: i64) -> Result<Vec<AuditEntry>> {
+        Ok(audit::entries(&self.conn)?
+            .into_iter()
+            .filter(|e| e.seq > seq)
+            .collect())
+    }
+
+    /// Records a sealed batch and marks its sessions, in one transaction
+    /// with its audit entry. Refuses a sequence number that is not next.
+    pub fn record_batch(&mut self, b: &NewBatch<'_>) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let last: i64 = tx.query_row("SELECT coalesce(max(seq), 0) FROM batches", [], |r| {
+            r.get(0)
+        })?;
+        if b.seq != last as u64 + 1 {
+            return Err(StoreError::Corrupt(format!(
+                "batch {} is not next (the last is {last})",
+                b.seq
+            )));
+        }
+        tx.execute(
+            "INSERT INTO batches (seq, created_at, file_name, hash, state, records, audit_to)
+             VALUES (?1, ?2, ?3, ?4, 'sealed', ?5, ?6)",
+            params![
+                b.seq as i64,
+                b.created_at,
+                b.file_name,
+                b.hash,
+                b.sessions.len() as i64,
+                b.audit_to
+            ],
+        )?;
+        for s in b.sessions {
+            tx.execute(
+                "INSERT INTO batch_sessions (session, batch) VALUES (?1, ?2)",
+                params![s.to_string(), b.seq as i64],
+            )?;
+        }
+        audit::append(
+            &tx,
+            &now(),
+            self.actor,
+            "batch_sealed",
+            &format!(
+                "seq={} file={} sessions={} hash={}",
+                b.seq,
+                b.file_name,
+                b.sessions.len(),
+                b.hash
+            ),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}

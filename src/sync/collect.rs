@@ -1,0 +1,165 @@
+//! Gathers what goes into the next batch from the store: each completed,
+//! unbatched session replayed through the runner over its pinned
+//! questionnaire, so the states and derived scores are the runner's own.
+
+use std::collections::{BTreeMap, HashMap};
+
+use uuid::Uuid;
+
+use crate::batch::{
+    AuditRecord, ConsentFacts, EpisodeFacts, ParticipantFacts, Pinned, PinnedContent,
+    SessionRecord, Variable,
+};
+use crate::form::ItemKind;
+use crate::runner::{AnswerValue, ItemState};
+use crate::store::{AuditEntry, Result, Store, StoreError};
+
+/// The contents of the next batch.
+#[derive(Debug)]
+pub struct Collected {
+    pub sessions: Vec<Uuid>,
+    pub records: Vec<SessionRecord>,
+    pub instruments: Vec<PinnedContent>,
+    pub audit: Vec<AuditRecord>,
+    /// The last audit entry included (0 for none).
+    pub audit_to: i64,
+}
+
+pub fn collect(store: &Store) -> Result<Collected> {
+    let sessions = store.unbatched_completed()?;
+    let participants: HashMap<Uuid, ParticipantFacts> = store
+        .participants()?
+        .into_iter()
+        .map(|p| {
+            let facts = ParticipantFacts {
+                id: p.id.to_string(),
+                study_code: p.study_code,
+                site: p.site,
+                consent: p.consent.map(|c| ConsentFacts {
+                    date: c.date.to_string(),
+                    version: c.version,
+                    contact_interview: c.contact_interview,
+                    contact_relatives: c.contact_relatives,
+                    withdrawn_at: c.withdrawn_at.map(|d| d.to_string()),
+                }),
+            };
+            (p.id, facts)
+        })
+        .collect();
+    let mut episodes: HashMap<Uuid, EpisodeFacts> = HashMap::new();
+    let mut instruments: BTreeMap<String, PinnedContent> = BTreeMap::new();
+    let mut records = Vec::with_capacity(sessions.len());
+    for &sid in &sessions {
+        let loaded = store.load_session(sid)?;
+        let sum = loaded.summary.clone();
+        if !episodes.contains_key(&sum.episode) {
+            for e in store.episodes(sum.participant)? {
+                episodes.insert(
+                    e.id,
+                    EpisodeFacts {
+                        id: e.id.to_string(),
+                        anchor_date: e.anchor_date.to_string(),
+                        end_date: e.end_date.map(|d| d.to_string()),
+                        end_type: e.end_type,
+                    },
+                );
+            }
+        }
+        let missing = |what: &str| StoreError::NotFound(format!("{what} of session {sid}"));
+        let participant = participants
+            .get(&sum.participant)
+            .cloned()
+            .ok_or_else(|| missing("participant"))?;
+        let episode = episodes
+            .get(&sum.episode)
+            .cloned()
+            .ok_or_else(|| missing("episode"))?;
+        let mut owner: HashMap<&str, &str> = HashMap::new();
+        let mut pinned = Vec::new();
+        for inst in &loaded.questionnaire.instruments {
+            instruments
+                .entry(inst.hash.clone())
+                .or_insert_with(|| PinnedContent {
+                    id: inst.id.clone(),
+                    version: inst.version.clone(),
+                    hash: inst.hash.clone(),
+                    canonical: inst.canonical.clone(),
+                });
+            pinned.push(Pinned {
+                id: inst.id.clone(),
+                version: inst.version.clone(),
+                hash: inst.hash.clone(),
+            });
+            for item in &inst.items {
+                owner.insert(&item.id, &inst.id);
+                if let ItemKind::Matrix { rows, .. } = &item.kind {
+                    for row in rows {
+                        owner.insert(&row.id, &inst.id);
+                    }
+                }
+            }
+        }
+        let times = store.answer_times(sid)?;
+        let runner = loaded.clone().into_runner();
+        let variables = runner
+            .outcome()
+            .into_iter()
+            .map(|(name, state)| {
+                let state = match state {
+                    // JSON has no NaN or infinity; such a score was not computed.
+                    ItemState::Answered(AnswerValue::Decimal(v)) if !v.is_finite() => {
+                        ItemState::NotComputed
+                    }
+                    s => s,
+                };
+                let answered_at = match state {
+                    ItemState::Answered(_) | ItemState::Declined => times.get(&name).cloned(),
+                    _ => None,
+                };
+                Variable {
+                    instrument: owner.get(name.as_str()).copied().unwrap_or("").to_owned(),
+                    state: state.name().to_owned(),
+                    value: match state {
+                        ItemState::Answered(v) => Some(v),
+                        _ => None,
+                    },
+                    answered_at,
+                    name,
+                }
+            })
+            .collect();
+        records.push(SessionRecord {
+            id: sid.to_string(),
+            form_id: sum.form_id,
+            respondent: sum.respondent.as_str().to_owned(),
+            started_at: sum.started_at,
+            completed_at: sum.completed_at,
+            participant,
+            episode,
+            instruments: pinned,
+            variables,
+        });
+    }
+    let after = store.last_batch()?.map_or(0, |b| b.audit_to);
+    let audit: Vec<AuditRecord> = store.audit_after(after)?.into_iter().map(record).collect();
+    let audit_to = audit.last().map_or(after, |a| a.seq);
+    Ok(Collected {
+        sessions,
+        records,
+        instruments: instruments.into_values().collect(),
+        audit,
+        audit_to,
+    })
+}
+
+fn record(e: AuditEntry) -> AuditRecord {
+    AuditRecord {
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        subject: e.subject,
+        prev_hash: e.prev_hash,
+        hash: e.hash,
+    }
+}

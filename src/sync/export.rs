@@ -1,0 +1,146 @@
+//! `kohort export`: seals every completed, not yet batched session into the
+//! next batch file in a folder.
+//!
+//! Order of writes, so that a crash never loses or doubles a batch: the
+//! file is written under a temporary name and synced, then the batch is
+//! recorded in the database (one transaction), then the file is renamed to
+//! its final name. A crash before the commit leaves only a `.tmp` file and
+//! the sessions unbatched (the next run seals them again under the same
+//! sequence number); a crash after it leaves a recorded batch whose `.tmp`
+//! file is complete and can be renamed by hand.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::{SecondsFormat, Utc};
+use hpke::rand_core::{CryptoRng, RngCore};
+
+use crate::batch::{self, BatchError, Header, NO_PREVIOUS, Payload, ResearchPublic, hexs};
+use crate::store::{NewBatch, Store, StoreError};
+
+use super::collect::collect;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    #[error(
+        "no research key is set on this tablet: run `kohort device set-research-key research.pub`"
+    )]
+    NoResearchKey,
+    #[error("the stored research key is damaged: {0}")]
+    BadResearchKey(BatchError),
+    #[error("{0} already exists; refusing to overwrite a batch file")]
+    Exists(PathBuf),
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the study id is unknown: the research key names none")]
+    NoStudy,
+}
+
+/// What an export did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Exported {
+    /// No completed session was waiting; no file was written.
+    Nothing,
+    Batch {
+        path: PathBuf,
+        seq: u64,
+        sessions: usize,
+        audit_entries: usize,
+        hash: String,
+    },
+}
+
+/// Seals the next batch into `dir` with the operating system's generator.
+pub fn export(store: &mut Store, dir: &Path) -> Result<Exported, ExportError> {
+    let now = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    let mut rng = rand_core::UnwrapErr(rand_core::OsRng);
+    export_with(store, dir, &now, &mut rng)
+}
+
+/// [`export`] with a fixed time and generator (tests, test vectors).
+pub fn export_with<R: CryptoRng + RngCore>(
+    store: &mut Store,
+    dir: &Path,
+    created_at: &str,
+    rng: &mut R,
+) -> Result<Exported, ExportError> {
+    let text = store.research_key()?.ok_or(ExportError::NoResearchKey)?;
+    let research = ResearchPublic::parse(&text).map_err(ExportError::BadResearchKey)?;
+    if research.study.is_empty() {
+        return Err(ExportError::NoStudy);
+    }
+    let c = collect(store)?;
+    if c.sessions.is_empty() {
+        return Ok(Exported::Nothing);
+    }
+    let device = store.device()?;
+    let last = store.last_batch()?;
+    let seq = last.as_ref().map_or(1, |b| b.seq + 1);
+    let (payload, hashes) = Payload::new(c.instruments, &c.records, c.audit)?;
+    let header = Header {
+        format: 1,
+        study_id: research.study.clone(),
+        device_id: device.id.to_string(),
+        device_key: hexs::encode(&device.public_key),
+        seq,
+        prev_hash: last.map_or_else(|| NO_PREVIOUS.to_owned(), |b| b.hash),
+        created_at: created_at.to_owned(),
+        research_key: research.fingerprint(),
+        record_count: hashes.len() as u64,
+        record_hashes: hashes,
+    };
+    let bytes = batch::seal(&header, &payload, &research, &store.signing_key()?, rng)?;
+    let hash = hexs::encode(&hexs::sha256(&bytes));
+    let name = header.file_name();
+    let path = dir.join(&name);
+    if path.exists() {
+        return Err(ExportError::Exists(path));
+    }
+    let tmp = dir.join(format!(".{name}.tmp"));
+    write_synced(&tmp, &bytes)?;
+    let recorded = store.record_batch(&NewBatch {
+        seq,
+        created_at,
+        file_name: &name,
+        hash: &hash,
+        sessions: &c.sessions,
+        audit_to: c.audit_to,
+    });
+    if let Err(e) = recorded {
+        let _ = fs::remove_file(&tmp);
+        return Err(e.into());
+    }
+    fs::rename(&tmp, &path).map_err(|source| ExportError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    // Make the rename itself durable.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(Exported::Batch {
+        path,
+        seq,
+        sessions: c.sessions.len(),
+        audit_entries: payload.audit.len(),
+        hash,
+    })
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let io = |source| ExportError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut f = fs::File::create(path).map_err(io)?;
+    f.write_all(bytes).map_err(io)?;
+    f.sync_all().map_err(io)
+}
