@@ -88,6 +88,10 @@ fn pause_close_and_resume_on_the_same_question() {
         assert_eq!(position(&h).as_deref(), Some("a_birth_year"));
         tap(&mut h, "1");
         tap(&mut h, "9");
+        assert!(
+            h.query_by_label_contains("Skriv et tall").is_none(),
+            "no warning while the year is still being typed"
+        );
         tap(&mut h, "8");
         tap(&mut h, "0");
         tap(&mut h, "Pause");

@@ -182,3 +182,44 @@ fn prefer_not_to_answer_is_stored_as_declined_and_language_switches() {
     tap(&mut h, "Norsk");
     h.get_by_label("Spørsmål 2 av ~3");
 }
+
+#[test]
+fn declining_and_undoing_clears_what_was_typed() {
+    let mut h = harness();
+    h.run();
+    tap(&mut h, "Nei");
+    tap(&mut h, "Neste →");
+    tap(&mut h, "1");
+    tap(&mut h, "7");
+    assert_eq!(
+        h.state().runner.answer("q_days"),
+        Some(&Answer::Value(AnswerValue::Int(17)))
+    );
+    tap(&mut h, "Vil ikke svare");
+    assert_eq!(h.state().runner.answer("q_days"), Some(&Answer::Declined));
+    tap(&mut h, "Vil ikke svare");
+    assert_eq!(h.state().runner.answer("q_days"), None);
+    assert_eq!(h.state().view.buffer, "", "the pad no longer shows 17");
+    assert!(h.query_by_label("17").is_none());
+}
+
+#[test]
+fn past_the_end_the_patient_can_finish_or_go_back() {
+    let mut h = harness();
+    h.run();
+    for _ in 0..3 {
+        tap(&mut h, "Neste →");
+    }
+    assert!(h.state().runner.at_end());
+    h.get_by_label("Du har kommet til slutten av skjemaet.");
+    tap(&mut h, "Fullfør");
+    let finished = h
+        .state()
+        .saved
+        .iter()
+        .filter(|c| **c == Change::Finished)
+        .count();
+    assert_eq!(finished, 2, "finishing again retries the completion");
+    tap(&mut h, "← Tilbake");
+    assert_eq!(here(&h), "q_sym");
+}

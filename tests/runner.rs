@@ -288,3 +288,23 @@ fn resume_lands_on_the_saved_screen_with_answers() {
     assert_eq!(state(&r2, "a"), ItemState::Answered(code(0)));
     assert_eq!(r2.progress().step, 3);
 }
+
+#[test]
+fn resume_without_position_after_screens_were_seen_stands_at_the_end() {
+    let mut r = Runner::new(questionnaire());
+    while !r.at_end() {
+        r.next();
+    }
+    assert_eq!(r.position_id(), None);
+    let r2 = Runner::resume(questionnaire(), r.answers().clone(), None, r.seen().clone());
+    assert!(
+        r2.at_end(),
+        "a finished session must not restart at question 1"
+    );
+    let fresh = Runner::resume(questionnaire(), BTreeMap::new(), None, Default::default());
+    assert_eq!(
+        here(&fresh),
+        "a",
+        "nothing seen yet: start at the beginning"
+    );
+}

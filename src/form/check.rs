@@ -261,12 +261,11 @@ impl Scope for InstrumentScope<'_, '_> {
             return Err(format!("'{name}' refers to itself"));
         }
         if let Some(before) = self.before {
-            let late = match entry.kind {
-                ItemKind::Score { .. } => {
-                    self.deps.last_input.get(name).is_some_and(|&l| l >= before)
-                }
-                _ => entry.index >= before,
-            };
+            // A score must itself come earlier (its visibility is then known
+            // when this item's is computed) and read only earlier items.
+            let late = entry.index >= before
+                || matches!(entry.kind, ItemKind::Score { .. })
+                    && self.deps.last_input.get(name).is_some_and(|&l| l >= before);
             if late {
                 return Err(format!(
                     "'{name}' comes later in the form (or depends on later items); \

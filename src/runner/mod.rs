@@ -66,7 +66,8 @@ impl Runner {
     }
 
     /// Continues a saved session: the answers so far, the id of the screen
-    /// it stood on, and the screens already shown.
+    /// it stood on, and the screens already shown. No position with screens
+    /// already seen means it stood past the last screen (the end).
     pub fn resume(
         q: Questionnaire,
         answers: BTreeMap<String, Answer>,
@@ -111,9 +112,12 @@ impl Runner {
             position: 0,
         };
         runner.recompute();
-        let start = position
-            .and_then(|id| runner.places.get(id))
-            .map_or(0, |p| p.flat);
+        let past_end = position.is_none() && !runner.seen.is_empty();
+        let start = match position.and_then(|id| runner.places.get(id)) {
+            Some(p) => p.flat,
+            None if past_end => n,
+            None => 0,
+        };
         runner.position = runner.first_screen_from(start).unwrap_or(n);
         runner.mark_seen();
         runner

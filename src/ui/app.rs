@@ -9,7 +9,7 @@ use eframe::egui;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use super::patient::{Change, PatientView, apply, handback_ui, patient_ui};
+use super::patient::{Change, HandBack, PatientView, apply, handback_ui, patient_ui};
 use super::staff::{
     self, SetupDraft, StaffAction, StaffData, StaffView, UnlockDraft, UnlockWith, recovery_ui,
     setup_ui, unlock_ui,
@@ -38,6 +38,8 @@ pub struct Patient {
     pub view: PatientView,
     /// Set when a save failed; the patient is told to fetch staff.
     pub save_error: Option<String>,
+    /// Items whose latest answer is not yet on disk.
+    pub unsaved: std::collections::BTreeSet<String>,
 }
 
 pub enum Screen {
@@ -49,6 +51,8 @@ pub enum Screen {
     /// After a pause or the last question: hand the tablet back.
     HandBack {
         finished: bool,
+        /// Something could not be saved: staff must know.
+        unsaved: bool,
         lang: Lang,
         passphrase: String,
     },
@@ -246,13 +250,17 @@ impl App {
                     runner: s.into_runner(),
                     view: PatientView::default(),
                     save_error: None,
+                    unsaved: Default::default(),
                 }));
             }
             Err(e) => self.error = Some(e.to_string()),
         }
     }
 
-    /// Saves what a patient action changed, each change its own commit.
+    /// Saves what a patient action changed, each answer its own commit.
+    /// An answer that fails to save stays listed as unsaved and is retried
+    /// (with its latest value) on every later action; the banner stays until
+    /// everything is saved, and the patient is never told "saved" before.
     fn persist(&mut self, changes: Vec<Change>) {
         let Screen::Patient(p) = &mut self.screen else {
             return;
@@ -260,27 +268,55 @@ impl App {
         let Db::Open(store) = &mut self.db else {
             return;
         };
-        let mut end = None;
-        for change in changes {
-            let saved = match &change {
-                Change::Answer(id, Some(a)) => store.save_answer(p.session, id, a),
-                Change::Answer(id, None) => store.clear_answer(p.session, id),
-                Change::Moved | Change::Paused | Change::Finished => {
-                    store.set_position(p.session, p.runner.position_id(), p.runner.seen())
-                }
-            };
-            let saved = saved.and_then(|()| match change {
-                Change::Paused => store.pause_session(p.session).map(|()| end = Some(false)),
-                Change::Finished => store.complete_session(p.session).map(|()| end = Some(true)),
-                _ => Ok(()),
-            });
-            p.save_error = saved.err().map(|e| e.to_string());
+        let mut failed: Option<StoreError> = None;
+        for c in &changes {
+            if let Change::Answer(id, _) = c {
+                p.unsaved.insert(id.clone());
+            }
         }
-        if let Some(finished) = end {
+        for id in p.unsaved.clone() {
+            let saved = match p.runner.answer(&id) {
+                Some(a) => store.save_answer(p.session, &id, a),
+                None => store.clear_answer(p.session, &id),
+            };
+            match saved {
+                Ok(()) => {
+                    p.unsaved.remove(&id);
+                }
+                Err(e) => failed = Some(e),
+            }
+        }
+        let moved = changes.iter().any(|c| !matches!(c, Change::Answer(..)));
+        if moved
+            && let Err(e) = store.set_position(p.session, p.runner.position_id(), p.runner.seen())
+        {
+            failed = Some(e);
+        }
+        let mut end = None;
+        for c in &changes {
+            let done = match c {
+                Change::Paused => store.pause_session(p.session).map(|()| end = Some(false)),
+                Change::Finished if failed.is_none() => {
+                    store.complete_session(p.session).map(|()| end = Some(true))
+                }
+                _ => Ok(()),
+            };
+            if let Err(e) = done {
+                failed = Some(e);
+            }
+        }
+        p.save_error = failed.map(|e| e.to_string());
+        // A pause always hands the tablet back, so staff can step in; the
+        // hand-back screen says so when something was not saved.
+        let pause_anyway = changes.contains(&Change::Paused);
+        if end.is_some() || pause_anyway {
+            let unsaved = p.save_error.is_some() || !p.unsaved.is_empty();
+            let finished = end == Some(true);
             let lang = p.view.lang;
             self.lock();
             self.screen = Screen::HandBack {
                 finished,
+                unsaved,
                 lang,
                 passphrase: String::new(),
             };
@@ -364,10 +400,21 @@ impl App {
             }
             Screen::HandBack {
                 finished,
+                unsaved,
                 lang,
                 passphrase,
             } => {
-                if let Some(p) = handback_ui(ui, *lang, *finished, passphrase, error.as_deref()) {
+                let note = unsaved.then_some(
+                    "Noe ble ikke lagret. Personalet må sjekke lagringen. / \
+                     Something was not saved. Staff: check the storage.",
+                );
+                let message = error.as_deref().or(note);
+                let why = match (*finished, *unsaved) {
+                    (_, true) => HandBack::Unsaved,
+                    (true, false) => HandBack::Finished,
+                    (false, false) => HandBack::Paused,
+                };
+                if let Some(p) = handback_ui(ui, *lang, why, passphrase, message) {
                     self.unlock(UnlockWith::Passphrase(p));
                 }
             }

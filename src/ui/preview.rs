@@ -4,7 +4,7 @@
 
 use eframe::egui;
 
-use super::patient::{Change, PatientView, apply, handback_ui, patient_ui};
+use super::patient::{Change, HandBack, PatientView, apply, handback_ui, patient_ui};
 use crate::protocol::Questionnaire;
 use crate::runner::Runner;
 
@@ -40,7 +40,12 @@ impl Preview {
 impl eframe::App for Preview {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         if let Some(finished) = self.ending {
-            if handback_ui(ui, self.view.lang, finished, &mut self.passphrase, None).is_some() {
+            let why = if finished {
+                HandBack::Finished
+            } else {
+                HandBack::Paused
+            };
+            if handback_ui(ui, self.view.lang, why, &mut self.passphrase, None).is_some() {
                 self.ending = None;
                 if finished {
                     self.runner.back();

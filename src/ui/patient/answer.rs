@@ -122,18 +122,18 @@ pub(super) fn answer_ui(
         ItemKind::Integer { min, max, unit } | ItemKind::Decimal { min, max, unit } => {
             let decimal = matches!(item.kind, ItemKind::Decimal { .. });
             let range = range_text(*min, *max, unit.as_ref().map(|u| u.get(lang)));
-            number(ui, &id, decimal, &range, view, out);
+            number(ui, &id, (decimal, *min), &range, view, out);
         }
         ItemKind::Days { max } => {
             let range = match lang {
                 Lang::Nb => format!("0–{max} dager"),
                 Lang::En => format!("0–{max} days"),
             };
-            number(ui, &id, false, &range, view, out);
+            number(ui, &id, (false, None), &range, view, out);
         }
         ItemKind::Year { min, max } => {
             let range = range_text(min.map(|m| m as f64), max.map(|m| m as f64), None);
-            number(ui, &id, false, &range, view, out);
+            number(ui, &id, (false, min.map(|m| m as f64)), &range, view, out);
         }
         ItemKind::Slider {
             min,
@@ -147,7 +147,7 @@ pub(super) fn answer_ui(
                 (*min, *max),
                 (min_label, max_label),
                 current,
-                lang,
+                view,
                 out,
             );
         }
@@ -231,7 +231,7 @@ pub(super) fn answer_ui(
 fn number(
     ui: &mut egui::Ui,
     id: &str,
-    decimal: bool,
+    (decimal, min): (bool, Option<f64>),
     range: &str,
     view: &mut PatientView,
     out: &mut Vec<PatientAction>,
@@ -249,11 +249,21 @@ fn number(
         }
     } else {
         match text.parse::<i64>() {
+            // "19" on the way to "1980" for a year from 1930: still typing, so
+            // no message yet, and no answer either.
+            Ok(n) if min.is_some_and(|m| (n as f64) < m && digits(n) < digits(m as i64)) => {
+                view.message = None;
+                PatientAction::Clear(id.to_owned())
+            }
             Ok(n) => PatientAction::Set(id.to_owned(), AnswerValue::Int(n)),
             Err(_) => return,
         }
     };
     out.push(action);
+}
+
+fn digits(n: i64) -> usize {
+    n.unsigned_abs().to_string().len()
 }
 
 fn slider(
@@ -262,15 +272,19 @@ fn slider(
     (min, max): (i64, i64),
     (min_label, max_label): (&Option<crate::form::Text>, &Option<crate::form::Text>),
     current: Option<&AnswerValue>,
-    lang: Lang,
+    view: &mut PatientView,
     out: &mut Vec<PatientAction>,
 ) {
+    let lang = view.lang;
     let answered = match current {
         Some(AnswerValue::Int(n)) => Some(*n),
         _ => None,
     };
-    let mut v = answered.unwrap_or((min + max) / 2);
-    let shown = answered.map_or_else(|| "–".to_owned(), |n| n.to_string());
+    // While a drag is under way the value lives in the view; it is saved once,
+    // when the drag ends, not on every frame of it.
+    let live = view.buffer.parse::<i64>().ok().or(answered);
+    let mut v = live.unwrap_or((min + max) / 2);
+    let shown = live.map_or_else(|| "–".to_owned(), |n| n.to_string());
     ui.label(RichText::new(shown).size(64.0).strong());
     let name = item
         .text
@@ -292,7 +306,10 @@ fn slider(
         let r = ui
             .add(Slider::new(&mut v, min..=max).show_value(false))
             .on_hover_text(name);
-        changed |= r.changed();
+        if r.changed() {
+            view.buffer = v.to_string();
+        }
+        changed |= r.drag_stopped() || (r.changed() && !r.dragged());
         if ui
             .add(Button::new("+").min_size(Vec2::splat(TOUCH)))
             .on_hover_text("+1")
@@ -313,6 +330,7 @@ fn slider(
         });
     });
     if changed {
+        view.buffer = v.to_string();
         out.push(PatientAction::Set(item.id.clone(), AnswerValue::Int(v)));
     }
 }

@@ -6,24 +6,41 @@ use eframe::egui::{self, Button, Frame, RichText, TextEdit, Vec2};
 use crate::form::Lang;
 use crate::ui::theme::{self, TOUCH};
 
+/// Why the tablet goes back to staff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandBack {
+    Paused,
+    Finished,
+    /// Something could not be saved: no promise that the answers are safe.
+    Unsaved,
+}
+
 /// The words on the hand-back screen.
-fn words(lang: Lang, finished: bool) -> (&'static str, &'static str) {
-    match (lang, finished) {
-        (Lang::Nb, true) => (
+fn words(lang: Lang, why: HandBack) -> (&'static str, &'static str) {
+    match (lang, why) {
+        (Lang::Nb, HandBack::Finished) => (
             "Takk for svarene dine!",
             "Gi nettbrettet tilbake til personalet.",
         ),
-        (Lang::En, true) => (
+        (Lang::En, HandBack::Finished) => (
             "Thank you for your answers!",
             "Please give the tablet back to the staff.",
         ),
-        (Lang::Nb, false) => (
+        (Lang::Nb, HandBack::Paused) => (
             "Svarene dine er lagret.",
             "Gi nettbrettet tilbake til personalet. Du kan fortsette en annen gang.",
         ),
-        (Lang::En, false) => (
+        (Lang::En, HandBack::Paused) => (
             "Your answers are saved.",
             "Please give the tablet back to the staff. You can continue another time.",
+        ),
+        (Lang::Nb, HandBack::Unsaved) => (
+            "Gi nettbrettet til personalet.",
+            "Personalet hjelper deg videre.",
+        ),
+        (Lang::En, HandBack::Unsaved) => (
+            "Please give the tablet to the staff.",
+            "The staff will help you.",
         ),
     }
 }
@@ -33,13 +50,13 @@ fn words(lang: Lang, finished: bool) -> (&'static str, &'static str) {
 pub fn handback_ui(
     ui: &mut egui::Ui,
     lang: Lang,
-    finished: bool,
+    why: HandBack,
     passphrase: &mut String,
     error: Option<&str>,
 ) -> Option<String> {
     theme::fonts(ui.ctx());
     theme::patient(ui, theme::TextSize::Normal);
-    let (title, body) = words(lang, finished);
+    let (title, body) = words(lang, why);
     let mut unlock = None;
     egui::CentralPanel::default()
         .frame(Frame::new().fill(theme::PAPER).inner_margin(64.0))

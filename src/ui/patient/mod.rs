@@ -6,12 +6,12 @@
 mod answer;
 mod handback;
 
-pub use handback::handback_ui;
+pub use handback::{HandBack, handback_ui};
 
 use chrono::NaiveDate;
 use eframe::egui::{self, Button, Frame, ProgressBar, RichText, ScrollArea, Vec2};
 
-use crate::form::{Lang, Message};
+use crate::form::{ItemKind, Lang, Message};
 use crate::runner::{Answer, AnswerValue, Runner};
 use crate::ui::theme::{self, TOUCH, TextSize, WARN, WARN_BG};
 
@@ -102,6 +102,7 @@ pub fn patient_ui(
     theme::patient(ui, view.size);
     let mut actions = Vec::new();
     let Some(current) = runner.current() else {
+        end_ui(ui, view.lang, &mut actions);
         return actions;
     };
     let w = words(view.lang);
@@ -253,10 +254,27 @@ pub fn apply(runner: &mut Runner, view: &mut PatientView, action: PatientAction)
         },
         PatientAction::Clear(id) => {
             view.message = None;
+            if runner.answer(&id) == Some(&Answer::Declined) {
+                // Undoing "Vil ikke svare": start typing afresh.
+                view.editing = None;
+            }
+            let rows: Vec<String> = match runner.current().map(|c| &c.item.kind) {
+                Some(ItemKind::Matrix { rows, .. }) if runner.position_id() == Some(&id) => {
+                    rows.iter().map(|r| r.id.clone()).collect()
+                }
+                _ => Vec::new(),
+            };
+            // Undoing "Vil ikke svare" on a matrix clears its declined rows.
+            for row in rows {
+                if runner.answer(&row) == Some(&Answer::Declined) {
+                    runner.clear(&row);
+                }
+            }
             runner.clear(&id);
         }
         PatientAction::Decline(id) => {
             view.message = None;
+            view.editing = None;
             // Only items on screen can be declined, so this cannot fail
             // for an action the screen produced.
             let _ = runner.decline(&id);
@@ -288,4 +306,35 @@ pub fn apply(runner: &mut Runner, view: &mut PatientView, action: PatientAction)
     );
     changes.extend(moved);
     changes
+}
+
+/// Past the last screen but not yet completed (the completion did not save,
+/// or the session was resumed there): finish again, or go back.
+fn end_ui(ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<PatientAction>) {
+    let w = words(lang);
+    let (text, finish) = match lang {
+        Lang::Nb => ("Du har kommet til slutten av skjemaet.", "Fullfør"),
+        Lang::En => ("You have reached the end of the form.", "Finish"),
+    };
+    egui::CentralPanel::default()
+        .frame(Frame::new().fill(theme::PAPER).inner_margin(48.0))
+        .show(ui, |ui| {
+            ui.label(RichText::new(text).heading().strong());
+            ui.add_space(24.0);
+            ui.horizontal(|ui| {
+                let big = Vec2::new(220.0, TOUCH + 8.0);
+                if ui.add(Button::new(w.back).min_size(big)).clicked() {
+                    actions.push(PatientAction::Back);
+                }
+                if ui
+                    .add(Button::new(RichText::new(finish).strong()).min_size(big))
+                    .clicked()
+                {
+                    actions.push(PatientAction::Next);
+                }
+                if ui.add(Button::new(w.pause).min_size(big)).clicked() {
+                    actions.push(PatientAction::Pause);
+                }
+            });
+        });
 }
