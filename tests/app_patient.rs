@@ -194,3 +194,26 @@ fn finishing_shows_thanks_and_completes_the_session() {
     let sessions = store.list_sessions(&Default::default()).unwrap();
     assert_eq!(sessions[0].status, kohort::store::SessionStatus::Completed);
 }
+
+#[test]
+fn staff_can_unlock_the_hand_back_screen_with_the_in_app_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut h = harness(&db);
+    set_up_and_start(&mut h);
+    tap(&mut h, "Pause");
+    tap(&mut h, "Tastatur");
+    for c in PASS.chars() {
+        let key = if c == ' ' {
+            "Mellomrom".to_owned()
+        } else {
+            c.to_string()
+        };
+        tap(&mut h, &key);
+    }
+    tap(&mut h, "Lås opp / Unlock");
+    assert!(
+        matches!(h.state().screen, Screen::Staff),
+        "a tablet without a keyboard can still be unlocked"
+    );
+}

@@ -14,6 +14,7 @@ use super::staff::{
     self, SetupDraft, StaffAction, StaffData, StaffView, UnlockDraft, UnlockWith, recovery_ui,
     setup_ui, unlock_ui,
 };
+use super::widgets::Passphrase;
 use crate::form::Lang;
 use crate::protocol::Study;
 use crate::runner::Runner;
@@ -54,7 +55,7 @@ pub enum Screen {
         /// Something could not be saved: staff must know.
         unsaved: bool,
         lang: Lang,
-        passphrase: String,
+        passphrase: Passphrase,
     },
 }
 
@@ -318,7 +319,7 @@ impl App {
                 finished,
                 unsaved,
                 lang,
-                passphrase: String::new(),
+                passphrase: Passphrase::default(),
             };
         }
     }

@@ -5,6 +5,7 @@
 use eframe::egui;
 
 use super::patient::{Change, HandBack, PatientView, apply, handback_ui, patient_ui};
+use super::widgets::Passphrase;
 use crate::protocol::Questionnaire;
 use crate::runner::Runner;
 
@@ -13,7 +14,7 @@ pub struct Preview {
     view: PatientView,
     /// On the hand-back screen: `Some(true)` after the last question.
     ending: Option<bool>,
-    passphrase: String,
+    passphrase: Passphrase,
 }
 
 impl Preview {
@@ -32,7 +33,7 @@ impl Preview {
                 Some("end") => Some(true),
                 _ => None,
             },
-            passphrase: String::new(),
+            passphrase: Passphrase::default(),
         }
     }
 }

@@ -1,10 +1,11 @@
 //! The calm screens a patient sees when done or pausing: hand the tablet
 //! back. Only the staff passphrase leads anywhere from here.
 
-use eframe::egui::{self, Button, Frame, RichText, TextEdit, Vec2};
+use eframe::egui::{self, Button, Frame, RichText, Vec2};
 
 use crate::form::Lang;
 use crate::ui::theme::{self, TOUCH};
+use crate::ui::widgets::{Passphrase, passphrase_ui};
 
 /// Why the tablet goes back to staff.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +52,7 @@ pub fn handback_ui(
     ui: &mut egui::Ui,
     lang: Lang,
     why: HandBack,
-    passphrase: &mut String,
+    passphrase: &mut Passphrase,
     error: Option<&str>,
 ) -> Option<String> {
     theme::fonts(ui.ctx());
@@ -62,29 +63,17 @@ pub fn handback_ui(
         .frame(Frame::new().fill(theme::PAPER).inner_margin(64.0))
         .show(ui, |ui| {
             ui.vertical_centered(|ui| {
-                ui.add_space(80.0);
+                ui.add_space(if passphrase.keyboard { 8.0 } else { 80.0 });
                 ui.label(RichText::new(title).size(44.0).strong());
                 ui.add_space(24.0);
                 ui.label(RichText::new(body).size(30.0));
-                ui.add_space(120.0);
+                ui.add_space(if passphrase.keyboard { 24.0 } else { 120.0 });
                 ui.label(RichText::new("Personale / Staff").size(20.0));
-                ui.horizontal(|ui| {
-                    ui.add_space((ui.available_width() - 760.0).max(0.0) / 2.0);
-                    let label = ui.label(RichText::new("Passordfrase / Passphrase").size(20.0));
-                    let field = ui
-                        .add(
-                            TextEdit::singleline(passphrase)
-                                .password(true)
-                                .desired_width(300.0)
-                                .font(egui::TextStyle::Body),
-                        )
-                        .labelled_by(label.id);
-                    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    let button = Button::new("Lås opp / Unlock").min_size(Vec2::new(200.0, TOUCH));
-                    if (ui.add(button).clicked() || enter) && !passphrase.is_empty() {
-                        unlock = Some(std::mem::take(passphrase));
-                    }
-                });
+                let enter = passphrase_ui(ui, passphrase, "Passordfrase / Passphrase", lang);
+                let button = Button::new("Lås opp / Unlock").min_size(Vec2::new(200.0, TOUCH));
+                if (ui.add(button).clicked() || enter) && !passphrase.is_empty() {
+                    unlock = Some(passphrase.take());
+                }
                 if let Some(e) = error {
                     ui.label(RichText::new(e).color(theme::WARN).size(20.0));
                 }

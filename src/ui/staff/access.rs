@@ -3,7 +3,9 @@
 
 use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
 
+use crate::form::Lang;
 use crate::ui::theme::{TOUCH, WARN};
+use crate::ui::widgets::{Passphrase, passphrase_ui};
 
 #[derive(Default)]
 pub struct SetupDraft {
@@ -86,7 +88,7 @@ pub enum UnlockWith {
 
 #[derive(Default)]
 pub struct UnlockDraft {
-    pub passphrase: String,
+    pub passphrase: Passphrase,
     pub recovery: String,
     pub use_recovery: bool,
 }
@@ -100,25 +102,11 @@ pub fn unlock_ui(
     egui::CentralPanel::default().show(ui, |ui| {
         ui.heading("Kohort is locked");
         ui.add_space(12.0);
-        ui.horizontal(|ui| {
-            let l = ui.label("Staff passphrase");
-            let r = ui
-                .add(TextEdit::singleline(&mut d.passphrase).password(true))
-                .labelled_by(l.id);
-            if ui.memory(|m| m.focused().is_none()) && !d.use_recovery {
-                r.request_focus();
-            }
-            let enter =
-                (r.lost_focus() || r.has_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if (ui
-                .add(Button::new("Unlock").min_size(Vec2::new(140.0, TOUCH)))
-                .clicked()
-                || enter)
-                && !d.passphrase.is_empty()
-            {
-                out = Some(UnlockWith::Passphrase(std::mem::take(&mut d.passphrase)));
-            }
-        });
+        let enter = passphrase_ui(ui, &mut d.passphrase, "Staff passphrase", Lang::En);
+        let unlock = Button::new("Unlock").min_size(Vec2::new(140.0, TOUCH));
+        if (ui.add(unlock).clicked() || enter) && !d.passphrase.is_empty() {
+            out = Some(UnlockWith::Passphrase(d.passphrase.take()));
+        }
         if let Some(e) = error {
             ui.label(RichText::new(e).color(WARN));
         }

@@ -19,7 +19,6 @@ pub fn keyboard(
     long: bool,
     lang: Lang,
 ) -> bool {
-    let mut changed = false;
     Frame::new()
         .fill(PAPER)
         .stroke(Stroke::new(2.0, INK))
@@ -37,6 +36,18 @@ pub fn keyboard(
                     ui.label(RichText::new(shown).size(30.0));
                 });
         });
+    keys(ui, buffer, shift, max_chars, lang)
+}
+
+/// Just the keys, editing `buffer`; returns true when it changed.
+pub fn keys(
+    ui: &mut egui::Ui,
+    buffer: &mut String,
+    shift: &mut bool,
+    max_chars: usize,
+    lang: Lang,
+) -> bool {
+    let mut changed = false;
     let (space, delete, caps) = match lang {
         Lang::Nb => ("Mellomrom", "Slett", "Store bokstaver"),
         Lang::En => ("Space", "Delete", "Capitals"),

@@ -3,10 +3,12 @@
 mod date;
 mod keyboard;
 mod numpad;
+mod passphrase;
 
 pub use date::date_picker;
 pub use keyboard::keyboard;
 pub use numpad::numpad;
+pub use passphrase::{Passphrase, passphrase_ui};
 
 use eframe::egui::{self, Button, RichText, Vec2};
 
