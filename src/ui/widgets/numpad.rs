@@ -19,25 +19,37 @@ pub fn numpad(
     lang: Lang,
 ) -> bool {
     let mut changed = false;
-    ui.horizontal(|ui| {
-        Frame::new()
-            .fill(QUIET)
-            .stroke(Stroke::new(2.0, INK))
-            .inner_margin(12.0)
-            .corner_radius(8.0)
-            .show(ui, |ui| {
-                ui.set_min_width(240.0);
-                let shown = if buffer.is_empty() {
-                    "–"
-                } else {
-                    buffer.as_str()
-                };
-                ui.label(RichText::new(shown).size(48.0).strong());
-            });
-        if !range.is_empty() {
-            ui.label(RichText::new(range).size(30.0));
-        }
+    // The number and its range beside the pad, not above it, so the whole
+    // pad fits under a two-line question at 1280×800.
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            Frame::new()
+                .fill(QUIET)
+                .stroke(Stroke::new(2.0, INK))
+                .inner_margin(12.0)
+                .corner_radius(8.0)
+                .show(ui, |ui| {
+                    ui.set_min_width(240.0);
+                    let shown = if buffer.is_empty() {
+                        "–"
+                    } else {
+                        buffer.as_str()
+                    };
+                    ui.label(RichText::new(shown).size(48.0).strong());
+                });
+            if !range.is_empty() {
+                ui.label(RichText::new(range).size(30.0));
+            }
+        });
+        ui.add_space(32.0);
+        changed = pad(ui, buffer, decimal, lang);
     });
+    changed
+}
+
+/// The keys themselves.
+fn pad(ui: &mut egui::Ui, buffer: &mut String, decimal: bool, lang: Lang) -> bool {
+    let mut changed = false;
     let (delete, clear) = match lang {
         Lang::Nb => ("Slett", "Tøm"),
         Lang::En => ("Delete", "Clear"),
