@@ -495,3 +495,28 @@ fn an_older_batch_imported_late_does_not_undo_a_withdrawal() {
         .unwrap();
     assert!(consent.contains("2025-05-01"), "{consent}");
 }
+
+#[test]
+fn a_sequence_number_past_the_limit_is_refused() {
+    // Near u64::MAX it would overflow seq + 1 and make the gap report loop.
+    let dir = tempfile::tempdir().unwrap();
+    let mut tablet = Tablet::new(dir.path(), "a", &keys());
+    let file = tablet.batch(1, &dir.path().join("out"));
+    let bytes = fs::read(&file).unwrap();
+    let v = batch::verify(&bytes).unwrap();
+    let opened = batch::open(&v, &keys()).unwrap();
+    let mut header = v.header.clone();
+    header.seq = u64::MAX;
+    let forged = batch::seal(
+        &header,
+        &opened.payload,
+        &keys().public().unwrap(),
+        &tablet.store.signing_key().unwrap(),
+        &mut rand_core::UnwrapErr(rand_core::OsRng),
+    )
+    .unwrap();
+    let store = dir.path().join("research");
+    let report = import(&put(&forged, "x.kohort", &dir.path().join("in")), &store);
+    assert!(refusal(&report).contains("above the limit"), "{report:?}");
+    assert_eq!(counts(&store), vec![0; 7]);
+}

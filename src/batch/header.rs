@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::error::{BatchError, Result};
 use super::hexs;
 
+/// The highest batch sequence number accepted: a batch a day for
+/// thousands of years.
+pub const MAX_SEQ: u64 = 1_000_000;
+
 /// The `prev_hash` of a device's first batch.
 pub const NO_PREVIOUS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -64,6 +68,14 @@ impl Header {
         }
         if h.seq == 0 {
             return Err(BatchError::BadHeader("sequence numbers start at 1".into()));
+        }
+        // Bounds the importer's gap report and its seq ± 1 arithmetic: a
+        // crafted number near u64::MAX must not overflow or loop for ever.
+        if h.seq > MAX_SEQ {
+            return Err(BatchError::BadHeader(format!(
+                "sequence number {} is above the limit {MAX_SEQ}",
+                h.seq
+            )));
         }
         if hexs::decode::<32>(&h.prev_hash).is_none() {
             return Err(BatchError::BadHeader("prev_hash is not a SHA-256".into()));

@@ -37,6 +37,14 @@ impl KdfParams {
     }
 
     pub fn derive(&self, passphrase: &str) -> Result<Zeroizing<[u8; 32]>> {
+        // The parameters come from the database: a damaged row must not make
+        // unlocking allocate terabytes or run for hours.
+        if self.m_cost > 1 << 20 || self.t_cost > 16 || self.p_cost > 16 {
+            return Err(StoreError::Corrupt(format!(
+                "key derivation parameters out of range (m={} KiB, t={}, p={})",
+                self.m_cost, self.t_cost, self.p_cost
+            )));
+        }
         let params = Params::new(self.m_cost, self.t_cost, self.p_cost, Some(32))
             .map_err(|e| StoreError::Kdf(e.to_string()))?;
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
