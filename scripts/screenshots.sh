@@ -87,6 +87,8 @@ for size in 1280x800 1920x1200; do
   # No window manager gives the window focus: ask for it, then type.
   DISPLAY=$display xdotool search --name Kohort windowfocus 2>/dev/null || true
   sleep 1
+  DISPLAY=$display xdotool mousemove 330 83 click 1 # the passphrase field
+  sleep 1
   DISPLAY=$display xdotool type --delay 30 demo-passphrase
   DISPLAY=$display xdotool key Return
   sleep 5 # unlocking derives the key with Argon2id: deliberately slow

@@ -444,20 +444,9 @@ fn a_device_id_that_is_not_a_uuid_is_refused() {
     // It would name the receipt file: "../x" must never reach the disk.
     let dir = tempfile::tempdir().unwrap();
     let mut tablet = Tablet::new(dir.path(), "a", &keys());
-    let file = tablet.batch(1, &dir.path().join("out"));
-    let bytes = fs::read(&file).unwrap();
-    let v = batch::verify(&bytes).unwrap();
-    let opened = batch::open(&v, &keys()).unwrap();
-    let mut header = v.header.clone();
-    header.device_id = "../../escaped".into();
-    let forged = batch::seal(
-        &header,
-        &opened.payload,
-        &keys().public().unwrap(),
-        &tablet.store.signing_key().unwrap(),
-        &mut rand_core::UnwrapErr(rand_core::OsRng),
-    )
-    .unwrap();
+    let forged = reseal(&mut tablet, dir.path(), |h| {
+        h.device_id = "../../escaped".into()
+    });
     let store = dir.path().join("research");
     let report = import(&put(&forged, "x.kohort", &dir.path().join("in")), &store);
     assert!(refusal(&report).contains("not a UUID"));
@@ -501,22 +490,28 @@ fn a_sequence_number_past_the_limit_is_refused() {
     // Near u64::MAX it would overflow seq + 1 and make the gap report loop.
     let dir = tempfile::tempdir().unwrap();
     let mut tablet = Tablet::new(dir.path(), "a", &keys());
-    let file = tablet.batch(1, &dir.path().join("out"));
+    let forged = reseal(&mut tablet, dir.path(), |h| h.seq = u64::MAX);
+    let store = dir.path().join("research");
+    let report = import(&put(&forged, "x.kohort", &dir.path().join("in")), &store);
+    assert!(refusal(&report).contains("above the limit"), "{report:?}");
+    assert_eq!(counts(&store), vec![0; 7]);
+}
+
+/// A real batch of `tablet` with its header edited, sealed and signed again
+/// by the tablet: a forgery only the header checks can catch.
+fn reseal(tablet: &mut Tablet, dir: &Path, edit: impl FnOnce(&mut batch::Header)) -> Vec<u8> {
+    let file = tablet.batch(1, &dir.join("out"));
     let bytes = fs::read(&file).unwrap();
     let v = batch::verify(&bytes).unwrap();
     let opened = batch::open(&v, &keys()).unwrap();
     let mut header = v.header.clone();
-    header.seq = u64::MAX;
-    let forged = batch::seal(
+    edit(&mut header);
+    batch::seal(
         &header,
         &opened.payload,
         &keys().public().unwrap(),
         &tablet.store.signing_key().unwrap(),
         &mut rand_core::UnwrapErr(rand_core::OsRng),
     )
-    .unwrap();
-    let store = dir.path().join("research");
-    let report = import(&put(&forged, "x.kohort", &dir.path().join("in")), &store);
-    assert!(refusal(&report).contains("above the limit"), "{report:?}");
-    assert_eq!(counts(&store), vec![0; 7]);
+    .unwrap()
 }

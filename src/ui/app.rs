@@ -129,11 +129,15 @@ impl App {
             for p in &participants {
                 episodes.extend(store.episodes(p.id)?);
             }
+            let sessions = store.list_sessions(&SessionFilter::default())?;
+            // States are as of now; every staff action refreshes them.
+            let today = chrono::Local::now().date_naive();
             Ok(StaffData {
                 device: store.device()?.name,
+                schedules: staff::schedules(&self.study, &episodes, &sessions, today),
                 participants,
                 episodes,
-                sessions: store.list_sessions(&SessionFilter::default())?,
+                sessions,
             })
         };
         match read() {

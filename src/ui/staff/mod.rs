@@ -7,13 +7,15 @@ mod enrol;
 pub use access::{SetupDraft, UnlockDraft, UnlockWith, recovery_ui, setup_ui, unlock_ui};
 pub use enrol::{EnrolDraft, enrol_ui};
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use eframe::egui::{self, Button, RichText, Vec2};
 use uuid::Uuid;
 
 use crate::form::{Lang, Respondent};
 use crate::protocol::Study;
-use crate::schedule::{EpisodeDates, Fact, Happened, State, schedule};
+use crate::schedule::{EpisodeDates, Fact, Happened, Row, State, schedule};
 use crate::store::{Episode, Participant, SessionStatus, SessionSummary};
 use crate::ui::theme::{TOUCH, WARN};
 
@@ -25,6 +27,28 @@ pub struct StaffData {
     pub participants: Vec<Participant>,
     pub episodes: Vec<Episode>,
     pub sessions: Vec<SessionSummary>,
+    /// Each episode's schedule, computed here rather than every frame.
+    pub schedules: HashMap<Uuid, Result<Vec<Row>, String>>,
+}
+
+/// The schedule of every episode as of `today`, from the sessions recorded.
+pub fn schedules(
+    study: &Study,
+    episodes: &[Episode],
+    sessions: &[SessionSummary],
+    today: NaiveDate,
+) -> HashMap<Uuid, Result<Vec<Row>, String>> {
+    episodes
+        .iter()
+        .map(|e| {
+            let dates = EpisodeDates {
+                anchor: e.anchor_date,
+                end: e.end_date,
+            };
+            let rows = schedule(study, dates, today, &facts(sessions, e.id));
+            (e.id, rows.map_err(|err| err.to_string()))
+        })
+        .collect()
 }
 
 #[derive(Default)]
@@ -121,7 +145,7 @@ pub fn home_ui(
             ui.label("Choose a participant, or enrol a new one.");
             return;
         };
-        if let Some(a) = participant_ui(ui, study, data, p) {
+        if let Some(a) = participant_ui(ui, data, p) {
             action = Some(a);
         }
     });
@@ -163,12 +187,7 @@ fn facts(sessions: &[SessionSummary], episode: Uuid) -> Vec<Fact> {
         .collect()
 }
 
-fn participant_ui(
-    ui: &mut egui::Ui,
-    study: &Study,
-    data: &StaffData,
-    p: &Participant,
-) -> Option<StaffAction> {
+fn participant_ui(ui: &mut egui::Ui, data: &StaffData, p: &Participant) -> Option<StaffAction> {
     let mut action = None;
     ui.heading(&p.study_code);
     ui.label(format!("Site: {}", p.site));
@@ -187,17 +206,13 @@ fn participant_ui(
     ui.label(format!("Anchor date: {}", episode.anchor_date));
     ui.add_space(12.0);
     ui.heading("Patient questionnaires");
-    let today = chrono::Local::now().date_naive();
-    let dates = EpisodeDates {
-        anchor: episode.anchor_date,
-        end: episode.end_date,
-    };
-    let rows = match schedule(study, dates, today, &facts(&data.sessions, episode.id)) {
-        Ok(rows) => rows,
-        Err(e) => {
-            ui.label(RichText::new(e.to_string()).color(WARN));
+    let rows = match data.schedules.get(&episode.id) {
+        Some(Ok(rows)) => rows,
+        Some(Err(e)) => {
+            ui.label(RichText::new(e).color(WARN));
             return None;
         }
+        None => return None,
     };
     egui::Grid::new("forms")
         .num_columns(4)
