@@ -51,6 +51,9 @@ pub enum StoreError {
         instrument: String,
         reason: String,
     },
+    /// A workflow rule forbids the change (the message says which).
+    #[error("{0}")]
+    Refused(String),
     #[error("damaged record: {0}")]
     Corrupt(String),
     #[error("key derivation failed: {0}")]

@@ -15,6 +15,7 @@ mod participants;
 mod schema;
 mod seal;
 mod sessions;
+mod workflow;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -30,6 +31,7 @@ pub use keys::{KdfParams, MIN_PASSPHRASE_CHARS, RecoveryKey};
 pub use participants::{Consent, Episode, Participant};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use sessions::{LoadedSession, SessionFilter, SessionStatus, SessionSummary};
+pub use workflow::{MAX_REASON_CHARS, Missed};
 
 use keys::Keys;
 

@@ -124,9 +124,31 @@ impl Store {
         Ok(())
     }
 
-    /// Starts a new episode for a participant.
+    /// Starts a new episode for a returning participant. Refused while an
+    /// earlier episode is still open, or for an anchor on or before the
+    /// last episode's end: earlier episodes stay as they were.
     pub fn start_episode(&mut self, participant: Uuid, anchor: NaiveDate) -> Result<Uuid> {
         let tx = self.conn.transaction()?;
+        let mut st =
+            tx.prepare("SELECT anchor_date, end_date FROM episodes WHERE participant = ?1")?;
+        let earlier = st
+            .query_map([participant.to_string()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        drop(st);
+        for (start, end) in earlier {
+            let Some(end) = end else {
+                return Err(StoreError::Refused(format!(
+                    "the episode from {start} has not ended; record its end first"
+                )));
+            };
+            if date(&end)? >= anchor {
+                return Err(StoreError::Refused(format!(
+                    "a new episode must start after the last one ended ({end})"
+                )));
+            }
+        }
         let episode = insert_episode(&tx, &participant.to_string(), anchor)?;
         super::audit::append(
             &tx,
@@ -139,21 +161,33 @@ impl Store {
         Ok(episode)
     }
 
+    /// Records (or corrects) the end of an episode: its date and type
+    /// (`completed`, `dropped_out`, `transferred`, `died`, …).
     pub fn end_episode(&mut self, episode: Uuid, end: NaiveDate, end_type: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let n = tx.execute(
+        let anchor: String = tx
+            .query_row(
+                "SELECT anchor_date FROM episodes WHERE id = ?1",
+                [episode.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("episode {episode}")))?;
+        if end < date(&anchor)? {
+            return Err(StoreError::Refused(format!(
+                "the end date {end} is before the anchor date {anchor}"
+            )));
+        }
+        tx.execute(
             "UPDATE episodes SET end_date = ?2, end_type = ?3 WHERE id = ?1",
             params![episode.to_string(), end.to_string(), end_type],
         )?;
-        if n == 0 {
-            return Err(StoreError::NotFound(format!("episode {episode}")));
-        }
         super::audit::append(
             &tx,
             &now(),
             self.actor,
             "episode_end",
-            &format!("episode={episode}"),
+            &format!("episode={episode} end={end} type={end_type}"),
         )?;
         tx.commit()?;
         Ok(())

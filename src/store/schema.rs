@@ -10,7 +10,7 @@ use super::error::{Result, StoreError};
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// never edit a migration that has shipped.
-const MIGRATIONS: &[&str] = &[V1_CORE, V2_BATCHES, V3_EXPORT];
+const MIGRATIONS: &[&str] = &[V1_CORE, V2_BATCHES, V3_EXPORT, V4_WORKFLOW];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -133,6 +133,25 @@ CREATE TABLE research_key (
     fingerprint  TEXT NOT NULL,
     set_at       TEXT NOT NULL
 );
+"#;
+
+/// Nurse workflow: which occurrence of a recurring or repeatable form a
+/// session is, timepoints marked missed (reason sealed), and settings.
+const V4_WORKFLOW: &str = r#"
+ALTER TABLE sessions ADD COLUMN occurrence INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE missed (
+    episode     TEXT NOT NULL REFERENCES episodes(id),
+    form_id     TEXT NOT NULL,
+    occurrence  INTEGER NOT NULL,
+    reason      BLOB NOT NULL,              -- sealed
+    marked_at   TEXT NOT NULL,
+    PRIMARY KEY (episode, form_id, occurrence)
+) WITHOUT ROWID;
+CREATE TABLE settings (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) WITHOUT ROWID;
 "#;
 
 /// The pragmas every connection runs with.

@@ -69,6 +69,8 @@ pub struct SessionSummary {
     pub completed_at: Option<String>,
     /// Answer rows (answers and declines).
     pub answers: usize,
+    /// Which occurrence of a recurring or repeatable form, from 0.
+    pub occurrence: u32,
 }
 
 /// Which sessions [`Store::list_sessions`] returns; empty means all.
@@ -127,7 +129,7 @@ fn hex(bytes: &[u8]) -> String {
 const SUMMARY_SQL: &str =
     "SELECT s.id, s.participant, s.episode, s.form_id, s.respondent, s.status,
         s.started_at, s.updated_at, s.completed_at,
-        (SELECT count(*) FROM answers a WHERE a.session = s.id)
+        (SELECT count(*) FROM answers a WHERE a.session = s.id), s.occurrence
      FROM sessions s";
 
 fn summary(r: &rusqlite::Row<'_>) -> Result<SessionSummary> {
@@ -142,6 +144,7 @@ fn summary(r: &rusqlite::Row<'_>) -> Result<SessionSummary> {
         updated_at: r.get(7)?,
         completed_at: r.get(8)?,
         answers: r.get::<_, i64>(9)? as usize,
+        occurrence: r.get(10)?,
     })
 }
 
@@ -152,6 +155,18 @@ impl Store {
         participant: Uuid,
         episode: Uuid,
         q: &Questionnaire,
+    ) -> Result<Uuid> {
+        self.start_occurrence(participant, episode, q, 0)
+    }
+
+    /// Starts a session of one occurrence (from 0) of a recurring or
+    /// repeatable form. Refused once the participant has withdrawn consent.
+    pub fn start_occurrence(
+        &mut self,
+        participant: Uuid,
+        episode: Uuid,
+        q: &Questionnaire,
+        occurrence: u32,
     ) -> Result<Uuid> {
         let id = Uuid::now_v7();
         let ids = id.to_string();
@@ -168,11 +183,24 @@ impl Store {
                 "episode {episode} of participant {participant}"
             )));
         }
+        let withdrawn: Option<String> = tx
+            .query_row(
+                "SELECT withdrawn_at FROM consent WHERE participant = ?1",
+                [participant.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        if let Some(on) = withdrawn {
+            return Err(StoreError::Refused(format!(
+                "consent was withdrawn on {on}: nothing more is collected"
+            )));
+        }
         let at = now();
         tx.execute(
             "INSERT INTO sessions (id, participant, episode, form_id, form_title, params,
-                 respondent, status, started_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'in_progress', ?8, ?8)",
+                 respondent, status, started_at, updated_at, occurrence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'in_progress', ?8, ?8, ?9)",
             params![
                 ids,
                 participant.to_string(),
@@ -181,7 +209,8 @@ impl Store {
                 serde_json::to_string(&q.title)?,
                 serde_json::to_string(&q.params)?,
                 q.respondent.as_str(),
-                at
+                at,
+                occurrence
             ],
         )?;
         for (i, inst) in q.instruments.iter().enumerate() {
@@ -197,7 +226,7 @@ impl Store {
             self.actor,
             "session_start",
             &format!(
-                "session={id} participant={participant} episode={episode} form={}",
+                "session={id} participant={participant} episode={episode} form={} occurrence={occurrence}",
                 q.form_id
             ),
         )?;
@@ -372,9 +401,9 @@ impl Store {
                 |r| {
                     Ok((
                         summary(r),
-                        r.get::<_, String>(10)?,
                         r.get::<_, String>(11)?,
-                        r.get::<_, Option<Vec<u8>>>(12)?,
+                        r.get::<_, String>(12)?,
+                        r.get::<_, Option<Vec<u8>>>(13)?,
                     ))
                 },
             )
