@@ -4,6 +4,7 @@
 //! (one questionnaire in progress) → store → batches → research store.
 
 pub mod batch;
+pub mod clinic;
 pub mod form;
 pub mod protocol;
 pub mod research;

@@ -25,6 +25,11 @@ pub struct Study {
     pub timepoints: Vec<Timepoint>,
     pub recurring: Vec<Recurring>,
     pub events: Vec<EventForm>,
+    /// The shape of a study code (`#` a digit, `A` a capital letter, any
+    /// other character itself), when the study fixes one.
+    pub code_pattern: Option<String>,
+    /// The sites taking part, when the study lists them.
+    pub sites: Vec<String>,
     /// SHA-256 over the canonical study file.
     pub hash: String,
 }
@@ -126,6 +131,29 @@ pub struct Questionnaire {
 }
 
 impl Study {
+    /// Whether `code` has the study's code shape; `Err` says what is wrong.
+    pub fn check_code(&self, code: &str) -> Result<(), String> {
+        if code.trim().is_empty() {
+            return Err("the study code is empty".into());
+        }
+        let Some(pattern) = &self.code_pattern else {
+            return Ok(());
+        };
+        let fits = code.chars().count() == pattern.chars().count()
+            && code.chars().zip(pattern.chars()).all(|(c, p)| match p {
+                '#' => c.is_ascii_digit(),
+                'A' => c.is_ascii_uppercase(),
+                p => c == p,
+            });
+        if fits {
+            Ok(())
+        } else {
+            Err(format!(
+                "the study code must look like {pattern} (# a digit, A a capital letter)"
+            ))
+        }
+    }
+
     pub fn instrument(&self, id: &str) -> Option<&Arc<Instrument>> {
         self.instruments.iter().find(|i| i.id == id)
     }
@@ -202,6 +230,8 @@ const STUDY_FIELDS: &[&str] = &[
     "timepoints",
     "recurring",
     "events",
+    "participant_code",
+    "sites",
 ];
 
 fn read_study(p: &mut Problems, v: &Value, dir: &Path, all: &mut Vec<Problem>) -> Option<Study> {
@@ -213,6 +243,31 @@ fn read_study(p: &mut Problems, v: &Value, dir: &Path, all: &mut Vec<Problem>) -
     }
     let title = form::read_text(p, obj, "title", "", true);
     let anchor = form::read_text(p, obj, "anchor", "", true);
+    let code_pattern = form::string(p, obj, "participant_code", "", false);
+    if code_pattern
+        .as_deref()
+        .is_some_and(|c| c.trim().is_empty() || c.len() > 64)
+    {
+        p.error("/participant_code", "a code pattern has 1 to 64 characters");
+    }
+    let sites = match obj.get("sites") {
+        None => Vec::new(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| match v.as_str().map(str::trim) {
+                Some(s) if !s.is_empty() => Some(s.to_owned()),
+                _ => {
+                    p.error(&format!("/sites/{i}"), "a site is a non-empty string");
+                    None
+                }
+            })
+            .collect(),
+        Some(_) => {
+            p.error("/sites", "expected a list of site names");
+            Vec::new()
+        }
+    };
     let (instruments, broken) = load_instruments(p, obj, dir, all);
     let mut forms = Vec::new();
     let timepoints = list(p, obj, "timepoints", true, |p, o, path| {
@@ -290,6 +345,8 @@ fn read_study(p: &mut Problems, v: &Value, dir: &Path, all: &mut Vec<Problem>) -
         timepoints: timepoints.into_iter().map(|(_, t)| t).collect(),
         recurring: recurring.into_iter().map(|(_, r)| r).collect(),
         events: events.into_iter().map(|(_, e)| e).collect(),
+        code_pattern,
+        sites,
         hash: load::sha256_hex(canonical.as_bytes()),
     })
 }

@@ -54,12 +54,16 @@ fn set_up_and_start(h: &mut Harness<'_, App>) {
     tap(h, "I have written it down");
     tap(h, "Enrol participant");
     type_into(h, "Study code", "HAB-OSL-0001");
-    type_into(h, "Site", "OSL");
+    tap(h, "OSL");
     type_into(h, "Label (optional, sealed)", "Ola N.");
     tap(h, "Enrol");
     h.get_by_label("HAB-OSL-0001 · Ola N.");
     tap(h, "Give to patient: Baseline");
-    assert!(matches!(h.state().screen, Screen::Patient(_)));
+    assert!(
+        matches!(h.state().screen, Screen::Patient(_)),
+        "{:?}",
+        h.state().error()
+    );
 }
 
 /// A new app on an existing database: unlock and resume the baseline.

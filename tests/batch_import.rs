@@ -460,13 +460,14 @@ fn an_older_batch_imported_late_does_not_undo_a_withdrawal() {
     let out = dir.path().join("out");
     let b1 = tablet.batch(1, &out);
     let p = tablet.store.participants().unwrap().remove(0);
-    let mut consent = p.consent.clone().unwrap();
-    consent.withdrawn_at = Some(common::date(2025, 5, 1));
-    tablet.store.record_consent(p.id, &consent).unwrap();
+    // A session completed before the withdrawal makes batch 2.
     let episode = tablet.store.episodes(p.id).unwrap()[0].id;
     let q = tablet.study.questionnaire("baseline").unwrap();
     let s = tablet.store.start_session(p.id, episode, &q).unwrap();
     tablet.store.complete_session(s).unwrap();
+    let mut consent = p.consent.clone().unwrap();
+    consent.withdrawn_at = Some(common::date(2025, 5, 1));
+    tablet.store.record_consent(p.id, &consent).unwrap();
     let b2 = match sync::export(&mut tablet.store, &out).unwrap() {
         Exported::Batch { path, .. } => path,
         Exported::Nothing => panic!("expected batch 2"),

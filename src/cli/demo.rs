@@ -30,7 +30,9 @@ pub fn run(
         println!("  {}", *recovery.to_printable());
         store
     };
-    let sum = demo::fill(&mut store, &study, participants, seed).context("filling the database")?;
+    let today = chrono::Local::now().date_naive();
+    let sum = demo::fill_until(&mut store, &study, participants, seed, today)
+        .context("filling the database")?;
     println!(
         "{} participants, {} sessions ({} completed, {} paused, {} in progress), {} answers",
         sum.participants, sum.sessions, sum.completed, sum.paused, sum.in_progress, sum.answers

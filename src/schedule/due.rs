@@ -1,18 +1,25 @@
 //! Orderings of schedule rows for the staff screens.
 
+use chrono::NaiveDate;
+
 use super::{Row, State};
 
-/// Today's work, most pressing first: sessions under way (the patient has
-/// started and nothing answered should go to waste), then late forms (most
-/// days late first), then open ones (closing soonest first).
-pub fn due_today(rows: &[Row]) -> impl Iterator<Item = &Row> {
-    let mut due: Vec<&Row> = rows.iter().filter(|r| r.state.is_due()).collect();
-    due.sort_by_key(|r| match r.state {
+/// How pressing a due row is (smaller first): sessions under way (the
+/// patient has started and nothing answered should go to waste), then late
+/// forms (most days late first), then open ones (closing soonest first).
+pub fn urgency(r: &Row) -> (u8, i64, Option<NaiveDate>) {
+    match r.state {
         State::InProgress { .. } => (0, 0, r.closes),
         State::Paused { .. } => (1, 0, r.closes),
         State::Late { days_late } => (2, -days_late, r.closes),
         _ => (3, 0, r.closes),
-    });
+    }
+}
+
+/// Today's work in one episode, most pressing first (see [`urgency`]).
+pub fn due_today(rows: &[Row]) -> impl Iterator<Item = &Row> {
+    let mut due: Vec<&Row> = rows.iter().filter(|r| r.state.is_due()).collect();
+    due.sort_by_key(|r| urgency(r));
     due.into_iter()
 }
 

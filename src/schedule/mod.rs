@@ -39,7 +39,7 @@ use chrono::NaiveDate;
 use crate::form::{Respondent, Text};
 use crate::protocol::{Form, Offset, Recurring, Study, Trigger, Window};
 
-pub use due::{due_today, upcoming};
+pub use due::{due_today, upcoming, urgency};
 pub use state::{Fact, Happened, State};
 
 /// The dates of one treatment episode.
@@ -187,6 +187,18 @@ pub fn schedule(
     rows.sort_by_key(|r| r.target);
     rows.extend(manual);
     Ok(rows)
+}
+
+/// Stops collection after a withdrawal of consent: whatever is not
+/// completed or marked missed is [`State::Withdrawn`], and manual forms can
+/// no longer be started.
+pub fn withdraw(rows: &mut Vec<Row>) {
+    rows.retain(|r| r.state != State::Available);
+    for r in rows {
+        if !matches!(r.state, State::Completed { .. } | State::Missed { .. }) {
+            r.state = State::Withdrawn;
+        }
+    }
 }
 
 /// What happened to `form`: to one occurrence, or to any (`None`).

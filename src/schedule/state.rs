@@ -74,6 +74,8 @@ pub enum State {
     Closed,
     /// A manual form staff may start at any time.
     Available,
+    /// Not collected: the participant withdrew consent.
+    Withdrawn,
 }
 
 impl State {
@@ -130,6 +132,12 @@ impl State {
             }
             .into(),
             State::Available => if nb { "kan startes" } else { "can be started" }.into(),
+            State::Withdrawn => if nb {
+                "samtykke trukket"
+            } else {
+                "consent withdrawn"
+            }
+            .into(),
         }
     }
 }

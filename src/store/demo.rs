@@ -1,16 +1,17 @@
 //! Synthetic data for demos, training and benchmarks: participants,
 //! episodes and questionnaires answered through the real [`Runner`] and
-//! saved through the store API. Deterministic for a seed (except the
-//! timestamps, which are the time of writing).
+//! saved through the store API. Deterministic for a seed and a day (the
+//! audit log keeps the real time of writing).
 
 use chrono::{Days, NaiveDate};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::form::{Item, ItemKind, choices};
-use crate::protocol::{Questionnaire, Study};
+use crate::form::{Item, ItemKind, Respondent, choices};
+use crate::protocol::{Questionnaire, Study, Trigger};
 use crate::runner::{AnswerValue, Runner};
+use crate::schedule::{EpisodeDates, State, schedule};
 
 use super::{Consent, Result, SessionStatus, Store};
 
@@ -46,18 +47,40 @@ pub struct Summary {
     pub answers: usize,
 }
 
-/// Enrols `n` participants with study codes `<prefix>-<site>-0001`… and
-/// answers the forms due by `today`.
+/// [`fill_until`] as of 1 June 2025, for tests that need the same data
+/// whatever the day.
 pub fn fill(store: &mut Store, study: &Study, n: usize, seed: u64) -> Result<Summary> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let today = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap_or_default();
-    let start = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default();
+    fill_until(store, study, n, seed, today)
+}
+
+/// Why a demo nurse marked a form missed.
+const MISSED: &[&str] = &[
+    "Did not come to the clinic in the window",
+    "Admitted to hospital",
+    "Did not want to answer this time",
+];
+
+/// Enrols `n` participants with study codes `<prefix>-<site>-0001`… whose
+/// treatment started up to three years before `today`, and plays out their
+/// schedule as a clinic would: most forms completed inside their window
+/// (sessions dated there), some missed with a reason, the latest often
+/// paused or not yet started, a few treatments ended, one adverse event
+/// here and there. The audit log keeps the real time of writing.
+pub fn fill_until(
+    store: &mut Store,
+    study: &Study,
+    n: usize,
+    seed: u64,
+    today: NaiveDate,
+) -> Result<Summary> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let prefix = study.id.to_uppercase();
     let existing = store.participants()?.len();
     let mut sum = Summary::default();
     for i in existing..existing + n {
         let site = if rng.gen_bool(0.6) { "OSL" } else { "BGO" };
-        let anchor = start + Days::new(rng.gen_range(0..1200));
+        let anchor = today - Days::new(rng.gen_range(3..1100));
         let consent = Consent {
             date: anchor,
             version: "1.0".into(),
@@ -68,40 +91,88 @@ pub fn fill(store: &mut Store, study: &Study, n: usize, seed: u64) -> Result<Sum
         let label = rng.gen_bool(0.8).then(|| LABELS[i % LABELS.len()]);
         let code = format!("{prefix}-{site}-{:04}", i + 1);
         let (pid, episode) = store.enrol(&code, site, label, &consent, anchor)?;
+        store.conn.execute(
+            "UPDATE participants SET enrolled_at = ?2 WHERE id = ?1",
+            rusqlite::params![pid.to_string(), format!("{anchor}T09:00:00.000Z")],
+        )?;
         sum.participants += 1;
-        let mut due: Vec<Questionnaire> = study
-            .timepoints
-            .iter()
-            .filter(|t| t.offset.after(anchor).is_some_and(|d| d <= today))
-            .filter_map(|t| study.questionnaire(&t.form.id))
-            .collect();
-        if let Some(q) = study
-            .recurring
-            .first()
-            .and_then(|r| study.questionnaire(&r.form.id))
-        {
-            due.insert(0, q);
+        // A tenth of treatments have ended, some time after the 3 months.
+        let ended = (rng.gen_bool(0.1) && today > anchor + Days::new(120))
+            .then(|| anchor + Days::new(rng.gen_range(100..=(today - anchor).num_days() as u64)));
+        if let Some(end) = ended {
+            store.end_episode(episode, end, "completed")?;
         }
-        let last = due.len();
-        for (k, q) in due.into_iter().enumerate() {
-            let status = if k + 1 < last {
-                SessionStatus::Completed
-            } else {
-                *[
-                    SessionStatus::Completed,
-                    SessionStatus::Paused,
-                    SessionStatus::InProgress,
-                ]
-                .choose(&mut rng)
-                .unwrap_or(&SessionStatus::Completed)
+        let dates = EpisodeDates { anchor, end: ended };
+        let rows = schedule(study, dates, today, &[]).unwrap_or_default();
+        let latest = rows
+            .iter()
+            .filter(|r| r.respondent == Respondent::Patient && r.opens.is_some_and(|o| o <= today))
+            .filter_map(|r| r.target)
+            .max();
+        for row in &rows {
+            let (Some(opens), Some(target)) = (row.opens, row.target) else {
+                continue;
             };
-            sum.answers += answer_session(store, &mut rng, pid, episode, q, status)?;
+            if opens > today || row.state == State::NotApplicable {
+                continue;
+            }
+            let Some(q) = study.questionnaire(&row.form) else {
+                continue;
+            };
+            let closes = row.closes.unwrap_or(today).min(today);
+            let newest = row.respondent == Respondent::Patient && Some(target) == latest;
+            let status = match rng.gen_range(0..20) {
+                _ if newest && today <= closes => match rng.gen_range(0..4) {
+                    0 => None,
+                    1 => Some(SessionStatus::Paused),
+                    2 => Some(SessionStatus::InProgress),
+                    _ => Some(SessionStatus::Completed),
+                },
+                0 => {
+                    let reason = MISSED.choose(&mut rng).unwrap_or(&MISSED[0]);
+                    let n = row.occurrence.unwrap_or(0);
+                    store.mark_missed(episode, &row.form, n, reason)?;
+                    continue;
+                }
+                _ if newest && rng.gen_bool(0.4) => {
+                    rng.gen_bool(0.4).then_some(SessionStatus::Paused)
+                }
+                // A clinician form in its window is often still to do.
+                _ if !newest && today <= closes && rng.gen_bool(0.5) => None,
+                _ => Some(SessionStatus::Completed),
+            };
+            let Some(status) = status else { continue };
+            // Completed somewhere between the window's start and its end.
+            let span = (closes - opens).num_days().max(0) as u64;
+            let on = (opens + Days::new(rng.gen_range(0..=span))).min(today);
+            let occurrence = row.occurrence.unwrap_or(0);
+            sum.answers +=
+                answer_session(store, &mut rng, (pid, episode, occurrence), q, status, on)?;
             sum.sessions += 1;
             match status {
                 SessionStatus::Completed => sum.completed += 1,
                 SessionStatus::Paused => sum.paused += 1,
                 _ => sum.in_progress += 1,
             }
+        }
+        if rng.gen_bool(0.2)
+            && let Some(q) = study
+                .events
+                .iter()
+                .find(|e| e.trigger == Trigger::Manual)
+                .and_then(|e| study.questionnaire(&e.form.id))
+        {
+            let on = anchor + Days::new(rng.gen_range(0..=(today - anchor).num_days() as u64));
+            sum.answers += answer_session(
+                store,
+                &mut rng,
+                (pid, episode, 0),
+                q,
+                SessionStatus::Completed,
+                on,
+            )?;
+            sum.sessions += 1;
+            sum.completed += 1;
         }
     }
     Ok(sum)
@@ -110,12 +181,12 @@ pub fn fill(store: &mut Store, study: &Study, n: usize, seed: u64) -> Result<Sum
 fn answer_session(
     store: &mut Store,
     rng: &mut ChaCha8Rng,
-    participant: uuid::Uuid,
-    episode: uuid::Uuid,
+    (participant, episode, occurrence): (uuid::Uuid, uuid::Uuid, u32),
     q: Questionnaire,
     status: SessionStatus,
+    on: NaiveDate,
 ) -> Result<usize> {
-    let sid = store.start_session(participant, episode, &q)?;
+    let sid = store.start_occurrence(participant, episode, &q, occurrence)?;
     let mut runner = Runner::new(q);
     let stop = match status {
         SessionStatus::Completed => usize::MAX,
@@ -143,6 +214,19 @@ fn answer_session(
         SessionStatus::Paused => store.pause_session(sid)?,
         _ => {}
     }
+    // Date the session on the day the clinic would have collected it.
+    let started = format!("{on}T10:00:00.000Z");
+    let finished = format!("{on}T11:00:00.000Z");
+    store.conn.execute(
+        "UPDATE sessions SET started_at = ?2, updated_at = ?3,
+             completed_at = CASE WHEN completed_at IS NULL THEN NULL ELSE ?3 END
+         WHERE id = ?1",
+        rusqlite::params![sid.to_string(), started, finished],
+    )?;
+    store.conn.execute(
+        "UPDATE answers SET updated_at = ?2 WHERE session = ?1",
+        rusqlite::params![sid.to_string(), started],
+    )?;
     Ok(saved)
 }
 

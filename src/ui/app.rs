@@ -4,6 +4,9 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
 
 use eframe::egui;
 use uuid::Uuid;
@@ -11,16 +14,15 @@ use zeroize::Zeroizing;
 
 use super::patient::{Change, HandBack, PatientView, apply, handback_ui, patient_ui};
 use super::staff::{
-    self, SetupDraft, StaffAction, StaffData, StaffView, UnlockDraft, UnlockWith, recovery_ui,
-    setup_ui, unlock_ui,
+    self, Page, SetupDraft, StaffAction, StaffView, UnlockDraft, UnlockWith, recovery_ui, setup_ui,
+    unlock_ui,
 };
 use super::widgets::Passphrase;
-use crate::form::Lang;
+use crate::clinic::{Clinic, IDLE_LOCK_SETTING};
+use crate::form::{Lang, Respondent};
 use crate::protocol::Study;
 use crate::runner::Runner;
-use crate::store::{
-    Actor, Consent, Delay, LockedStore, SessionFilter, SessionStatus, Store, StoreError,
-};
+use crate::store::{Actor, Consent, Delay, LockedStore, SessionStatus, Store, StoreError};
 
 /// The database, in whichever state it is.
 enum Db {
@@ -41,6 +43,8 @@ pub struct Patient {
     pub save_error: Option<String>,
     /// Items whose latest answer is not yet on disk.
     pub unsaved: std::collections::BTreeSet<String>,
+    /// A clinician form filled in by staff: no hand-back, no full screen.
+    pub by_staff: bool,
 }
 
 pub enum Screen {
@@ -65,8 +69,13 @@ pub struct App {
     db: Db,
     pub screen: Screen,
     error: Option<String>,
-    staff: StaffData,
-    staff_view: StaffView,
+    staff: Clinic,
+    pub staff_view: StaffView,
+    /// The day schedules are computed for; `None`: the clock's today.
+    today: Option<NaiveDate>,
+    /// Overrides the idle-lock setting (tests).
+    idle_override: Option<Duration>,
+    last_input: Instant,
     /// What the window was last told: full screen or not.
     fullscreen: Option<bool>,
     /// The wait after wrong passphrases, applied whenever the store locks.
@@ -83,8 +92,11 @@ impl App {
             db: Db::Absent,
             screen: Screen::Setup(SetupDraft::default()),
             error: None,
-            staff: StaffData::default(),
+            staff: Clinic::default(),
             staff_view: StaffView::default(),
+            today: None,
+            idle_override: None,
+            last_input: Instant::now(),
             fullscreen: None,
             delay: Delay::default(),
         };
@@ -107,6 +119,23 @@ impl App {
         self
     }
 
+    /// Computes schedules as of `today` instead of the clock's date.
+    pub fn with_today(mut self, today: NaiveDate) -> Self {
+        self.today = Some(today);
+        self
+    }
+
+    /// Locks idle staff screens after `after`, whatever the setting says.
+    pub fn with_idle_lock(mut self, after: Duration) -> Self {
+        self.idle_override = Some(after);
+        self
+    }
+
+    /// The message staff sees, if any.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
     pub fn patient(&self) -> Option<&Patient> {
         match &self.screen {
             Screen::Patient(p) => Some(p),
@@ -123,24 +152,11 @@ impl App {
 
     fn refresh(&mut self) {
         let Db::Open(store) = &self.db else { return };
-        let read = || -> Result<StaffData, StoreError> {
-            let participants = store.participants()?;
-            let mut episodes = Vec::new();
-            for p in &participants {
-                episodes.extend(store.episodes(p.id)?);
-            }
-            let sessions = store.list_sessions(&SessionFilter::default())?;
-            // States are as of now; every staff action refreshes them.
-            let today = chrono::Local::now().date_naive();
-            Ok(StaffData {
-                device: store.device()?.name,
-                schedules: staff::schedules(&self.study, &episodes, &sessions, today),
-                participants,
-                episodes,
-                sessions,
-            })
-        };
-        match read() {
+        // States are as of today; every staff action refreshes them.
+        let today = self
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        match Clinic::load(store, &self.study, today) {
             Ok(data) => self.staff = data,
             Err(e) => self.error = Some(e.to_string()),
         }
@@ -152,7 +168,7 @@ impl App {
             locked.set_delay(self.delay);
             self.db = Db::Locked(locked);
         }
-        self.staff = StaffData::default();
+        self.staff = Clinic::default();
         self.staff_view = StaffView::default();
     }
 
@@ -186,58 +202,96 @@ impl App {
 
     fn staff_action(&mut self, action: StaffAction) {
         self.error = None;
-        match action {
+        let study = Arc::clone(&self.study);
+        let Some(store) = self.store() else {
+            self.error = Some("The database is locked.".into());
+            return;
+        };
+        let done: Result<(), String> = match action {
             StaffAction::Lock => {
                 self.lock();
                 self.screen = Screen::Unlock(UnlockDraft::default());
+                return;
             }
             StaffAction::Enrol(d) => {
-                let result = d.dates().and_then(|(consent_date, anchor)| {
-                    let consent = Consent {
-                        date: consent_date,
-                        version: d.consent_version.trim().to_owned(),
-                        contact_interview: d.contact_interview,
-                        contact_relatives: d.contact_relatives,
-                        withdrawn_at: None,
-                    };
-                    let label = Some(d.label.trim()).filter(|l| !l.is_empty());
-                    let store = self.store().ok_or("locked")?;
-                    store
-                        .enrol(d.study_code.trim(), d.site.trim(), label, &consent, anchor)
-                        .map_err(|e| e.to_string())
-                });
-                match result {
-                    Ok((participant, _)) => {
-                        self.staff_view.enrolling = None;
-                        self.staff_view.selected = Some(participant);
-                        self.refresh();
+                let result = match (d.problem(&study), d.dates()) {
+                    (Some(p), _) | (None, Err(p)) => Err(p),
+                    (None, Ok((consent_date, anchor))) => {
+                        let consent = Consent {
+                            date: consent_date,
+                            version: d.consent_version.trim().to_owned(),
+                            contact_interview: d.contact_interview,
+                            contact_relatives: d.contact_relatives,
+                            withdrawn_at: None,
+                        };
+                        let label = Some(d.label.trim()).filter(|l| !l.is_empty());
+                        store
+                            .enrol(d.study_code.trim(), d.site.trim(), label, &consent, anchor)
+                            .map_err(|e| e.to_string())
                     }
-                    Err(e) => self.error = Some(e),
-                }
+                };
+                result.map(|(participant, _)| self.staff_view.show(Page::Participant(participant)))
             }
             StaffAction::Start {
                 participant,
                 episode,
                 form,
+                occurrence,
             } => {
-                let Some(q) = self.study.questionnaire(&form) else {
+                let Some(q) = study.questionnaire(&form) else {
                     self.error = Some(format!("The study has no form '{form}'."));
                     return;
                 };
-                let started = self
-                    .store()
-                    .ok_or(StoreError::NotFound("open database".into()))
-                    .and_then(|s| s.start_session(participant, episode, &q));
-                match started {
-                    Ok(id) => self.hand_over(id),
-                    Err(e) => self.error = Some(e.to_string()),
+                match store.start_occurrence(participant, episode, &q, occurrence) {
+                    Ok(id) => return self.hand_over(id),
+                    Err(e) => Err(e.to_string()),
                 }
             }
-            StaffAction::Resume(id) => self.hand_over(id),
+            StaffAction::Resume(id) => return self.hand_over(id),
+            StaffAction::MarkMissed {
+                episode,
+                form,
+                occurrence,
+                reason,
+            } => store
+                .mark_missed(episode, &form, occurrence, &reason)
+                .map_err(|e| e.to_string()),
+            StaffAction::SetAnchor { episode, anchor } => {
+                let baseline = study.timepoints.first().map_or("", |t| t.form.id.as_str());
+                store
+                    .set_anchor(episode, anchor, baseline)
+                    .map_err(|e| e.to_string())
+            }
+            StaffAction::EndEpisode {
+                episode,
+                end,
+                end_type,
+            } => store
+                .end_episode(episode, end, end_type)
+                .map_err(|e| e.to_string()),
+            StaffAction::NewEpisode {
+                participant,
+                anchor,
+            } => store
+                .start_episode(participant, anchor)
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            StaffAction::Withdraw { participant, on } => store
+                .withdraw_consent(participant, on)
+                .map_err(|e| e.to_string()),
+            StaffAction::SetIdleLock(minutes) => store
+                .set_setting(IDLE_LOCK_SETTING, &minutes.to_string())
+                .map_err(|e| e.to_string()),
+        };
+        match done {
+            Ok(()) => self.staff_view.draft = Default::default(),
+            Err(e) => self.error = Some(e),
         }
+        self.refresh();
     }
 
-    /// Loads a session (resuming it when paused) and gives it to the patient.
+    /// Loads a session (resuming it when paused): a patient form goes to
+    /// the patient, a clinician form opens for staff.
     fn hand_over(&mut self, session: Uuid) {
         let Some(store) = self.store() else { return };
         let loaded = (|| {
@@ -249,13 +303,17 @@ impl App {
         })();
         match loaded {
             Ok(s) => {
-                store.set_actor(Actor::Patient);
+                let by_staff = s.summary.respondent == Respondent::Clinician;
+                if !by_staff {
+                    store.set_actor(Actor::Patient);
+                }
                 self.screen = Screen::Patient(Box::new(Patient {
                     session,
                     runner: s.into_runner(),
                     view: PatientView::default(),
                     save_error: None,
                     unsaved: Default::default(),
+                    by_staff,
                 }));
             }
             Err(e) => self.error = Some(e.to_string()),
@@ -314,6 +372,13 @@ impl App {
         // A pause always hands the tablet back, so staff can step in; the
         // hand-back screen says so when something was not saved.
         let pause_anyway = changes.contains(&Change::Paused);
+        if p.by_staff && (end.is_some() || pause_anyway) {
+            // Staff filled in a clinician form: back to the participant.
+            self.error = p.save_error.clone();
+            self.screen = Screen::Staff;
+            self.refresh();
+            return;
+        }
         if end.is_some() || pause_anyway {
             let unsaved = p.save_error.is_some() || !p.unsaved.is_empty();
             let finished = end == Some(true);
@@ -328,12 +393,53 @@ impl App {
         }
     }
 
+    /// Locks staff screens (and a clinician form, paused first) after the
+    /// idle time with no input; a patient's questionnaire never locks.
+    fn idle_lock(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| !i.events.is_empty() || i.pointer.is_moving()) {
+            self.last_input = Instant::now();
+        }
+        let staff = match &self.screen {
+            Screen::Staff => true,
+            Screen::Patient(p) => p.by_staff,
+            _ => false,
+        };
+        let limit = self.idle_override.or_else(|| {
+            let m = self.staff.idle_lock_minutes;
+            (m > 0).then(|| Duration::from_secs(u64::from(m) * 60))
+        });
+        let Some(limit) = limit.filter(|_| staff) else {
+            return;
+        };
+        let idle = self.last_input.elapsed();
+        if idle < limit {
+            ctx.request_repaint_after(limit - idle);
+            return;
+        }
+        if let Screen::Patient(p) = &self.screen {
+            let session = p.session;
+            if let Some(store) = self.store()
+                && let Err(e) = store.pause_session(session)
+            {
+                self.error = Some(e.to_string());
+            }
+        }
+        self.lock();
+        self.screen = Screen::Unlock(UnlockDraft::default());
+        self.error = Some("Locked after a while without use.".into());
+    }
+
     /// One frame of the app.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         super::theme::fonts(ui.ctx());
         // Patient mode is full screen without decorations; commands are sent
         // only on a change, since each one asks for another frame.
-        let fullscreen = matches!(self.screen, Screen::Patient(_) | Screen::HandBack { .. });
+        let fullscreen = match &self.screen {
+            Screen::Patient(p) => !p.by_staff,
+            Screen::HandBack { .. } => true,
+            _ => false,
+        };
+        self.idle_lock(ui.ctx());
         if self.fullscreen != Some(fullscreen) {
             self.fullscreen = Some(fullscreen);
             ui.ctx()

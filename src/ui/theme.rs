@@ -98,15 +98,15 @@ pub fn toggle<'a>(selected: bool, text: impl egui::IntoAtoms<'a>) -> egui::Butto
 pub fn staff(ui: &mut egui::Ui) {
     let style = ui.style_mut();
     style.text_styles = [
-        (TextStyle::Heading, FontId::proportional(28.0)),
-        (TextStyle::Body, FontId::proportional(19.0)),
-        (TextStyle::Button, FontId::proportional(19.0)),
-        (TextStyle::Small, FontId::proportional(15.0)),
-        (TextStyle::Monospace, FontId::monospace(19.0)),
+        (TextStyle::Heading, FontId::proportional(24.0)),
+        (TextStyle::Body, FontId::proportional(17.0)),
+        (TextStyle::Button, FontId::proportional(17.0)),
+        (TextStyle::Small, FontId::proportional(14.0)),
+        (TextStyle::Monospace, FontId::monospace(17.0)),
     ]
     .into();
-    style.spacing.item_spacing = Vec2::new(12.0, 10.0);
-    style.spacing.button_padding = Vec2::new(14.0, 8.0);
+    style.spacing.item_spacing = Vec2::new(10.0, 8.0);
+    style.spacing.button_padding = Vec2::new(12.0, 8.0);
     style.spacing.interact_size = Vec2::new(48.0, 40.0);
     style.visuals = egui::Visuals::light();
     style.visuals.panel_fill = PAPER;

@@ -1,7 +1,10 @@
 //! Enrolment form: study code, site, optional label, consent, anchor date.
 
 use chrono::NaiveDate;
-use eframe::egui::{self, Button, TextEdit, Vec2};
+use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
+
+use crate::protocol::Study;
+use crate::ui::theme::{WARN, toggle};
 
 #[derive(Clone, Debug)]
 pub struct EnrolDraft {
@@ -32,15 +35,24 @@ impl EnrolDraft {
 
     /// The dates, or a message naming the field that is wrong.
     pub fn dates(&self) -> Result<(NaiveDate, NaiveDate), String> {
-        let parse = |s: &str, what: &str| {
-            s.trim()
-                .parse::<NaiveDate>()
-                .map_err(|_| format!("{what} must be a date like 2026-03-31"))
-        };
         Ok((
-            parse(&self.consent_date, "Consent date")?,
-            parse(&self.anchor, "Anchor date")?,
+            super::parse_date(&self.consent_date, "Consent date")?,
+            super::parse_date(&self.anchor, "Anchor date")?,
         ))
+    }
+
+    /// What is wrong with the draft for this study, if anything.
+    pub fn problem(&self, study: &Study) -> Option<String> {
+        if let Err(e) = study.check_code(self.study_code.trim()) {
+            return Some(e);
+        }
+        if self.site.trim().is_empty() {
+            return Some("choose the site".into());
+        }
+        if self.consent_version.trim().is_empty() {
+            return Some("give the version of the consent form".into());
+        }
+        self.dates().err()
     }
 }
 
@@ -58,14 +70,35 @@ fn field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) {
 }
 
 /// Returns the draft when staff presses "Enrol".
-pub fn enrol_ui(ui: &mut egui::Ui, d: &mut EnrolDraft) -> Option<EnrolDraft> {
+pub fn enrol_ui(ui: &mut egui::Ui, study: &Study, d: &mut EnrolDraft) -> Option<EnrolDraft> {
     ui.heading("Enrol a participant");
+    let example = study
+        .code_pattern
+        .as_deref()
+        .map_or("e.g. HAB-OSL-0001".to_owned(), |p| {
+            format!("like {p} (# digit, A letter)")
+        });
     egui::Grid::new("enrol")
         .num_columns(2)
         .spacing([12.0, 10.0])
         .show(ui, |ui| {
-            field(ui, "Study code", &mut d.study_code, "e.g. HAB-OSL-0001");
-            field(ui, "Site", &mut d.site, "e.g. OSL");
+            field(ui, "Study code", &mut d.study_code, &example);
+            if study.sites.is_empty() {
+                field(ui, "Site", &mut d.site, "e.g. OSL");
+            } else {
+                ui.label("Site");
+                ui.horizontal(|ui| {
+                    for s in &study.sites {
+                        if ui
+                            .add(toggle(d.site == *s, s.as_str()).min_size(Vec2::new(80.0, 40.0)))
+                            .clicked()
+                        {
+                            d.site = s.clone();
+                        }
+                    }
+                });
+                ui.end_row();
+            }
             field(
                 ui,
                 "Label (optional, sealed)",
@@ -95,9 +128,17 @@ pub fn enrol_ui(ui: &mut egui::Ui, d: &mut EnrolDraft) -> Option<EnrolDraft> {
                 "YYYY-MM-DD",
             );
         });
-    let ready = !d.study_code.trim().is_empty() && !d.site.trim().is_empty();
+    let problem = d.problem(study);
+    if let Some(p) = &problem
+        && !d.study_code.trim().is_empty()
+    {
+        ui.label(RichText::new(p).color(WARN));
+    }
     if ui
-        .add_enabled(ready, Button::new("Enrol").min_size(Vec2::new(160.0, 48.0)))
+        .add_enabled(
+            problem.is_none(),
+            Button::new("Enrol").min_size(Vec2::new(160.0, 48.0)),
+        )
         .clicked()
     {
         return Some(d.clone());

@@ -1,0 +1,293 @@
+//! What the staff screens show, read from the store in one go: the
+//! participants, their episodes and sessions, and every episode's schedule
+//! as of a given day, with today's work across all participants. Kept out
+//! of the GUI so it is tested on its own.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::form::ItemKind;
+use crate::protocol::Study;
+use crate::schedule::{self, EpisodeDates, Fact, Happened, Row, State, schedule, urgency};
+use crate::store::{
+    Episode, Missed, Participant, SessionStatus, SessionSummary, Store, StoreError,
+};
+
+/// Minutes of no input after which staff screens lock, unless set.
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 5;
+/// The setting that holds the idle lock in minutes (0: never).
+pub const IDLE_LOCK_SETTING: &str = "idle_lock_minutes";
+
+#[derive(Default)]
+pub struct Clinic {
+    pub device: String,
+    pub today: Option<NaiveDate>,
+    pub participants: Vec<Participant>,
+    /// Every episode, ordered by participant then anchor date.
+    pub episodes: Vec<Episode>,
+    pub sessions: Vec<SessionSummary>,
+    pub missed: Vec<Missed>,
+    /// Each episode's schedule (or why it cannot be computed).
+    pub schedules: HashMap<Uuid, Result<Vec<Row>, String>>,
+    pub idle_lock_minutes: u32,
+}
+
+/// One due form in today's work list.
+pub struct Work<'a> {
+    pub participant: &'a Participant,
+    pub episode: Uuid,
+    pub row: &'a Row,
+}
+
+/// Participants and work per site.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SiteCount {
+    pub site: String,
+    pub participants: usize,
+    pub due: usize,
+    pub late: usize,
+    pub paused: usize,
+}
+
+impl Clinic {
+    /// Reads everything the staff screens need, with schedules as of `today`.
+    pub fn load(store: &Store, study: &Study, today: NaiveDate) -> Result<Clinic, StoreError> {
+        let participants = store.participants()?;
+        let mut episodes = Vec::new();
+        let mut missed = Vec::new();
+        for p in &participants {
+            let mut eps = store.episodes(p.id)?;
+            eps.sort_by_key(|e| e.anchor_date);
+            for e in &eps {
+                missed.extend(store.missed(e.id)?);
+            }
+            episodes.extend(eps);
+        }
+        let sessions = store.list_sessions(&Default::default())?;
+        let idle_lock_minutes = store
+            .setting(IDLE_LOCK_SETTING)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES);
+        let mut clinic = Clinic {
+            device: store.device()?.name,
+            today: Some(today),
+            participants,
+            episodes,
+            sessions,
+            missed,
+            schedules: HashMap::new(),
+            idle_lock_minutes,
+        };
+        clinic.schedules = clinic
+            .episodes
+            .iter()
+            .map(|e| (e.id, clinic.schedule_of(study, e, today)))
+            .collect();
+        Ok(clinic)
+    }
+
+    fn schedule_of(
+        &self,
+        study: &Study,
+        e: &Episode,
+        today: NaiveDate,
+    ) -> Result<Vec<Row>, String> {
+        let dates = EpisodeDates {
+            anchor: e.anchor_date,
+            end: e.end_date,
+        };
+        let mut rows = schedule(study, dates, today, &self.facts(study, e.id))
+            .map_err(|err| err.to_string())?;
+        let withdrawn = self
+            .participant(e.participant)
+            .and_then(|p| p.consent.as_ref())
+            .is_some_and(|c| c.withdrawn_at.is_some());
+        if withdrawn {
+            schedule::withdraw(&mut rows);
+        }
+        Ok(rows)
+    }
+
+    /// What happened to each form of the episode: its sessions (with how
+    /// far a paused one got) and the nurses' missed marks.
+    fn facts(&self, study: &Study, episode: Uuid) -> Vec<Fact> {
+        let mut out: Vec<Fact> = self
+            .sessions
+            .iter()
+            .filter(|s| s.episode == episode)
+            .filter_map(|s| {
+                let started = day(&s.started_at)?;
+                let progress =
+                    answer_slots(study, &s.form_id).map(|n| (s.answers as f32 / n as f32).min(1.0));
+                let happened = match s.status {
+                    SessionStatus::Completed => Happened::Completed {
+                        on: s.completed_at.as_deref().and_then(day).unwrap_or(started),
+                    },
+                    SessionStatus::Paused => Happened::Paused { started, progress },
+                    SessionStatus::InProgress => Happened::InProgress { started, progress },
+                    SessionStatus::Abandoned => Happened::Abandoned { on: started },
+                };
+                Some(Fact {
+                    form: s.form_id.clone(),
+                    occurrence: s.occurrence,
+                    happened,
+                })
+            })
+            .collect();
+        out.extend(
+            self.missed
+                .iter()
+                .filter(|m| m.episode == episode)
+                .map(|m| Fact {
+                    form: m.form_id.clone(),
+                    occurrence: m.occurrence,
+                    happened: Happened::Missed {
+                        reason: m.reason.clone(),
+                    },
+                }),
+        );
+        out
+    }
+
+    pub fn participant(&self, id: Uuid) -> Option<&Participant> {
+        self.participants.iter().find(|p| p.id == id)
+    }
+
+    /// A participant's episodes, oldest first.
+    pub fn episodes_of(&self, participant: Uuid) -> impl Iterator<Item = &Episode> {
+        self.episodes
+            .iter()
+            .filter(move |e| e.participant == participant)
+    }
+
+    /// The latest episode: the one that is collected now.
+    pub fn current_episode(&self, participant: Uuid) -> Option<&Episode> {
+        self.episodes_of(participant).last()
+    }
+
+    pub fn rows(&self, episode: Uuid) -> Option<&Result<Vec<Row>, String>> {
+        self.schedules.get(&episode)
+    }
+
+    /// The session a row can be resumed from: the latest one under way.
+    pub fn open_session(&self, episode: Uuid, row: &Row) -> Option<&SessionSummary> {
+        self.sessions
+            .iter()
+            .filter(|s| s.episode == episode && s.form_id == row.form)
+            .filter(|s| row.occurrence.is_none_or(|n| s.occurrence == n))
+            .filter(|s| matches!(s.status, SessionStatus::Paused | SessionStatus::InProgress))
+            .max_by_key(|s| s.started_at.clone())
+    }
+
+    /// The occurrence a new session of this row gets: its own, or for the
+    /// "start another" row of a manual form, one past the last recorded.
+    pub fn next_occurrence(&self, episode: Uuid, row: &Row) -> u32 {
+        row.occurrence.unwrap_or_else(|| {
+            self.sessions
+                .iter()
+                .filter(|s| s.episode == episode && s.form_id == row.form)
+                .map(|s| s.occurrence + 1)
+                .chain(
+                    self.missed
+                        .iter()
+                        .filter(|m| m.episode == episode && m.form_id == row.form)
+                        .map(|m| m.occurrence + 1),
+                )
+                .max()
+                .unwrap_or(0)
+        })
+    }
+
+    /// Every due form of every participant, most pressing first.
+    pub fn work(&self) -> Vec<Work<'_>> {
+        let mut out: Vec<Work<'_>> = self
+            .episodes
+            .iter()
+            .filter_map(|e| {
+                let p = self.participant(e.participant)?;
+                let rows = self.schedules.get(&e.id)?.as_ref().ok()?;
+                Some(
+                    rows.iter()
+                        .filter(|r| r.state.is_due())
+                        .map(move |row| Work {
+                            participant: p,
+                            episode: e.id,
+                            row,
+                        }),
+                )
+            })
+            .flatten()
+            .collect();
+        out.sort_by(|a, b| {
+            urgency(a.row)
+                .cmp(&urgency(b.row))
+                .then_with(|| a.participant.study_code.cmp(&b.participant.study_code))
+        });
+        out
+    }
+
+    /// Counts per site, sites in the study's order then any others.
+    pub fn sites(&self, study: &Study) -> Vec<SiteCount> {
+        let mut out: Vec<SiteCount> = study
+            .sites
+            .iter()
+            .map(|s| SiteCount {
+                site: s.clone(),
+                ..Default::default()
+            })
+            .collect();
+        for p in &self.participants {
+            site_entry(&mut out, &p.site).participants += 1;
+        }
+        for w in self.work() {
+            let c = site_entry(&mut out, &w.participant.site);
+            c.due += 1;
+            match w.row.state {
+                State::Late { .. } => c.late += 1,
+                State::Paused { .. } => c.paused += 1,
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+fn site_entry<'a>(counts: &'a mut Vec<SiteCount>, site: &str) -> &'a mut SiteCount {
+    let i = match counts.iter().position(|c| c.site == site) {
+        Some(i) => i,
+        None => {
+            counts.push(SiteCount {
+                site: site.to_owned(),
+                ..Default::default()
+            });
+            counts.len() - 1
+        }
+    };
+    &mut counts[i]
+}
+
+/// The date part of a stored RFC 3339 time.
+fn day(at: &str) -> Option<NaiveDate> {
+    at.get(..10)?.parse().ok()
+}
+
+/// How many answers a form can hold at most (matrix rows each count), for
+/// a rough share of a paused session; `None` for an unknown form.
+fn answer_slots(study: &Study, form: &str) -> Option<usize> {
+    let form = study.form(form)?;
+    let n: usize = form
+        .instruments
+        .iter()
+        .filter_map(|i| study.instrument(i))
+        .flat_map(|i| i.items.iter())
+        .map(|item| match &item.kind {
+            ItemKind::Matrix { rows, .. } => rows.len(),
+            ItemKind::Score { .. } => 0,
+            k if k.is_display() => 0,
+            _ => 1,
+        })
+        .sum();
+    (n > 0).then_some(n)
+}
