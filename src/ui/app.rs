@@ -125,6 +125,17 @@ impl App {
         self
     }
 
+    /// Moves the app's day (tests walk a schedule through time).
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = Some(today);
+        self.refresh();
+    }
+
+    /// What the staff screens show.
+    pub fn clinic(&self) -> &Clinic {
+        &self.staff
+    }
+
     /// Locks idle staff screens after `after`, whatever the setting says.
     pub fn with_idle_lock(mut self, after: Duration) -> Self {
         self.idle_override = Some(after);

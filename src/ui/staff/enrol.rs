@@ -19,8 +19,9 @@ pub struct EnrolDraft {
 }
 
 impl EnrolDraft {
-    pub fn new() -> Self {
-        let today = chrono::Local::now().date_naive().to_string();
+    /// A blank draft with consent and anchor dates set to `today`.
+    pub fn new(today: NaiveDate) -> Self {
+        let today = today.to_string();
         EnrolDraft {
             study_code: String::new(),
             site: String::new(),
@@ -58,7 +59,7 @@ impl EnrolDraft {
 
 impl Default for EnrolDraft {
     fn default() -> Self {
-        Self::new()
+        Self::new(chrono::Local::now().date_naive())
     }
 }
 

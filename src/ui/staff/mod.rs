@@ -151,7 +151,7 @@ pub fn home_ui(
         }
     });
     egui::Panel::left("participants")
-        .default_size(250.0)
+        .default_size(230.0)
         .show(ui, |ui| participants_ui(ui, data, view));
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical()
@@ -186,7 +186,10 @@ fn participants_ui(ui: &mut egui::Ui, data: &Clinic, view: &mut StaffView) {
         )
         .clicked()
     {
-        view.enrolling = EnrolDraft::new();
+        let today = data
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        view.enrolling = EnrolDraft::new(today);
         view.show(Page::Enrol);
     }
     let l = ui.label("Search by study code or label");

@@ -28,24 +28,37 @@ pub const END_TYPES: &[(&str, &str)] = &[
 /// Half-filled fields of the page; cleared when another page is shown.
 #[derive(Default)]
 pub struct PageDraft {
-    pub missed: Option<MissedDraft>,
-    /// The anchor being corrected.
-    pub anchor: Option<String>,
-    pub end_date: String,
-    pub end_type: Option<&'static str>,
-    pub new_anchor: String,
-    /// The withdrawal date being confirmed.
-    pub withdraw: Option<String>,
+    /// The dialog open over the page, if any.
+    pub dialog: Option<Dialog>,
     /// A typed date that does not parse, and the like.
     pub problem: Option<String>,
 }
 
-pub struct MissedDraft {
-    pub episode: Uuid,
-    pub form: String,
-    pub occurrence: u32,
-    pub title: String,
-    pub reason: String,
+/// A change that needs a few fields and a confirmation, shown as a modal
+/// dialog so it is in view wherever the page is scrolled.
+pub enum Dialog {
+    Missed {
+        episode: Uuid,
+        form: String,
+        occurrence: u32,
+        title: String,
+        reason: String,
+    },
+    Anchor {
+        episode: Uuid,
+        date: String,
+    },
+    End {
+        episode: Uuid,
+        date: String,
+        end_type: Option<&'static str>,
+    },
+    NewEpisode {
+        date: String,
+    },
+    Withdraw {
+        date: String,
+    },
 }
 
 fn end_label(code: &str) -> &str {
@@ -77,13 +90,18 @@ pub fn participant_ui(
     let withdrawn = p.consent.as_ref().and_then(|c| c.withdrawn_at);
     if let Some(c) = &p.consent {
         let yn = |b: bool| if b { "yes" } else { "no" };
-        ui.label(format!(
-            "Consent {} (form version {}) · may be contacted for an interview: {} · relatives may be contacted: {}",
-            c.date,
-            c.version,
-            yn(c.contact_interview),
-            yn(c.contact_relatives)
-        ));
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "Consent {} (version {}) · interview: {} · relatives: {}",
+                c.date,
+                c.version,
+                yn(c.contact_interview),
+                yn(c.contact_relatives)
+            ));
+            if withdrawn.is_none() && ui.button("Withdraw consent…").clicked() {
+                d.dialog = Some(Dialog::Withdraw { date: today(data) });
+            }
+        });
     }
     if let Some(on) = withdrawn {
         ui.label(
@@ -93,9 +111,6 @@ pub fn participant_ui(
             .color(WARN)
             .strong(),
         );
-    }
-    if let Some(problem) = &d.problem {
-        ui.label(RichText::new(problem).color(WARN));
     }
     let episodes: Vec<&Episode> = data.episodes_of(p.id).collect();
     let Some((current, earlier)) = episodes.split_last() else {
@@ -109,7 +124,17 @@ pub fn participant_ui(
     } else {
         "Treatment episode".to_owned()
     });
-    if let Some(a) = episode_ui(ui, study, data, p, current, withdrawn.is_none(), d) {
+    let collecting = withdrawn.is_none();
+    episode_header(ui, study, data, current, collecting, d);
+    let rows = match data.rows(current.id) {
+        Some(Ok(rows)) => rows.as_slice(),
+        Some(Err(err)) => {
+            ui.label(RichText::new(err).color(WARN));
+            &[]
+        }
+        None => &[],
+    };
+    if let Some(a) = timeline(ui, data, p, current, rows, collecting, d) {
         action = Some(a);
     }
     for (i, e) in earlier.iter().enumerate().rev() {
@@ -127,159 +152,64 @@ pub fn participant_ui(
                 }
             });
     }
-    if withdrawn.is_none() {
-        ui.separator();
-        if let Some(a) = withdraw_ui(ui, p, d) {
-            action = Some(a);
-        }
+    if let Some(a) = dialog_ui(ui, p, d) {
+        action = Some(a);
     }
     action
 }
 
-/// The current episode: dates, timeline, and the actions that change it.
-fn episode_ui(
+fn today(data: &Clinic) -> String {
+    data.today
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+        .to_string()
+}
+
+/// The episode's dates and the buttons that change them.
+fn episode_header(
     ui: &mut egui::Ui,
     study: &Study,
     data: &Clinic,
-    p: &Participant,
     e: &Episode,
     collecting: bool,
     d: &mut PageDraft,
-) -> Option<StaffAction> {
-    let mut action = None;
+) {
     let rows = match data.rows(e.id) {
         Some(Ok(rows)) => rows.as_slice(),
-        Some(Err(err)) => {
-            ui.label(RichText::new(err).color(WARN));
-            &[]
-        }
-        None => &[],
+        _ => &[],
     };
     let baseline = study.timepoints.first().map(|t| t.form.id.as_str());
     let baseline_done = rows
         .iter()
         .any(|r| Some(r.form.as_str()) == baseline && matches!(r.state, State::Completed { .. }));
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(format!("{}: {}", study.anchor.get(Lang::En), e.anchor_date));
-        if collecting
-            && !baseline_done
-            && d.anchor.is_none()
-            && ui.button("Correct anchor date").clicked()
-        {
-            d.anchor = Some(e.anchor_date.to_string());
+        if collecting && !baseline_done && ui.button("Correct anchor date…").clicked() {
+            d.dialog = Some(Dialog::Anchor {
+                episode: e.id,
+                date: e.anchor_date.to_string(),
+            });
+        }
+        match e.end_date {
+            Some(end) => {
+                ui.label(format!(
+                    "· Treatment ended {end}: {}",
+                    end_label(e.end_type.as_deref().unwrap_or("other"))
+                ));
+                if collecting && ui.button("Start new episode…").clicked() {
+                    d.dialog = Some(Dialog::NewEpisode { date: today(data) });
+                }
+            }
+            None => {
+                if collecting && ui.button("Record end of treatment…").clicked() {
+                    d.dialog = Some(Dialog::End {
+                        episode: e.id,
+                        date: today(data),
+                        end_type: None,
+                    });
+                }
+            }
         }
     });
-    if let Some(typed) = &mut d.anchor {
-        let mut problem = None;
-        let mut close = false;
-        ui.horizontal(|ui| {
-            let l = ui.label("New anchor date");
-            ui.text_edit_singleline(typed).labelled_by(l.id);
-            if ui
-                .add(Button::new("Save anchor").min_size(Vec2::new(0.0, 40.0)))
-                .clicked()
-            {
-                match parse_date(typed, "The anchor date") {
-                    Ok(anchor) => {
-                        action = Some(StaffAction::SetAnchor {
-                            episode: e.id,
-                            anchor,
-                        })
-                    }
-                    Err(err) => problem = Some(err),
-                }
-            }
-            close = ui.button("Cancel").clicked();
-        });
-        if close || action.is_some() {
-            d.anchor = None;
-        }
-        if problem.is_some() {
-            d.problem = problem;
-        }
-    }
-    if let Some(end) = e.end_date {
-        ui.label(format!(
-            "Treatment ended {end}: {}",
-            end_label(e.end_type.as_deref().unwrap_or("other"))
-        ));
-    }
-    if let Some(a) = timeline(ui, data, p, e, rows, collecting, d) {
-        action = Some(a);
-    }
-    if let Some(a) = missed_ui(ui, d) {
-        action = Some(a);
-    }
-    if !collecting {
-        return action;
-    }
-    ui.add_space(8.0);
-    match e.end_date {
-        None => {
-            ui.label(RichText::new("End of treatment").strong());
-            ui.horizontal_wrapped(|ui| {
-                let l = ui.label("End date");
-                ui.add(
-                    egui::TextEdit::singleline(&mut d.end_date)
-                        .desired_width(120.0)
-                        .hint_text("YYYY-MM-DD"),
-                )
-                .labelled_by(l.id);
-                for (code, label) in END_TYPES {
-                    if ui.add(toggle(d.end_type == Some(code), *label)).clicked() {
-                        d.end_type = Some(code);
-                    }
-                }
-            });
-            let ready = d.end_type.is_some() && !d.end_date.trim().is_empty();
-            if ui
-                .add_enabled(
-                    ready,
-                    Button::new("Record end of treatment").min_size(Vec2::new(0.0, 40.0)),
-                )
-                .clicked()
-                && let Some(end_type) = d.end_type
-            {
-                match parse_date(&d.end_date, "The end date") {
-                    Ok(end) => {
-                        action = Some(StaffAction::EndEpisode {
-                            episode: e.id,
-                            end,
-                            end_type,
-                        })
-                    }
-                    Err(err) => d.problem = Some(err),
-                }
-            }
-        }
-        Some(_) => {
-            ui.label(RichText::new("Returning to treatment").strong());
-            ui.horizontal(|ui| {
-                let l = ui.label("New anchor date");
-                ui.add(
-                    egui::TextEdit::singleline(&mut d.new_anchor)
-                        .desired_width(120.0)
-                        .hint_text("YYYY-MM-DD"),
-                )
-                .labelled_by(l.id);
-                if ui
-                    .add(Button::new("Start new episode").min_size(Vec2::new(0.0, 40.0)))
-                    .clicked()
-                {
-                    match parse_date(&d.new_anchor, "The new anchor date") {
-                        Ok(anchor) => {
-                            action = Some(StaffAction::NewEpisode {
-                                participant: p.id,
-                                anchor,
-                            })
-                        }
-                        Err(err) => d.problem = Some(err),
-                    }
-                }
-            });
-        }
-    }
-    action
 }
 
 /// Every form of an episode with its dates and state; with `active`, a
@@ -295,20 +225,26 @@ fn timeline(
 ) -> Option<StaffAction> {
     let mut action = None;
     egui::Grid::new(("timeline", e.id))
-        .num_columns(5)
+        .num_columns(4)
+        .max_col_width(290.0)
         .spacing([14.0, 6.0])
         .striped(true)
         .show(ui, |ui| {
-            for h in ["Form", "Target", "Window", "State", ""] {
+            for h in ["Form", "Target", "State", ""] {
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();
             for row in rows {
                 let title = row.title(Lang::En);
-                ui.label(form_text(row));
-                ui.label(row.target.map(|t| t.to_string()).unwrap_or_default());
-                ui.label(window_text(row));
-                ui.label(state_text(&row.state));
+                ui.add(egui::Label::new(form_text(row)).wrap());
+                let target = row.target.map(|t| t.to_string()).unwrap_or_default();
+                ui.label(target).on_hover_text(window_text(row));
+                let state = match (&row.state, row.opens, row.closes) {
+                    (State::Upcoming, Some(o), _) => RichText::new(format!("upcoming, opens {o}")),
+                    (State::Open, _, Some(c)) => RichText::new(format!("open until {c}")).strong(),
+                    (s, _, _) => state_text(s),
+                };
+                ui.add(egui::Label::new(state).wrap());
                 if active {
                     ui.horizontal(|ui| {
                         if let Some(a) = row_actions(ui, data, p, e, row, &title, d) {
@@ -362,7 +298,7 @@ fn row_actions(
     if matches!(row.state, State::Open | State::Late { .. } | State::Closed)
         && named_button(ui, "Missed…", &format!("Mark missed: {title}"))
     {
-        d.missed = Some(MissedDraft {
+        d.dialog = Some(Dialog::Missed {
             episode: e.id,
             form: row.form.clone(),
             occurrence: row.occurrence.unwrap_or(0),
@@ -373,88 +309,157 @@ fn row_actions(
     action
 }
 
-fn missed_ui(ui: &mut egui::Ui, d: &mut PageDraft) -> Option<StaffAction> {
-    let m = d.missed.as_mut()?;
-    let mut action = None;
-    let mut close = false;
-    ui.group(|ui| {
-        ui.label(RichText::new(format!("Mark {} as missed", m.title)).strong());
-        let l = ui.label("Reason (kept sealed)");
-        ui.text_edit_singleline(&mut m.reason).labelled_by(l.id);
-        ui.horizontal(|ui| {
-            let ready = !m.reason.trim().is_empty();
-            if ui
-                .add_enabled(
-                    ready,
-                    Button::new("Save missed").min_size(Vec2::new(0.0, 40.0)),
-                )
-                .clicked()
-            {
-                action = Some(StaffAction::MarkMissed {
-                    episode: m.episode,
-                    form: m.form.clone(),
-                    occurrence: m.occurrence,
-                    reason: m.reason.trim().to_owned(),
-                });
-                close = true;
-            }
-            if ui.button("Cancel").clicked() {
-                close = true;
-            }
-        });
+fn date_field(ui: &mut egui::Ui, label: &str, value: &mut String) {
+    ui.horizontal(|ui| {
+        let l = ui.label(label);
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .desired_width(130.0)
+                .hint_text("YYYY-MM-DD"),
+        )
+        .labelled_by(l.id);
     });
-    if close {
-        d.missed = None;
-    }
-    action
 }
 
-fn withdraw_ui(ui: &mut egui::Ui, p: &Participant, d: &mut PageDraft) -> Option<StaffAction> {
+/// The open dialog over the page: returns the confirmed action; Cancel or
+/// a confirmed action closes it.
+fn dialog_ui(ui: &mut egui::Ui, p: &Participant, d: &mut PageDraft) -> Option<StaffAction> {
+    let PageDraft {
+        dialog: Some(dialog),
+        problem: kept,
+    } = d
+    else {
+        return None;
+    };
     let mut action = None;
-    match &mut d.withdraw {
-        None => {
-            if ui.button("Withdraw consent…").clicked() {
-                d.withdraw = Some(String::new());
+    let mut problem = None;
+    let mut close = false;
+    let modal = egui::Modal::new(ui.scope_id().with("participant_dialog")).show(ui.ctx(), |ui| {
+        crate::ui::theme::staff(ui);
+        ui.set_max_width(640.0);
+        let confirm = |ui: &mut egui::Ui, text: &str, ready: bool| {
+            ui.add_enabled(ready, Button::new(text).min_size(Vec2::new(0.0, 44.0)))
+                .clicked()
+        };
+        match dialog {
+            Dialog::Missed {
+                episode,
+                form,
+                occurrence,
+                title,
+                reason,
+            } => {
+                ui.heading(format!("Mark {title} as missed"));
+                let l = ui.label("Reason (kept sealed)");
+                ui.text_edit_singleline(reason).labelled_by(l.id);
+                if confirm(ui, "Save missed", !reason.trim().is_empty()) {
+                    action = Some(StaffAction::MarkMissed {
+                        episode: *episode,
+                        form: form.clone(),
+                        occurrence: *occurrence,
+                        reason: reason.trim().to_owned(),
+                    });
+                }
             }
-        }
-        Some(typed) => {
-            ui.label(
-                RichText::new(
-                    "Withdrawing consent stops all further questionnaires for this participant. \
-                     Answers already given are kept, as the protocol says, and the withdrawal \
-                     is sent to the research store.",
-                )
-                .color(WARN),
-            );
-            let mut cancel = false;
-            ui.horizontal(|ui| {
-                let l = ui.label("Withdrawn on");
-                ui.add(
-                    egui::TextEdit::singleline(typed)
-                        .desired_width(120.0)
-                        .hint_text("YYYY-MM-DD"),
-                )
-                .labelled_by(l.id);
-                if ui
-                    .add(Button::new("Confirm withdrawal").min_size(Vec2::new(0.0, 40.0)))
-                    .clicked()
+            Dialog::Anchor { episode, date } => {
+                ui.heading("Correct the anchor date");
+                ui.label("Allowed until the baseline is completed; the change is audited.");
+                date_field(ui, "New anchor date", date);
+                if confirm(ui, "Save anchor", true) {
+                    match parse_date(date, "The anchor date") {
+                        Ok(anchor) => {
+                            action = Some(StaffAction::SetAnchor {
+                                episode: *episode,
+                                anchor,
+                            })
+                        }
+                        Err(e) => problem = Some(e),
+                    }
+                }
+            }
+            Dialog::End {
+                episode,
+                date,
+                end_type,
+            } => {
+                ui.heading("End of treatment");
+                ui.label(
+                    "Both end-of-treatment forms become due; later timepoints are no longer collected.",
+                );
+                date_field(ui, "End date", date);
+                ui.horizontal_wrapped(|ui| {
+                    for (code, label) in END_TYPES {
+                        if ui.add(toggle(*end_type == Some(code), *label)).clicked() {
+                            *end_type = Some(code);
+                        }
+                    }
+                });
+                if confirm(ui, "Record end of treatment", end_type.is_some())
+                    && let Some(end_type) = *end_type
                 {
-                    match parse_date(typed, "The withdrawal date") {
+                    match parse_date(date, "The end date") {
+                        Ok(end) => {
+                            action = Some(StaffAction::EndEpisode {
+                                episode: *episode,
+                                end,
+                                end_type,
+                            })
+                        }
+                        Err(e) => problem = Some(e),
+                    }
+                }
+            }
+            Dialog::NewEpisode { date } => {
+                ui.heading("Returning to treatment");
+                ui.label("A new episode gets its own anchor date and schedule; earlier episodes stay as they are.");
+                date_field(ui, "New anchor date", date);
+                if confirm(ui, "Start new episode", true) {
+                    match parse_date(date, "The new anchor date") {
+                        Ok(anchor) => {
+                            action = Some(StaffAction::NewEpisode {
+                                participant: p.id,
+                                anchor,
+                            })
+                        }
+                        Err(e) => problem = Some(e),
+                    }
+                }
+            }
+            Dialog::Withdraw { date } => {
+                ui.heading("Withdraw consent");
+                ui.label(
+                    RichText::new(
+                        "This stops all further questionnaires for this participant. Answers \
+                         already given are kept, as the protocol says, and the withdrawal is \
+                         sent to the research store.",
+                    )
+                    .color(WARN),
+                );
+                date_field(ui, "Withdrawn on", date);
+                if confirm(ui, "Confirm withdrawal", true) {
+                    match parse_date(date, "The withdrawal date") {
                         Ok(on) => {
                             action = Some(StaffAction::Withdraw {
                                 participant: p.id,
                                 on,
                             })
                         }
-                        Err(err) => d.problem = Some(err),
+                        Err(e) => problem = Some(e),
                     }
                 }
-                cancel = ui.button("Cancel").clicked();
-            });
-            if cancel || action.is_some() {
-                d.withdraw = None;
             }
         }
+        if let Some(e) = problem.as_ref().or(kept.as_ref()) {
+            ui.label(RichText::new(e).color(WARN));
+        }
+        close = ui.button("Cancel").clicked();
+    });
+    if problem.is_some() {
+        *kept = problem;
+    }
+    if close || modal.should_close() || action.is_some() {
+        d.dialog = None;
+        d.problem = None;
     }
     action
 }

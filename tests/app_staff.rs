@@ -1,0 +1,242 @@
+//! The nurse's side of the whole app on a real database: enrol, hand the
+//! baseline over and complete it, watch the schedule move through time,
+//! fill in clinician forms, record an end of treatment, and the idle lock.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{Days, NaiveDate};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kohort::protocol::{self, Study};
+use kohort::schedule::{Row, State};
+use kohort::ui::app::{App, Screen};
+
+const PASS: &str = "correct horse battery";
+
+fn study() -> Arc<Study> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
+    Arc::new(protocol::load_study(&dir).expect("shipped study loads").0)
+}
+
+fn day0() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 1, 6).expect("a date")
+}
+
+fn harness(db: &Path, app: impl FnOnce(App) -> App) -> Harness<'static, App> {
+    let app = app(App::new(study(), db.to_owned()).without_unlock_delay());
+    // Taller than a tablet: a harness cannot scroll a long timeline into
+    // view the way a finger does.
+    Harness::builder()
+        .with_size([1280.0, 1400.0])
+        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
+}
+
+fn tap(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+fn set_up(h: &mut Harness<'_, App>) {
+    h.run();
+    type_into(h, "Tablet name", "Test tablet");
+    type_into(h, "Staff passphrase", PASS);
+    type_into(h, "Passphrase again", PASS);
+    tap(h, "Create");
+    tap(h, "I have written it down");
+}
+
+fn enrol(h: &mut Harness<'_, App>, code: &str) {
+    tap(h, "Enrol participant");
+    type_into(h, "Study code", code);
+    tap(h, "OSL");
+    tap(h, "Enrol");
+}
+
+/// The schedule rows of the only participant's current episode.
+fn rows(h: &Harness<'_, App>) -> Vec<Row> {
+    let c = h.state().clinic();
+    let p = &c.participants[0];
+    let e = c.current_episode(p.id).expect("an episode");
+    c.rows(e.id).expect("a schedule").clone().expect("no error")
+}
+
+fn state_of(h: &Harness<'_, App>, title: &str) -> State {
+    rows(h)
+        .into_iter()
+        .find(|r| r.title(kohort::form::Lang::En) == title)
+        .unwrap_or_else(|| panic!("no row {title}"))
+        .state
+}
+
+/// Taps Next until the form is done (patient or staff mode).
+fn answer_through(h: &mut Harness<'_, App>) {
+    let mut screens = 0;
+    while h.state().patient().is_some() {
+        tap(h, "Neste →");
+        screens += 1;
+        assert!(screens < 500, "the questionnaire never ends");
+    }
+}
+
+#[test]
+fn a_nurse_follows_a_participant_through_the_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut h = harness(&db, |a| a.with_today(day0()));
+    set_up(&mut h);
+
+    // A wrong study code is refused before anything is stored.
+    tap(&mut h, "Enrol participant");
+    type_into(&mut h, "Study code", "12345");
+    h.get_by_label_contains("must look like HAB-AAA-####");
+    assert!(h.state().clinic().participants.is_empty());
+
+    enrol(&mut h, "HAB-OSL-0001");
+    assert_eq!(h.state().clinic().participants.len(), 1);
+    assert_eq!(state_of(&h, "Baseline"), State::Open);
+    h.get_by_label("Participant HAB-OSL-0001");
+
+    // The baseline goes to the patient and comes back completed.
+    tap(&mut h, "Give to patient: Baseline");
+    assert!(matches!(h.state().screen, Screen::Patient(_)));
+    answer_through(&mut h);
+    h.get_by_label("Takk for svarene dine!");
+    type_into(&mut h, "Passordfrase / Passphrase", PASS);
+    tap(&mut h, "Lås opp / Unlock");
+    assert!(matches!(h.state().screen, Screen::Staff));
+    assert!(matches!(state_of(&h, "Baseline"), State::Completed { .. }));
+
+    // The 3-month timepoint is upcoming, with its target and window.
+    let m03 = rows(&h).into_iter().find(|r| r.form == "m03").unwrap();
+    assert_eq!(m03.state, State::Upcoming);
+    let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+    assert_eq!(m03.target, Some(d(2025, 4, 6)));
+    assert_eq!(
+        (m03.opens, m03.closes),
+        (Some(d(2025, 3, 23)), Some(d(2025, 5, 6)))
+    );
+    tap(&mut h, "HAB-OSL-0001");
+    h.get_by_label("upcoming, opens 2025-03-23");
+    h.get_by_label("2025-04-06");
+
+    // Twenty days on, the first medication registration is due: fill it in
+    // in staff mode, and record two adverse events.
+    h.state_mut().set_today(day0() + Days::new(20));
+    h.run();
+    assert_eq!(state_of(&h, "Medication registration 1"), State::Open);
+    tap(&mut h, "Fill in: Medication registration 1");
+    assert!(h.state().patient().is_some_and(|p| p.by_staff));
+    answer_through(&mut h);
+    assert!(
+        matches!(h.state().screen, Screen::Staff),
+        "staff mode returns to staff"
+    );
+    assert!(matches!(
+        state_of(&h, "Medication registration 1"),
+        State::Completed { .. }
+    ));
+    for _ in 0..2 {
+        tap(&mut h, "Record new: Serious adverse event");
+        answer_through(&mut h);
+    }
+    for n in ["Serious adverse event 1", "Serious adverse event 2"] {
+        assert!(matches!(state_of(&h, n), State::Completed { .. }), "{n}");
+    }
+    h.get_by_label("Record new: Serious adverse event");
+
+    // At 100 days the 3-month form is open; the patient is in hospital.
+    h.state_mut().set_today(day0() + Days::new(100));
+    h.run();
+    assert_eq!(state_of(&h, "3 months"), State::Open);
+    tap(&mut h, "Mark missed: 3 months");
+    h.get_by_label("Mark 3 months as missed");
+    type_into(&mut h, "Reason (kept sealed)", "Admitted to hospital");
+    tap(&mut h, "Save missed");
+    assert_eq!(
+        state_of(&h, "3 months"),
+        State::Missed {
+            reason: "Admitted to hospital".into()
+        }
+    );
+
+    // The treatment ends: both end-of-treatment forms are due and the later
+    // timepoints are not applicable.
+    tap(&mut h, "Record end of treatment…");
+    // The end date is filled in with today (2025-04-16).
+    h.get_by_label("End date");
+    tap(&mut h, "Treatment completed");
+    tap(&mut h, "Record end of treatment");
+    assert_eq!(h.state().error(), None);
+    let rows = rows(&h);
+    let ends: Vec<&Row> = rows
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.kind,
+                kohort::schedule::Kind::Event(kohort::protocol::Trigger::EndOfTreatment)
+            )
+        })
+        .collect();
+    assert_eq!(ends.len(), 2);
+    assert!(ends.iter().all(|r| r.state == State::Open), "{ends:?}");
+    for form in ["m06", "m12", "m24", "m36", "m48"] {
+        let r = rows.iter().find(|r| r.form == form).unwrap();
+        assert_eq!(r.state, State::NotApplicable, "{form}");
+    }
+    assert!(h.query_all_by_label("not applicable").count() >= 5);
+    h.get_by_label_contains("Treatment ended 2025-04-16");
+
+    // Everything the nurse did is in the audit log.
+    let store = kohort::store::Store::open(&db).unwrap();
+    let actions: Vec<String> = store
+        .audit_entries()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for a in ["enrol", "session_complete", "mark_missed", "episode_end"] {
+        assert!(actions.iter().any(|x| x == a), "{a} not audited");
+    }
+}
+
+#[test]
+fn idle_staff_screens_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut h = harness(&db, |a| a.with_idle_lock(Duration::from_millis(300)));
+    set_up(&mut h);
+    assert!(matches!(h.state().screen, Screen::Staff));
+    std::thread::sleep(Duration::from_millis(400));
+    h.run();
+    assert!(matches!(h.state().screen, Screen::Unlock(_)));
+    h.get_by_label_contains("Locked after a while without use");
+    assert!(h.query_by_label("Enrol participant").is_none());
+    type_into(&mut h, "Staff passphrase", PASS);
+    tap(&mut h, "Unlock");
+    assert!(matches!(h.state().screen, Screen::Staff));
+}
+
+#[test]
+fn a_withdrawal_stops_collection() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut h = harness(&db, |a| a.with_today(day0()));
+    set_up(&mut h);
+    enrol(&mut h, "HAB-OSL-0002");
+    tap(&mut h, "Withdraw consent…");
+    h.get_by_label("Withdraw consent");
+    tap(&mut h, "Confirm withdrawal");
+    assert_eq!(h.state().error(), None);
+    assert_eq!(state_of(&h, "Baseline"), State::Withdrawn);
+    assert!(h.query_by_label("Give to patient: Baseline").is_none());
+    h.get_by_label_contains("Consent withdrawn on 2025-01-06");
+}
