@@ -200,13 +200,14 @@ impl Clinic {
         })
     }
 
-    /// Every due form of every participant, most pressing first.
+    /// Every due form of every participant's current episode (earlier
+    /// episodes are read-only), most pressing first.
     pub fn work(&self) -> Vec<Work<'_>> {
         let mut out: Vec<Work<'_>> = self
-            .episodes
+            .participants
             .iter()
-            .filter_map(|e| {
-                let p = self.participant(e.participant)?;
+            .filter_map(|p| {
+                let e = self.current_episode(p.id)?;
                 let rows = self.schedules.get(&e.id)?.as_ref().ok()?;
                 Some(
                     rows.iter()

@@ -107,3 +107,27 @@ fn repeatable_forms_count_occurrences_and_marks_and_withdrawal_settle_states() {
         State::Missed { .. }
     ));
 }
+
+#[test]
+fn a_new_episode_has_its_own_schedule_and_the_old_one_leaves_the_work_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) = create(&dir.path().join("k.db"));
+    let study = common::study();
+    let (pid, first) = store
+        .enrol("HAB-OSL-0001", "OSL", None, &consent(), date(2024, 1, 8))
+        .unwrap();
+    store
+        .end_episode(first, date(2024, 6, 1), "dropped_out")
+        .unwrap();
+    let second = store.start_episode(pid, date(2025, 5, 20)).unwrap();
+    let clinic = Clinic::load(&store, &study, date(2025, 6, 1)).unwrap();
+    assert_eq!(clinic.current_episode(pid).unwrap().id, second);
+    // The first episode's end forms were never collected, but it is closed:
+    // only the new baseline (and what else is due now) is work.
+    let work = clinic.work();
+    assert!(work.iter().all(|w| w.episode == second));
+    assert!(work.iter().any(|w| w.row.form == "baseline"));
+    let old = clinic.rows(first).unwrap().as_ref().unwrap();
+    let m12 = old.iter().find(|r| r.form == "m12").unwrap();
+    assert_eq!(m12.state, State::NotApplicable);
+}
