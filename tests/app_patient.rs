@@ -1,40 +1,21 @@
 //! The whole app on a real database: set-up, enrolment, handing a
 //! questionnaire to the patient, pausing, and resuming in a new app.
 
+mod common;
+
 use std::path::Path;
-use std::sync::Arc;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kohort::protocol::{self, Study};
 use kohort::runner::{Answer, AnswerValue};
 use kohort::store::Store;
 use kohort::ui::app::{App, Screen};
 
-const PASS: &str = "correct horse battery";
-
-fn study() -> Arc<Study> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
-    Arc::new(protocol::load_study(&dir).expect("shipped study loads").0)
-}
+use common::PASS;
+use common::app::{tap, type_into};
 
 fn harness(db: &Path) -> Harness<'static, App> {
-    let app = App::new(study(), db.to_owned()).without_unlock_delay();
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
-fn tap(h: &mut Harness<'_, App>, label: &str) {
-    h.get_by_label(label).click();
-    h.run();
-}
-
-fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
-    h.get_by_label(label).focus();
-    h.run();
-    h.get_by_label(label).type_text(text);
-    h.run();
+    common::app::harness(db, [1280.0, 800.0], |a| a)
 }
 
 fn position(h: &Harness<'_, App>) -> Option<String> {

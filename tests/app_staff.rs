@@ -2,47 +2,28 @@
 //! baseline over and complete it, watch the schedule move through time,
 //! fill in clinician forms, record an end of treatment, and the idle lock.
 
+mod common;
+
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{Days, NaiveDate};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kohort::protocol::{self, Study};
 use kohort::schedule::{Row, State};
 use kohort::ui::app::{App, Screen};
 
-const PASS: &str = "correct horse battery";
-
-fn study() -> Arc<Study> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
-    Arc::new(protocol::load_study(&dir).expect("shipped study loads").0)
-}
+use common::PASS;
+use common::app::{tap, type_into};
 
 fn day0() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 1, 6).expect("a date")
 }
 
 fn harness(db: &Path, app: impl FnOnce(App) -> App) -> Harness<'static, App> {
-    let app = app(App::new(study(), db.to_owned()).without_unlock_delay());
     // Taller than a tablet: a harness cannot scroll a long timeline into
     // view the way a finger does.
-    Harness::builder()
-        .with_size([1280.0, 1400.0])
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
-fn tap(h: &mut Harness<'_, App>, label: &str) {
-    h.get_by_label(label).click();
-    h.run();
-}
-
-fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
-    h.get_by_label(label).focus();
-    h.run();
-    h.get_by_label(label).type_text(text);
-    h.run();
+    common::app::harness(db, [1280.0, 1400.0], app)
 }
 
 fn set_up(h: &mut Harness<'_, App>) {

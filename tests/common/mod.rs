@@ -7,6 +7,8 @@ use chrono::NaiveDate;
 use kohort::protocol::{Study, load_study};
 use kohort::store::{Consent, Delay, RecoveryKey, Store};
 
+pub mod app;
+
 pub const PASS: &str = "correct horse battery";
 
 pub fn forms_dir() -> PathBuf {
