@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
 use super::audit::{self, AuditEntry};
+use super::delivery::BatchState;
 use super::device::parse_id;
 use super::error::{Result, StoreError};
 use super::{Store, now};
@@ -18,10 +19,33 @@ pub struct BatchRow {
     pub file_name: String,
     /// SHA-256 (hex) of the whole file.
     pub hash: String,
-    pub state: String,
+    pub state: BatchState,
     pub records: u64,
     /// The last audit entry included.
     pub audit_to: i64,
+    /// First delivery (folder or upload) that was checked.
+    pub delivered_at: Option<String>,
+    /// When a receipt listing it was applied.
+    pub confirmed_at: Option<String>,
+    pub purged_at: Option<String>,
+}
+
+const BATCH_SQL: &str = "SELECT seq, created_at, file_name, hash, state, records, audit_to,
+        delivered_at, confirmed_at, purged_at FROM batches";
+
+fn batch_row(r: &rusqlite::Row<'_>) -> Result<BatchRow> {
+    Ok(BatchRow {
+        seq: r.get::<_, i64>(0)? as u64,
+        created_at: r.get(1)?,
+        file_name: r.get(2)?,
+        hash: r.get(3)?,
+        state: BatchState::parse(&r.get::<_, String>(4)?)?,
+        records: r.get::<_, i64>(5)? as u64,
+        audit_to: r.get(6)?,
+        delivered_at: r.get(7)?,
+        confirmed_at: r.get(8)?,
+        purged_at: r.get(9)?,
+    })
 }
 
 /// What [`Store::record_batch`] writes.
@@ -67,25 +91,23 @@ impl Store {
     }
 
     pub fn last_batch(&self) -> Result<Option<BatchRow>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT seq, created_at, file_name, hash, state, records, audit_to
-                 FROM batches ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| {
-                    Ok(BatchRow {
-                        seq: r.get::<_, i64>(0)? as u64,
-                        created_at: r.get(1)?,
-                        file_name: r.get(2)?,
-                        hash: r.get(3)?,
-                        state: r.get(4)?,
-                        records: r.get::<_, i64>(5)? as u64,
-                        audit_to: r.get(6)?,
-                    })
-                },
-            )
-            .optional()?)
+        self.conn
+            .query_row(&format!("{BATCH_SQL} ORDER BY seq DESC LIMIT 1"), [], |r| {
+                Ok(batch_row(r))
+            })
+            .optional()?
+            .transpose()
+    }
+
+    /// Every batch this device sealed, oldest first.
+    pub fn batches(&self) -> Result<Vec<BatchRow>> {
+        let mut st = self.conn.prepare(&format!("{BATCH_SQL} ORDER BY seq"))?;
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(batch_row(r)?);
+        }
+        Ok(out)
     }
 
     /// Completed sessions not yet in any batch, oldest first.

@@ -7,6 +7,7 @@
 
 mod audit;
 mod batches;
+mod delivery;
 pub mod demo;
 mod device;
 mod error;
@@ -25,6 +26,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 pub use audit::{Actor, AuditEntry, BrokenLink};
 pub use batches::{BatchRow, NewBatch};
+pub use delivery::{
+    BatchState, Confirmed, DEFAULT_RETENTION_DAYS, DeliveryRow, FailedAction, MAX_RETENTION_DAYS,
+    Purged, RETENTION_SETTING, VerifiedReceipt, Via,
+};
 pub use device::Device;
 pub use error::{Result, StoreError};
 pub use keys::{KdfParams, MIN_PASSPHRASE_CHARS, RecoveryKey};

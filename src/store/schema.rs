@@ -10,7 +10,7 @@ use super::error::{Result, StoreError};
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// never edit a migration that has shipped.
-const MIGRATIONS: &[&str] = &[V1_CORE, V2_BATCHES, V3_EXPORT, V4_WORKFLOW];
+const MIGRATIONS: &[&str] = &[V1_CORE, V2_BATCHES, V3_EXPORT, V4_WORKFLOW, V5_DELIVERY];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -154,6 +154,51 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 "#;
 
+/// Delivery: batch states sealed → delivered → confirmed → purged (the
+/// old CHECK allowed two, so the column is swapped for one that allows
+/// four), every delivery made, when a receipt confirmed a batch, and which
+/// sessions have had their answers purged. Triggers refuse, whatever the
+/// caller asks, to move a batch backwards or to purge anything of a session
+/// whose batch the research store has not confirmed.
+const V5_DELIVERY: &str = r#"
+ALTER TABLE batches RENAME COLUMN state TO state_v3;
+ALTER TABLE batches ADD COLUMN state TEXT NOT NULL DEFAULT 'sealed'
+    CHECK (state IN ('sealed', 'delivered', 'confirmed', 'purged'));
+UPDATE batches SET state = state_v3;
+ALTER TABLE batches DROP COLUMN state_v3;
+ALTER TABLE batches ADD COLUMN confirmed_at TEXT;
+ALTER TABLE batches ADD COLUMN purged_at TEXT;
+ALTER TABLE sessions ADD COLUMN purged_at TEXT;
+CREATE TABLE deliveries (
+    id          INTEGER PRIMARY KEY,
+    batch       INTEGER NOT NULL REFERENCES batches(seq),
+    at          TEXT NOT NULL,
+    via         TEXT NOT NULL CHECK (via IN ('folder', 'upload')),
+    target      TEXT NOT NULL,              -- folder path, or the file API's base URL
+    project     TEXT,                       -- upload: TSD project (pNN)
+    file_group  TEXT,                       -- upload: the group folder it landed in
+    bytes       INTEGER NOT NULL,
+    sha256      TEXT NOT NULL
+);
+CREATE INDEX deliveries_batch ON deliveries(batch);
+CREATE TRIGGER batches_state_forward BEFORE UPDATE OF state ON batches
+    WHEN NOT (NEW.state = OLD.state
+        OR (OLD.state = 'sealed' AND NEW.state IN ('delivered', 'confirmed'))
+        OR (OLD.state = 'delivered' AND NEW.state = 'confirmed')
+        OR (OLD.state = 'confirmed' AND NEW.state = 'purged'))
+    BEGIN SELECT RAISE(ABORT, 'a batch only moves forward: sealed, delivered, confirmed, purged'); END;
+CREATE TRIGGER answers_kept_until_confirmed BEFORE DELETE ON answers
+    WHEN (SELECT status FROM sessions WHERE id = OLD.session) <> 'in_progress'
+     AND NOT EXISTS (SELECT 1 FROM batch_sessions bs JOIN batches b ON b.seq = bs.batch
+                     WHERE bs.session = OLD.session AND b.state IN ('confirmed', 'purged'))
+    BEGIN SELECT RAISE(ABORT, 'answers are kept until the research store confirms their batch'); END;
+CREATE TRIGGER sessions_purged_only_when_confirmed BEFORE UPDATE OF purged_at ON sessions
+    WHEN NEW.purged_at IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM batch_sessions bs JOIN batches b ON b.seq = bs.batch
+                     WHERE bs.session = NEW.id AND b.state IN ('confirmed', 'purged'))
+    BEGIN SELECT RAISE(ABORT, 'a session is purged only after the research store confirms its batch'); END;
+"#;
+
 /// The pragmas every connection runs with.
 pub fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
@@ -236,9 +281,56 @@ mod tests {
             migrate(&mut conn).unwrap();
             assert_eq!(version(&conn).unwrap(), LATEST);
             let t = tables(&conn);
-            assert!(t.contains(&"batches".to_owned()) && t.contains(&"answers".to_owned()));
-            assert_eq!(reference.get_or_insert_with(|| t.clone()), &t);
+            assert!(t.contains(&"batches".to_owned()) && t.contains(&"deliveries".to_owned()));
+            // Every path ends in the same schema, text for text.
+            let all = schema_text(&conn);
+            assert_eq!(reference.get_or_insert_with(|| all.clone()), &all);
         }
+    }
+
+    fn schema_text(conn: &Connection) -> Vec<(String, String, Option<String>)> {
+        let mut st = conn
+            .prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn batches_keep_their_state_through_the_delivery_migration() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        migrate_to(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO batches (seq, created_at, file_name, hash, state, records)
+                 VALUES (1, 't', 'a-000001.kohort', 'h1', 'sealed', 0),
+                        (2, 't', 'a-000002.kohort', 'h2', 'delivered', 0);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let states: Vec<String> = conn
+            .prepare("SELECT state FROM batches ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(states, ["sealed", "delivered"]);
+        // Forward only, and nothing outside the four states.
+        let set = |seq: i64, state: &str| {
+            conn.execute(
+                "UPDATE batches SET state = ?2 WHERE seq = ?1",
+                rusqlite::params![seq, state],
+            )
+        };
+        assert!(set(2, "sealed").is_err());
+        assert!(set(1, "purged").is_err());
+        assert!(set(1, "lost").is_err());
+        set(1, "confirmed").unwrap();
+        set(1, "purged").unwrap();
+        assert!(set(1, "confirmed").is_err());
     }
 
     #[test]

@@ -71,6 +71,9 @@ pub struct SessionSummary {
     pub answers: usize,
     /// Which occurrence of a recurring or repeatable form, from 0.
     pub occurrence: u32,
+    /// When its answers were purged after the research store confirmed
+    /// them; the session itself (form, dates, status) stays.
+    pub purged_at: Option<String>,
 }
 
 /// Which sessions [`Store::list_sessions`] returns; empty means all.
@@ -129,7 +132,7 @@ fn hex(bytes: &[u8]) -> String {
 const SUMMARY_SQL: &str =
     "SELECT s.id, s.participant, s.episode, s.form_id, s.respondent, s.status,
         s.started_at, s.updated_at, s.completed_at,
-        (SELECT count(*) FROM answers a WHERE a.session = s.id), s.occurrence
+        (SELECT count(*) FROM answers a WHERE a.session = s.id), s.occurrence, s.purged_at
      FROM sessions s";
 
 fn summary(r: &rusqlite::Row<'_>) -> Result<SessionSummary> {
@@ -145,6 +148,7 @@ fn summary(r: &rusqlite::Row<'_>) -> Result<SessionSummary> {
         completed_at: r.get(8)?,
         answers: r.get::<_, i64>(9)? as usize,
         occurrence: r.get(10)?,
+        purged_at: r.get(11)?,
     })
 }
 
@@ -401,9 +405,9 @@ impl Store {
                 |r| {
                     Ok((
                         summary(r),
-                        r.get::<_, String>(11)?,
                         r.get::<_, String>(12)?,
-                        r.get::<_, Option<Vec<u8>>>(13)?,
+                        r.get::<_, String>(13)?,
+                        r.get::<_, Option<Vec<u8>>>(14)?,
                     ))
                 },
             )
