@@ -39,9 +39,86 @@ enum Command {
     Export {
         #[arg(long)]
         db: PathBuf,
-        /// The folder to write `<device>-<seq>.kohort` into.
+        /// The folder to write `<device>-<seq>.kohort` into (default: the
+        /// outbox, `outbox/` beside the database, where delivery finds it).
+        #[arg(long)]
+        to: Option<PathBuf>,
+        /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Copy every batch not yet confirmed from the outbox to a folder (a
+    /// USB stick) with a manifest, sync, read back, and mark them delivered.
+    Deliver {
+        #[arg(long)]
+        db: PathBuf,
+        /// The folder, e.g. the mounted USB stick; it must exist.
         #[arg(long)]
         to: PathBuf,
+        /// Where the sealed batch files are (default: `outbox/` beside the database).
+        #[arg(long)]
+        outbox: Option<PathBuf>,
+        /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Upload every batch not yet confirmed to the TSD file API, check it
+    /// arrived, and mark it delivered.
+    Upload {
+        #[arg(long)]
+        db: PathBuf,
+        /// The file API's address, e.g. https://api.tsd.usit.no (https only).
+        #[arg(long)]
+        url: String,
+        /// The TSD project, e.g. p11.
+        #[arg(long)]
+        project: String,
+        /// A file holding the upload token (never give the token itself as an argument).
+        #[arg(long)]
+        token_file: PathBuf,
+        /// The group folder (default: {project}-member-group).
+        #[arg(long)]
+        group: Option<String>,
+        /// Where the sealed batch files are (default: `outbox/` beside the database).
+        #[arg(long)]
+        outbox: Option<PathBuf>,
+        /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Apply a receipt from the research store: the batches it lists become
+    /// confirmed (and may be purged after the retention period).
+    Receipt {
+        /// The `.receipt` file written by `kohort store import`.
+        file: PathBuf,
+        #[arg(long)]
+        db: PathBuf,
+        /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Remove the answers of sessions whose batches the research store
+    /// confirmed at least the retention period ago. Nothing unconfirmed.
+    Purge {
+        #[arg(long)]
+        db: PathBuf,
+        /// Only say how many sessions would be purged.
+        #[arg(long)]
+        dry_run: bool,
+        /// Where the sealed batch files are (default: `outbox/` beside the database).
+        #[arg(long)]
+        outbox: Option<PathBuf>,
+        /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// List the batches of this tablet with their delivery state.
+    Batches {
+        #[arg(long)]
+        db: PathBuf,
+        /// Where the sealed batch files are (default: `outbox/` beside the database).
+        #[arg(long)]
+        outbox: Option<PathBuf>,
         /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
         #[arg(long)]
         passphrase_file: Option<PathBuf>,
@@ -184,7 +261,48 @@ fn main() -> ExitCode {
             db,
             to,
             passphrase_file,
-        }) => cli::export::export(&db, &to, passphrase_file.as_deref()),
+        }) => cli::export::export(&db, to.as_deref(), passphrase_file.as_deref()),
+        Some(Command::Deliver {
+            db,
+            to,
+            outbox,
+            passphrase_file,
+        }) => cli::deliver::folder(&db, &to, outbox.as_deref(), passphrase_file.as_deref()),
+        Some(Command::Upload {
+            db,
+            url,
+            project,
+            token_file,
+            group,
+            outbox,
+            passphrase_file,
+        }) => cli::deliver::upload(
+            &db,
+            &cli::deliver::UploadArgs {
+                url: &url,
+                project: &project,
+                group: group.as_deref(),
+                token_file: &token_file,
+                outbox: outbox.as_deref(),
+            },
+            passphrase_file.as_deref(),
+        ),
+        Some(Command::Receipt {
+            file,
+            db,
+            passphrase_file,
+        }) => cli::deliver::receipt(&db, &file, passphrase_file.as_deref()),
+        Some(Command::Purge {
+            db,
+            dry_run,
+            outbox,
+            passphrase_file,
+        }) => cli::deliver::purge(&db, dry_run, outbox.as_deref(), passphrase_file.as_deref()),
+        Some(Command::Batches {
+            db,
+            outbox,
+            passphrase_file,
+        }) => cli::deliver::batches(&db, outbox.as_deref(), passphrase_file.as_deref()),
         Some(Command::Device(cmd)) => cli::export::device(cmd),
         Some(Command::Store(cmd)) => cli::research::run(cmd),
         Some(Command::Demo {

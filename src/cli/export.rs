@@ -1,5 +1,4 @@
-//! `kohort export` and `kohort device set-research-key`: the tablet side of
-//! batches.
+//! `kohort export` and `kohort device …`: the tablet side of batches.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,9 +25,19 @@ pub enum DeviceCommand {
         #[arg(long)]
         passphrase_file: Option<PathBuf>,
     },
+    /// Days confirmed answers stay on the tablet before `kohort purge` may
+    /// remove them (default 30; 0: as soon as a receipt confirms them).
+    SetRetention {
+        days: u32,
+        #[arg(long)]
+        db: PathBuf,
+        /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
 }
 
-fn unlock(db: &Path, pass_file: Option<&Path>) -> Result<Store> {
+pub fn unlock(db: &Path, pass_file: Option<&Path>) -> Result<Store> {
     let pass = passphrase::read(pass_file, "Staff passphrase: ")?;
     Store::open(db)?
         .unlock(&pass)
@@ -55,11 +64,19 @@ pub fn device(cmd: DeviceCommand) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        DeviceCommand::SetRetention {
+            days,
+            db,
+            passphrase_file,
+        } => super::deliver::set_retention(&db, days, passphrase_file.as_deref()),
     }
 }
 
-pub fn export(db: &Path, to: &Path, pass_file: Option<&Path>) -> Result<ExitCode> {
+/// Seals into `to`, by default the outbox beside the database.
+pub fn export(db: &Path, to: Option<&Path>, pass_file: Option<&Path>) -> Result<ExitCode> {
     let mut store = unlock(db, pass_file)?;
+    let to = to.map_or_else(|| sync::outbox(db), Path::to_owned);
+    let to = to.as_path();
     std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
     match sync::export(&mut store, to)? {
         Exported::Nothing => println!("nothing to export: no completed session is waiting"),

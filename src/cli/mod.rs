@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod deliver;
 pub mod demo;
 pub mod export;
 pub mod forms;

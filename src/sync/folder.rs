@@ -1,0 +1,198 @@
+//! Delivery to a folder, typically an encrypted USB stick carried to a PC
+//! that uploads to TSD. Each batch file is checked against the hash it was
+//! sealed with, copied under a temporary name, synced and renamed; then a
+//! manifest (names, sizes, SHA-256) is written the same way and the folder
+//! itself is synced. Only after every file and the manifest read back with
+//! the right size and hash are the batches reported delivered.
+//!
+//! The read-back goes through the operating system's cache, so it proves
+//! the file system holds the right bytes; the syncs before it are what put
+//! them on the stick.
+
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::batch::hexs;
+use crate::store::Via;
+
+use super::deliver::{Delivered, DeliveryError, Event, OutboxFile, Plan, io};
+
+/// The manifest beside the batch files: `<device id>.manifest.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub format: u16,
+    pub device_id: String,
+    pub written_at: String,
+    pub files: Vec<ManifestFile>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestFile {
+    pub name: String,
+    pub seq: u64,
+    pub size: u64,
+    pub sha256: String,
+}
+
+pub fn manifest_name(device_id: &str) -> String {
+    format!("{device_id}.manifest.json")
+}
+
+/// SHA-256 (hex) and size of a file, read in blocks.
+pub fn hash_file(path: &Path) -> Result<(String, u64), DeliveryError> {
+    let mut f = File::open(path).map_err(io(path))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf).map_err(io(path))?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((hexs::encode(&h.finalize()), n))
+}
+
+/// Checks an outbox file against the hash it was sealed with; its size.
+pub fn check_outbox(f: &OutboxFile) -> Result<u64, DeliveryError> {
+    let (hash, size) = hash_file(&f.path)?;
+    if !hash.eq_ignore_ascii_case(&f.sha256) {
+        return Err(DeliveryError::Damaged {
+            name: f.name.clone(),
+        });
+    }
+    Ok(size)
+}
+
+/// Writes `bytes` from `src` to `dir/name` through a synced temporary file.
+fn write_synced(
+    dir: &Path,
+    name: &str,
+    src: &mut dyn Read,
+    on_bytes: &mut dyn FnMut(u64),
+) -> Result<(), DeliveryError> {
+    let tmp = dir.join(format!(".{name}.part"));
+    let dest = dir.join(name);
+    let result = (|| {
+        let mut out = File::create(&tmp).map_err(io(&tmp))?;
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let k = src.read(&mut buf).map_err(io(&tmp))?;
+            if k == 0 {
+                break;
+            }
+            out.write_all(&buf[..k]).map_err(io(&tmp))?;
+            on_bytes(k as u64);
+        }
+        out.sync_all().map_err(io(&tmp))?;
+        fs::rename(&tmp, &dest).map_err(io(&dest))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn sync_dir(dir: &Path) -> Result<(), DeliveryError> {
+    // Directories cannot be opened for syncing on Windows; there the file
+    // syncs are all there is.
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io(dir))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+pub(crate) fn deliver(
+    plan: &Plan,
+    dir: &Path,
+    cancel: &AtomicBool,
+    report: &mut dyn FnMut(Event),
+) -> Result<(), DeliveryError> {
+    if !dir.is_dir() {
+        return Err(DeliveryError::NoFolder(dir.to_owned()));
+    }
+    let mut sizes = Vec::with_capacity(plan.files.len());
+    for f in &plan.files {
+        sizes.push(check_outbox(f)?);
+    }
+    let total: u64 = sizes.iter().sum();
+    let mut done = 0u64;
+    let mut files = Vec::with_capacity(plan.files.len());
+    for (f, &size) in plan.files.iter().zip(&sizes) {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(DeliveryError::Cancelled);
+        }
+        let mut src = File::open(&f.path).map_err(io(&f.path))?.take(size);
+        write_synced(dir, &f.name, &mut src, &mut |k| {
+            done += k;
+            report(Event::Progress {
+                file: f.name.clone(),
+                done,
+                total,
+            });
+        })?;
+        files.push(ManifestFile {
+            name: f.name.clone(),
+            seq: f.seq,
+            size,
+            sha256: f.sha256.to_ascii_lowercase(),
+        });
+    }
+    let manifest = Manifest {
+        format: 1,
+        device_id: plan.device_id.clone(),
+        written_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+        files,
+    };
+    let text = serde_json::to_vec_pretty(&manifest).map_err(|e| DeliveryError::Io {
+        path: dir.to_owned(),
+        source: std::io::Error::other(e),
+    })?;
+    let mname = manifest_name(&plan.device_id);
+    write_synced(dir, &mname, &mut text.as_slice(), &mut |_| {})?;
+    sync_dir(dir)?;
+
+    // Read everything back before anything is marked delivered.
+    let back = fs::read(dir.join(&mname)).map_err(io(dir))?;
+    if back != text {
+        return Err(DeliveryError::ReadBack {
+            name: mname,
+            dir: dir.to_owned(),
+        });
+    }
+    for m in &manifest.files {
+        let (hash, size) = hash_file(&dir.join(&m.name))?;
+        if hash != m.sha256 || size != m.size {
+            return Err(DeliveryError::ReadBack {
+                name: m.name.clone(),
+                dir: dir.to_owned(),
+            });
+        }
+    }
+    let via = Via::Folder {
+        path: dir.display().to_string(),
+    };
+    for m in manifest.files {
+        report(Event::Delivered(Delivered {
+            seq: m.seq,
+            name: m.name,
+            bytes: m.size,
+            sha256: m.sha256,
+            via: via.clone(),
+        }));
+    }
+    Ok(())
+}
