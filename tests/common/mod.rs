@@ -8,6 +8,7 @@ use kohort::protocol::{Study, load_study};
 use kohort::store::{Consent, Delay, RecoveryKey, Store};
 
 pub mod app;
+pub mod tsd;
 
 pub const PASS: &str = "correct horse battery";
 

@@ -1,0 +1,413 @@
+//! A small stand-in for the TSD file API on 127.0.0.1, for upload tests:
+//! `PUT …/files/stream/{file}`, the resumable `PATCH …?chunk=N&id=…` and
+//! `?chunk=end`, `GET …/files/resumables/{file}?id=…`, `HEAD` and the
+//! listing of `…/files/stream/{group}`, with the answers the real API
+//! gives (`tsd-file-api`), and faults to inject: connections cut mid-body,
+//! answers lost after the work was done, a refused token, a captive portal.
+//! One request per connection (`Connection: close`); it stops when dropped.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub const TOKEN: &str = "test-token-7c1e";
+
+/// Faults, each counting down as it is used.
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// Upload requests (PUT or PATCH with a body) cut after half their body.
+    pub cut_bodies: usize,
+    /// Requests whose work is done but whose answer is never sent.
+    pub lose_answers: usize,
+    /// Only chunk requests with this number are hit by the faults above.
+    pub only_chunk: Option<String>,
+    /// Answer every request 401.
+    pub refuse_token: bool,
+    /// Answer every request 200 with a log-in page.
+    pub portal: bool,
+    /// HEAD is not allowed (405): clients must use the listing.
+    pub no_head: bool,
+    /// Store files one byte short.
+    pub truncate: bool,
+}
+
+#[derive(Default)]
+struct Resumable {
+    name: String,
+    data: Vec<u8>,
+    max_chunk: u64,
+    chunk_size: u64,
+}
+
+#[derive(Default)]
+pub struct State {
+    pub faults: Faults,
+    /// (group, file name) → bytes.
+    pub files: HashMap<(String, String), Vec<u8>>,
+    resumables: HashMap<String, Resumable>,
+    next_id: u64,
+    /// Method and path-with-query of every request seen.
+    pub log: Vec<String>,
+}
+
+pub struct Server {
+    pub url: String,
+    pub state: Arc<Mutex<State>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        // Wake the accept loop.
+        let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Server {
+    pub fn start(faults: Faults) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let state = Arc::new(Mutex::new(State {
+            faults,
+            ..Default::default()
+        }));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (st, sp) = (Arc::clone(&state), Arc::clone(&stop));
+        let thread = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if sp.load(Ordering::Relaxed) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let st = Arc::clone(&st);
+                std::thread::spawn(move || {
+                    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+                    let _ = handle(conn, &st);
+                });
+            }
+        });
+        Server {
+            url,
+            state,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn file(&self, group: &str, name: &str) -> Option<Vec<u8>> {
+        let s = self.state.lock().unwrap();
+        s.files.get(&(group.to_owned(), name.to_owned())).cloned()
+    }
+
+    pub fn log(&self) -> Vec<String> {
+        self.state.lock().unwrap().log.clone()
+    }
+}
+
+struct Request {
+    method: String,
+    path: String,
+    query: HashMap<String, String>,
+    headers: HashMap<String, String>,
+    target: String,
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let hex = (b[i] == b'%')
+            .then(|| s.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(v) => {
+                out.push(v);
+                i += 3;
+            }
+            None => {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn read_request(r: &mut BufReader<TcpStream>) -> Option<Request> {
+    let mut line = String::new();
+    r.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_owned();
+    let target = parts.next()?.to_owned();
+    let mut headers = HashMap::new();
+    loop {
+        let mut h = String::new();
+        r.read_line(&mut h).ok()?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
+        }
+    }
+    let (path, q) = target.split_once('?').unwrap_or((&target, ""));
+    let query = q
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_owned(), decode(v)))
+        .collect();
+    Some(Request {
+        method,
+        path: path.to_owned(),
+        query,
+        headers,
+        target: target.clone(),
+    })
+}
+
+fn respond(conn: &mut TcpStream, status: &str, ctype: &str, body: &str, extra: &str) {
+    let _ = write!(
+        conn,
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = conn.flush();
+}
+
+fn json(conn: &mut TcpStream, status: &str, body: serde_json::Value) {
+    respond(
+        conn,
+        status,
+        "application/json; charset=UTF-8",
+        &body.to_string(),
+        "",
+    );
+}
+
+fn handle(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
+    let mut reader = BufReader::new(conn.try_clone()?);
+    let mut conn = conn;
+    let Some(req) = read_request(&mut reader) else {
+        return Ok(());
+    };
+    let len: usize = req
+        .headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut s = state.lock().unwrap();
+    s.log.push(format!("{} {}", req.method, req.target));
+    if s.faults.portal {
+        drop(s);
+        let mut sink = vec![0u8; len];
+        let _ = reader.read_exact(&mut sink);
+        respond(
+            &mut conn,
+            "200 OK",
+            "text/html",
+            "<html><body><h1>Welcome to Guest Wi-Fi</h1><form>Log in</form></body></html>",
+            "",
+        );
+        return Ok(());
+    }
+    let hit = req
+        .query
+        .get("chunk")
+        .map_or(s.faults.only_chunk.is_none(), |c| {
+            s.faults.only_chunk.as_deref().is_none_or(|o| o == c)
+        });
+    if len > 0 && hit && s.faults.cut_bodies > 0 {
+        s.faults.cut_bodies -= 1;
+        drop(s);
+        let mut half = vec![0u8; len / 2];
+        let _ = reader.read_exact(&mut half);
+        let _ = conn.shutdown(Shutdown::Both);
+        return Ok(());
+    }
+    drop(s);
+    let mut body = vec![0u8; len];
+    reader.read_exact(&mut body)?;
+    let mut s = state.lock().unwrap();
+    if s.faults.refuse_token
+        || req.headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {TOKEN}"))
+    {
+        drop(s);
+        json(
+            &mut conn,
+            "401 Unauthorized",
+            serde_json::json!({"message": "Authorization failed"}),
+        );
+        return Ok(());
+    }
+    let lose = hit && s.faults.lose_answers > 0;
+    if lose {
+        s.faults.lose_answers -= 1;
+    }
+    let parts: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
+    // v1 / pNN / files / (stream|resumables) / …
+    if parts.len() < 4 || parts[0] != "v1" || parts[2] != "files" {
+        drop(s);
+        json(
+            &mut conn,
+            "404 Not Found",
+            serde_json::json!({"message": "not found"}),
+        );
+        return Ok(());
+    }
+    let project = parts[1].to_owned();
+    let default_group = format!("{project}-member-group");
+    let group = req.query.get("group").cloned().unwrap_or(default_group);
+    let rest: Vec<String> = parts[4..].iter().map(|p| decode(p)).collect();
+    let (status, answer): (&str, Option<serde_json::Value>) = match (
+        req.method.as_str(),
+        parts[3],
+        rest.as_slice(),
+    ) {
+        ("PUT", "stream", [name]) => {
+            let mut data = body;
+            if s.faults.truncate {
+                data.pop();
+            }
+            s.files.insert((group, name.clone()), data);
+            (
+                "201 Created",
+                Some(serde_json::json!({"message": "data streamed"})),
+            )
+        }
+        ("PATCH", "stream", [name]) => {
+            let chunk = req.query.get("chunk").cloned().unwrap_or_default();
+            let id = req.query.get("id").cloned();
+            match (chunk.as_str(), id) {
+                ("1", None) => {
+                    s.next_id += 1;
+                    let id = format!("upload-{}", s.next_id);
+                    s.resumables.insert(
+                        id.clone(),
+                        Resumable {
+                            name: name.clone(),
+                            chunk_size: body.len() as u64,
+                            data: body,
+                            max_chunk: 1,
+                        },
+                    );
+                    (
+                        "201 Created",
+                        Some(
+                            serde_json::json!({"filename": name, "id": id, "max_chunk": 1, "key": null}),
+                        ),
+                    )
+                }
+                ("end", Some(id)) => match s.resumables.remove(&id) {
+                    Some(r) if &r.name == name => {
+                        let mut data = r.data;
+                        if s.faults.truncate {
+                            data.pop();
+                        }
+                        s.files.insert((group, name.clone()), data);
+                        (
+                            "201 Created",
+                            Some(
+                                serde_json::json!({"filename": name, "id": id, "max_chunk": "end", "key": null}),
+                            ),
+                        )
+                    }
+                    _ => ("400 Bad Request", None),
+                },
+                (n, Some(id)) => {
+                    let n: u64 = n.parse().unwrap_or(0);
+                    match s.resumables.get_mut(&id) {
+                        Some(r) if r.max_chunk + 1 == n && &r.name == name => {
+                            r.data.extend_from_slice(&body);
+                            r.max_chunk = n;
+                            (
+                                "201 Created",
+                                Some(
+                                    serde_json::json!({"filename": name, "id": id, "max_chunk": n, "key": null}),
+                                ),
+                            )
+                        }
+                        _ => (
+                            "400 Bad Request",
+                            Some(serde_json::json!({"message": "chunk_order_incorrect"})),
+                        ),
+                    }
+                }
+                _ => ("400 Bad Request", None),
+            }
+        }
+        ("GET", "resumables", [name]) => {
+            let id = req.query.get("id").cloned().unwrap_or_default();
+            match s.resumables.get(&id) {
+                Some(r) if &r.name == name => (
+                    "200 OK",
+                    Some(serde_json::json!({
+                        "filename": name, "id": id, "max_chunk": r.max_chunk,
+                        "chunk_size": r.chunk_size,
+                        "previous_offset": r.data.len() as u64 - r.chunk_size.min(r.data.len() as u64),
+                        "next_offset": r.data.len(), "md5sum": null
+                    })),
+                ),
+                _ => (
+                    "404 Not Found",
+                    Some(serde_json::json!({"message": "not found"})),
+                ),
+            }
+        }
+        ("HEAD", "stream", [g, name]) => {
+            let found = s.files.get(&(g.clone(), name.clone())).map(Vec::len);
+            let no_head = s.faults.no_head;
+            drop(s);
+            if lose {
+                let _ = conn.shutdown(Shutdown::Both);
+                return Ok(());
+            }
+            match (no_head, found) {
+                (true, _) => respond(&mut conn, "405 Method Not Allowed", "text/plain", "", ""),
+                (false, Some(n)) => {
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 200 OK\r\nContent-Length: {n}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n"
+                    );
+                }
+                (false, None) => respond(&mut conn, "404 Not Found", "text/plain", "", ""),
+            }
+            return Ok(());
+        }
+        ("GET", "stream", [g]) => {
+            let files: Vec<serde_json::Value> = s
+                .files
+                .iter()
+                .filter(|((fg, _), _)| fg == g)
+                .map(|((_, n), d)| serde_json::json!({"filename": n, "size": d.len(), "modified_date": null}))
+                .collect();
+            (
+                "200 OK",
+                Some(serde_json::json!({"files": files, "page": null})),
+            )
+        }
+        _ => (
+            "404 Not Found",
+            Some(serde_json::json!({"message": "not found"})),
+        ),
+    };
+    drop(s);
+    if lose {
+        let _ = conn.shutdown(Shutdown::Both);
+        return Ok(());
+    }
+    json(&mut conn, status, answer.unwrap_or(serde_json::json!({})));
+    Ok(())
+}
