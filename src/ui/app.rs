@@ -80,6 +80,9 @@ pub struct App {
     fullscreen: Option<bool>,
     /// The wait after wrong passphrases, applied whenever the store locks.
     delay: Delay,
+    /// A delivery under way; it outlives a lock, and what it reports is
+    /// recorded once the store is open again.
+    transfer: Option<crate::sync::Transfer>,
 }
 
 impl App {
@@ -99,6 +102,7 @@ impl App {
             last_input: Instant::now(),
             fullscreen: None,
             delay: Delay::default(),
+            transfer: None,
         };
         if app.db_path.exists() {
             app.screen = Screen::Unlock(UnlockDraft::default());
@@ -171,6 +175,36 @@ impl App {
             Ok(data) => self.staff = data,
             Err(e) => self.error = Some(e.to_string()),
         }
+        staff::delivery::load(store, &self.db_path, &mut self.staff_view.delivery);
+    }
+
+    /// A data-manager action; the store stays on this thread.
+    fn delivery_action(&mut self, action: staff::delivery::DeliveryAction) {
+        let Db::Open(store) = &mut self.db else {
+            return;
+        };
+        let view = &mut self.staff_view.delivery;
+        if let Err(e) = staff::delivery::act(store, &self.db_path, action, view, &mut self.transfer)
+        {
+            self.error = Some(e);
+        }
+        self.refresh();
+    }
+
+    /// Records what a delivery under way reported, and keeps frames coming.
+    fn poll_transfer(&mut self, ctx: &egui::Context) {
+        if self.transfer.is_none() {
+            return;
+        }
+        let store = match &mut self.db {
+            Db::Open(s) => Some(s),
+            _ => None,
+        };
+        let view = &mut self.staff_view.delivery;
+        if staff::delivery::poll(store, view, &mut self.transfer) {
+            self.refresh();
+        }
+        ctx.request_repaint_after(Duration::from_millis(100));
     }
 
     fn lock(&mut self) {
@@ -290,6 +324,7 @@ impl App {
             StaffAction::Withdraw { participant, on } => store
                 .withdraw_consent(participant, on)
                 .map_err(|e| e.to_string()),
+            StaffAction::Delivery(a) => return self.delivery_action(a),
             StaffAction::SetIdleLock(minutes) => store
                 .set_setting(IDLE_LOCK_SETTING, &minutes.to_string())
                 .map_err(|e| e.to_string()),
@@ -451,6 +486,7 @@ impl App {
             _ => false,
         };
         self.idle_lock(ui.ctx());
+        self.poll_transfer(ui.ctx());
         if self.fullscreen != Some(fullscreen) {
             self.fullscreen = Some(fullscreen);
             ui.ctx()

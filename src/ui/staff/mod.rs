@@ -4,6 +4,7 @@
 //! a [`StaffAction`]; the app applies it to the store.
 
 mod access;
+pub mod delivery;
 mod enrol;
 mod participant;
 mod settings;
@@ -30,6 +31,8 @@ pub enum Page {
     Participant(Uuid),
     Enrol,
     Settings,
+    /// The data manager's page: batches and their delivery.
+    Delivery,
 }
 
 #[derive(Default)]
@@ -40,6 +43,7 @@ pub struct StaffView {
     /// Half-filled fields of the participant page.
     pub draft: PageDraft,
     pub settings: settings::SettingsDraft,
+    pub delivery: delivery::DeliveryView,
 }
 
 impl StaffView {
@@ -88,6 +92,7 @@ pub enum StaffAction {
         on: NaiveDate,
     },
     SetIdleLock(u32),
+    Delivery(delivery::DeliveryAction),
 }
 
 /// A button whose accessible name says more than its short visible text
@@ -139,6 +144,15 @@ pub fn home_ui(
                     view.show(Page::Settings);
                 }
                 if ui
+                    .add(
+                        crate::ui::theme::toggle(view.page == Page::Delivery, "Data manager")
+                            .min_size(big),
+                    )
+                    .clicked()
+                {
+                    view.show(Page::Delivery);
+                }
+                if ui
                     .add(crate::ui::theme::toggle(view.page == Page::Today, "Today").min_size(big))
                     .clicked()
                 {
@@ -161,6 +175,9 @@ pub fn home_ui(
                     Page::Today => today::today_ui(ui, study, data, view),
                     Page::Enrol => enrol_ui(ui, study, &mut view.enrolling).map(StaffAction::Enrol),
                     Page::Settings => settings::settings_ui(ui, data, &mut view.settings),
+                    Page::Delivery => {
+                        delivery::delivery_ui(ui, &mut view.delivery).map(StaffAction::Delivery)
+                    }
                     Page::Participant(id) => match data.participant(id) {
                         Some(p) => participant::participant_ui(ui, study, data, p, &mut view.draft),
                         None => {
