@@ -37,7 +37,7 @@ fn deliver(store: &mut Store, outbox: &Path, target: Target) -> Result<ExitCode>
         match event {
             Event::Progress { done, total, .. } => {
                 // A line per tenth, not per block.
-                let tenth = if total == 0 { 10 } else { done * 10 / total };
+                let tenth = (done * 10).checked_div(total).unwrap_or(10);
                 if tenth > shown {
                     shown = tenth;
                     print!("\r{:>3}%", tenth * 10);

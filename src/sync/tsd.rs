@@ -169,6 +169,9 @@ impl From<DeliveryError> for Fail {
     }
 }
 
+/// One try of a request; it may report progress.
+type Attempt<'a, T> = dyn FnMut(&mut dyn FnMut(Event)) -> Result<T, Fail> + 'a;
+
 /// The first bytes of an answer, as text (for messages and JSON).
 fn body_text(resp: &mut Response<Body>) -> String {
     let bytes = resp
@@ -372,7 +375,7 @@ impl Tsd {
         file: &str,
         cancel: &AtomicBool,
         report: &mut dyn FnMut(Event),
-        attempt: &mut dyn FnMut(&mut dyn FnMut(Event)) -> Result<T, Fail>,
+        attempt: &mut Attempt<'_, T>,
     ) -> Result<T, DeliveryError> {
         let mut wait = self.tuning.first_wait;
         for n in 1..=self.tuning.attempts.max(1) {

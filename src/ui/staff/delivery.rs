@@ -308,9 +308,7 @@ pub fn delivery_ui(ui: &mut egui::Ui, v: &mut DeliveryView) -> Option<DeliveryAc
         ui.label(RichText::new(e).color(WARN));
     }
     // Taken out for the frame (no copy per frame), put back at the end.
-    let Some(s) = v.status.take() else {
-        return None;
-    };
+    let s = v.status.take()?;
     let running = v.progress.as_ref().is_some_and(|p| p.running);
     match &s.research_key {
         Some(fp) => ui.label(format!("Research key fingerprint: {fp}")),
