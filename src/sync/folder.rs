@@ -183,7 +183,11 @@ pub(crate) fn deliver(
         }
     }
     let via = Via::Folder {
-        path: dir.display().to_string(),
+        path: dir
+            .canonicalize()
+            .unwrap_or_else(|_| dir.to_owned())
+            .display()
+            .to_string(),
     };
     for m in manifest.files {
         report(Event::Delivered(Delivered {

@@ -246,6 +246,7 @@ pub fn poll(
                 wait,
                 reason,
             } => {
+                p.file.clone_from(&file);
                 p.retry = Some(format!(
                     "{file}: {reason}. Trying again ({}) in {} s.",
                     attempt + 1,
@@ -287,15 +288,25 @@ fn state_text(s: BatchState) -> RichText {
     }
 }
 
-fn field(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) {
+/// A label, a one-line field lined up with the others, and whatever
+/// `then` adds on the same row.
+fn field(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    then: impl FnOnce(&mut egui::Ui),
+) {
     ui.horizontal(|ui| {
-        let l = ui.add_sized([150.0, 24.0], egui::Label::new(label));
+        let l = ui.label(label);
+        ui.add_space((150.0 - l.rect.width()).max(0.0));
         ui.add(
             egui::TextEdit::singleline(text)
                 .hint_text(hint)
-                .desired_width(380.0),
+                .desired_width(420.0),
         )
         .labelled_by(l.id);
+        then(ui);
     });
 }
 
@@ -327,7 +338,7 @@ pub fn delivery_ui(ui: &mut egui::Ui, v: &mut DeliveryView) -> Option<DeliveryAc
     ));
     ui.label(match s.last_delivery() {
         Some(d) => format!(
-            "Last delivery: batch {} at {} by {}",
+            "Last delivery: batch {} at {} via {}",
             d.batch,
             d.at.get(..16).unwrap_or(&d.at).replace('T', " "),
             d.via.describe()
@@ -396,26 +407,34 @@ pub fn delivery_ui(ui: &mut egui::Ui, v: &mut DeliveryView) -> Option<DeliveryAc
         "{} batch(es) await a receipt; each delivery sends all of them.",
         s.awaiting()
     ));
-    field(ui, "Folder", &mut v.folder, "/media/USB-STICK");
-    if ui
-        .add_enabled(
-            !running && s.awaiting() > 0 && !v.folder.trim().is_empty(),
-            Button::new("Copy to folder").min_size(BIG),
-        )
-        .clicked()
-    {
-        action = Some(DeliveryAction::ToFolder(PathBuf::from(v.folder.trim())));
-    }
+    let folder_ok = !running && s.awaiting() > 0 && !v.folder.trim().is_empty();
+    let mut copy = false;
+    field(ui, "Folder", &mut v.folder, "/media/USB-STICK", |ui| {
+        copy = ui
+            .add_enabled(folder_ok, Button::new("Copy to folder").min_size(BIG))
+            .clicked();
+    });
     ui.add_space(6.0);
-    field(ui, "TSD address", &mut v.url, "https://api.tsd.usit.no");
-    field(ui, "Project", &mut v.project, "p11");
-    field(ui, "Group (optional)", &mut v.group, "p11-member-group");
     field(
         ui,
-        "Token file",
-        &mut v.token_file,
-        "/media/USB-STICK/tsd-token.txt",
+        "TSD address",
+        &mut v.url,
+        "https://api.tsd.usit.no",
+        |_| {},
     );
+    field(ui, "Project", &mut v.project, "p11", |_| {});
+    field(
+        ui,
+        "Group (optional)",
+        &mut v.group,
+        "p11-member-group",
+        |_| {},
+    );
+    let hint = "/media/USB-STICK/tsd-token.txt";
+    field(ui, "Token file", &mut v.token_file, hint, |_| {});
+    if copy {
+        action = Some(DeliveryAction::ToFolder(PathBuf::from(v.folder.trim())));
+    }
     let ready =
         !v.url.trim().is_empty() && !v.project.trim().is_empty() && !v.token_file.trim().is_empty();
     ui.horizontal(|ui| {
@@ -443,7 +462,9 @@ pub fn delivery_ui(ui: &mut egui::Ui, v: &mut DeliveryView) -> Option<DeliveryAc
         } else {
             p.done as f32 / p.total as f32
         };
-        let text = if p.running {
+        let text = if p.running && p.file.is_empty() {
+            format!("{}: starting", p.what)
+        } else if p.running {
             format!("{}: {} ({} delivered)", p.what, p.file, p.delivered)
         } else if p.failed.is_some() {
             format!("{}: stopped, {} delivered", p.what, p.delivered)
@@ -465,19 +486,15 @@ pub fn delivery_ui(ui: &mut egui::Ui, v: &mut DeliveryView) -> Option<DeliveryAc
 
     ui.add_space(8.0);
     ui.heading("Receipt and purge");
-    field(
-        ui,
-        "Receipt file",
-        &mut v.receipt,
-        "/media/USB-STICK/….receipt",
-    );
-    if ui
-        .add_enabled(
-            !v.receipt.trim().is_empty(),
-            Button::new("Apply receipt").min_size(BIG),
-        )
-        .clicked()
-    {
+    let receipt_ok = !v.receipt.trim().is_empty();
+    let mut apply = false;
+    let hint = "/media/USB-STICK/….receipt";
+    field(ui, "Receipt file", &mut v.receipt, hint, |ui| {
+        apply = ui
+            .add_enabled(receipt_ok, Button::new("Apply receipt").min_size(BIG))
+            .clicked();
+    });
+    if apply {
         action = Some(DeliveryAction::ApplyReceipt(PathBuf::from(
             v.receipt.trim(),
         )));
