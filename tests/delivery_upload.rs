@@ -338,3 +338,69 @@ fn uploaded_batches_are_recorded_delivered_with_where_they_went() {
     assert_eq!(last.action, "batch_delivered");
     assert!(!last.subject.contains(TOKEN));
 }
+
+/// Upload throughput to the stand-in server beside a plain socket copy of
+/// the same bytes to 127.0.0.1 (a measurement, not a check):
+/// `cargo test --test delivery_upload -- --ignored --nocapture throughput`.
+#[test]
+#[ignore]
+fn throughput() {
+    use std::io::{Read, Write};
+    use std::time::Instant;
+    const SIZE: usize = 32 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan(dir.path(), &[SIZE]);
+    let bytes = std::fs::read(&plan.files[0].path).unwrap();
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let mib_s = |secs: f64| SIZE as f64 / (1 << 20) as f64 / secs;
+    let mut raw = Vec::new();
+    for _ in 0..5 {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let sink = std::thread::spawn(move || {
+            let (mut c, _) = listener.accept().unwrap();
+            let mut got = Vec::with_capacity(SIZE);
+            c.read_to_end(&mut got).unwrap();
+            got.len()
+        });
+        let t = Instant::now();
+        let mut c = std::net::TcpStream::connect(addr).unwrap();
+        c.write_all(&bytes).unwrap();
+        drop(c);
+        assert_eq!(sink.join().unwrap(), SIZE);
+        raw.push(t.elapsed().as_secs_f64());
+    }
+    let mut put = Vec::new();
+    let mut chunked = Vec::new();
+    for (times, above) in [(&mut put, u64::MAX), (&mut chunked, 0)] {
+        for _ in 0..5 {
+            let server = Server::start(Faults::default());
+            let tsd = Tsd::new(&server.url, "p11", None, TOKEN)
+                .unwrap()
+                .with_tuning(Tuning {
+                    resumable_above: above,
+                    chunk_size: 4 << 20,
+                    ..tuning()
+                });
+            let t = Instant::now();
+            run(&plan, Target::Tsd(tsd)).0.unwrap();
+            times.push(t.elapsed().as_secs_f64());
+        }
+    }
+    let (r, p, c) = (median(raw), median(put), median(chunked));
+    println!(
+        "32 MiB, median of 5: raw socket {:.0} MiB/s ({:.1} ms); PUT {:.0} MiB/s ({:.1} ms, {:.1}x raw); \
+         resumable 4 MiB chunks {:.0} MiB/s ({:.1} ms, {:.1}x raw)",
+        mib_s(r),
+        r * 1e3,
+        mib_s(p),
+        p * 1e3,
+        p / r,
+        mib_s(c),
+        c * 1e3,
+        c / r
+    );
+}
