@@ -96,6 +96,9 @@ for size in 1280x800 1920x1200; do
   DISPLAY=$display xdotool mousemove 120 240 click 1 # the first participant
   sleep 2
   DISPLAY=$display import -window root "$out/${size}-participant.png"
+  DISPLAY=$display xdotool mousemove 978 22 click 1 # "Data manager" (the window opens at 1280 wide)
+  sleep 2
+  DISPLAY=$display import -window root "$out/${size}-data_manager.png"
   stop_app
   kill "$xvfb" 2>/dev/null || true
 done

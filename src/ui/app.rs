@@ -192,8 +192,10 @@ impl App {
     }
 
     /// Records what a delivery under way reported, and keeps frames coming.
+    /// Only on staff screens: reports wait while a patient has the tablet,
+    /// so nothing is recorded in the patient's name.
     fn poll_transfer(&mut self, ctx: &egui::Context) {
-        if self.transfer.is_none() {
+        if self.transfer.is_none() || !matches!(self.screen, Screen::Staff) {
             return;
         }
         let store = match &mut self.db {
