@@ -249,6 +249,17 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
     let again = sync::apply_receipt(&mut store, &text).unwrap();
     assert_eq!(again.already, [1]);
 
+    // What the nurses' screens show of every episode, before the purge.
+    let study = common::study();
+    let today = common::date(2025, 6, 1);
+    let schedules = |store: &Store| {
+        let c = kohort::clinic::Clinic::load(store, &study, today).unwrap();
+        let mut v: Vec<_> = c.schedules.into_iter().collect();
+        v.sort_by_key(|(e, _)| *e);
+        v
+    };
+    let schedule_before = schedules(&store);
+
     // Kept for the retention period (30 days), then purged.
     let now = Utc::now();
     assert_eq!(store.purge_eligible(now + Duration::days(29)).unwrap(), 0);
@@ -300,6 +311,11 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
         }
     }
     assert_eq!(store.unbatched_completed().unwrap().len(), 0);
+    assert_eq!(
+        schedules(&store),
+        schedule_before,
+        "the schedule still shows every completed timepoint"
+    );
 
     // Gone from the bytes of the database, its -wal and -shm files.
     assert_eq!(still_on_disk(&db, &blobs), 0);
