@@ -19,11 +19,13 @@ pub enum DeviceCommand {
     /// batches are sealed to. Compare the fingerprint it prints with the
     /// one the research store reads to you.
     SetResearchKey {
+        /// The research store's public key file, research.pub.
         file: PathBuf,
-        #[arg(long)]
+        /// The tablet database.
+        #[arg(long, value_name = "FILE")]
         db: PathBuf,
         /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
 }

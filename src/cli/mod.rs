@@ -5,6 +5,7 @@ pub mod audit;
 pub mod demo;
 pub mod export;
 pub mod forms;
+pub mod manpage;
 pub mod passphrase;
 pub mod research;
 pub mod schedule;
