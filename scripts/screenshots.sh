@@ -82,6 +82,19 @@ for size in 1280x800 1920x1200; do
   # Staff screens: set-up on a new database; unlock and home on a demo one.
   rm -f "$tmp/new.db"
   shoot setup "$bin" --db "$tmp/new.db"
+  # Fill in the set-up and create the database: the recovery key screen.
+  DISPLAY=$display xdotool search --name Kohort windowfocus 2>/dev/null || true
+  sleep 1
+  DISPLAY=$display xdotool mousemove 308 103 click 1 # tablet name
+  DISPLAY=$display xdotool type --delay 30 "Oslo tablet 1"
+  DISPLAY=$display xdotool mousemove 308 155 click 1 # passphrase
+  DISPLAY=$display xdotool type --delay 30 demo-passphrase
+  DISPLAY=$display xdotool mousemove 308 207 click 1 # passphrase again
+  DISPLAY=$display xdotool type --delay 30 demo-passphrase
+  sleep 1
+  DISPLAY=$display xdotool mousemove 88 268 click 1 # Create
+  sleep 5 # Argon2id, deliberately slow
+  DISPLAY=$display import -window root "$out/${size}-recovery.png"
   stop_app
   shoot unlock "$bin" --db "$tmp/demo.db"
   # No window manager gives the window focus: ask for it, then type.

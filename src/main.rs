@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod cli;
 
@@ -13,18 +13,26 @@ mod cli;
 #[command(
     name = "kohort",
     version,
-    about = "Longitudinal questionnaires on clinic tablets"
+    about = "Longitudinal questionnaires on clinic tablets",
+    long_about = "Longitudinal questionnaires on clinic tablets. With no subcommand, \
+opens the tablet app: set-up on a new database, otherwise the staff unlock \
+screen. The subcommands check and document form files, export sealed \
+batches, configure the tablet and run the research store's side."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
     /// The tablet database (default: kohort.db in the platform's data
     /// directory, e.g. ~/.local/share/kohort/ on Linux).
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     db: Option<PathBuf>,
     /// The study folder (default: the bundled forms/).
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     forms: Option<PathBuf>,
+    /// Kiosk: full screen without window decorations on every screen, and
+    /// the window ignores requests to close it (for `cage` or Assigned Access).
+    #[arg(long)]
+    kiosk: bool,
 }
 
 #[derive(Subcommand)]
@@ -37,53 +45,56 @@ enum Command {
     Audit(AuditCommand),
     /// Seal completed, not yet exported sessions into the next batch file.
     Export {
-        #[arg(long)]
+        /// The tablet database.
+        #[arg(long, value_name = "FILE")]
         db: PathBuf,
         /// The folder to write `<device>-<seq>.kohort` into (default: the
         /// outbox, `outbox/` beside the database, where delivery finds it).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         to: Option<PathBuf>,
         /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
     /// Copy every batch not yet confirmed from the outbox to a folder (a
     /// USB stick) with a manifest, sync, read back, and mark them delivered.
     Deliver {
-        #[arg(long)]
+        /// The tablet database.
+        #[arg(long, value_name = "FILE")]
         db: PathBuf,
         /// The folder, e.g. the mounted USB stick; it must exist.
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         to: PathBuf,
         /// Where the sealed batch files are (default: `outbox/` beside the database).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         outbox: Option<PathBuf>,
         /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
     /// Upload every batch not yet confirmed to the TSD file API, check it
     /// arrived, and mark it delivered.
     Upload {
-        #[arg(long)]
+        /// The tablet database.
+        #[arg(long, value_name = "FILE")]
         db: PathBuf,
         /// The file API's address, e.g. https://api.tsd.usit.no (https only).
-        #[arg(long)]
+        #[arg(long, value_name = "URL")]
         url: String,
         /// The TSD project, e.g. p11.
-        #[arg(long)]
+        #[arg(long, value_name = "PROJECT")]
         project: String,
         /// A file holding the upload token (never give the token itself as an argument).
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         token_file: PathBuf,
         /// The group folder (default: {project}-member-group).
-        #[arg(long)]
+        #[arg(long, value_name = "GROUP")]
         group: Option<String>,
         /// Where the sealed batch files are (default: `outbox/` beside the database).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         outbox: Option<PathBuf>,
         /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
     /// Apply a receipt from the research store: the batches it lists become
@@ -91,36 +102,39 @@ enum Command {
     Receipt {
         /// The `.receipt` file written by `kohort store import`.
         file: PathBuf,
-        #[arg(long)]
+        /// The tablet database.
+        #[arg(long, value_name = "FILE")]
         db: PathBuf,
         /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
     /// Remove the answers of sessions whose batches the research store
     /// confirmed at least the retention period ago. Nothing unconfirmed.
     Purge {
-        #[arg(long)]
+        /// The tablet database.
+        #[arg(long, value_name = "FILE")]
         db: PathBuf,
         /// Only say how many sessions would be purged.
         #[arg(long)]
         dry_run: bool,
         /// Where the sealed batch files are (default: `outbox/` beside the database).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         outbox: Option<PathBuf>,
         /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
     /// List the batches of this tablet with their delivery state.
     Batches {
-        #[arg(long)]
+        /// The tablet database.
+        #[arg(long, value_name = "FILE")]
         db: PathBuf,
         /// Where the sealed batch files are (default: `outbox/` beside the database).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         outbox: Option<PathBuf>,
         /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
     /// Settings of this tablet.
@@ -131,17 +145,20 @@ enum Command {
     Store(cli::research::StoreCommand),
     /// Fill a database with synthetic participants and answered questionnaires.
     Demo {
-        #[arg(long)]
+        /// The database to fill; created (as "demo tablet") when it does not exist.
+        #[arg(long, value_name = "FILE")]
         db: PathBuf,
+        /// How many participants to enrol.
         #[arg(long, default_value_t = 10)]
         participants: usize,
+        /// Seed of the random answers: the same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// The study folder.
-        #[arg(long, default_value = "forms")]
+        #[arg(long, value_name = "DIR", default_value = "forms")]
         forms: PathBuf,
         /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
     /// Print one episode's schedule: each form's target date, window and state.
@@ -156,16 +173,26 @@ enum Command {
         #[arg(long)]
         today: Option<NaiveDate>,
         /// The study folder.
-        #[arg(long, default_value = "forms")]
+        #[arg(long, value_name = "DIR", default_value = "forms")]
         forms: PathBuf,
+        /// The language of the form titles.
         #[arg(long, value_enum, default_value_t = LangArg::Nb)]
         lang: LangArg,
+    },
+    /// Write the man pages (kohort.1 and one per subcommand) into a folder.
+    #[command(hide = true)]
+    Manpage {
+        /// The folder to write into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum LangArg {
+    /// Norwegian bokmål.
     Nb,
+    /// English.
     En,
 }
 
@@ -173,7 +200,8 @@ enum LangArg {
 enum AuditCommand {
     /// Verify the hash chain; prints the first broken link. No passphrase needed.
     Verify {
-        #[arg(long)]
+        /// The tablet database.
+        #[arg(long, value_name = "FILE")]
         db: PathBuf,
     },
 }
@@ -183,16 +211,20 @@ enum FormsCommand {
     /// Check study folders or instrument files; prints every problem and
     /// exits non-zero when there is an error.
     Check {
+        /// Study folders, `study.json` files or instrument files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
     /// Print one instrument as indented text with variable names, codes and
     /// skip conditions.
-    Outline { file: PathBuf },
+    Outline {
+        /// The instrument file, e.g. forms/housing.json.
+        file: PathBuf,
+    },
     /// Try a form in patient mode; nothing is saved.
     Preview {
         /// The study folder.
-        #[arg(long, default_value = "forms")]
+        #[arg(long, value_name = "DIR", default_value = "forms")]
         forms: PathBuf,
         /// A form id of the study, e.g. `baseline`.
         form: String,
@@ -209,7 +241,7 @@ enum FormsCommand {
     /// take away one of its codes. New variables and codes are added.
     Lock {
         /// The study folder.
-        #[arg(default_value = "forms")]
+        #[arg(value_name = "DIR", default_value = "forms")]
         dir: PathBuf,
         /// Compare the forms with the lock without writing it.
         #[arg(long)]
@@ -219,7 +251,7 @@ enum FormsCommand {
     /// codes and skip condition, and the missing-data codes.
     Codebook {
         /// The study folder.
-        #[arg(default_value = "forms")]
+        #[arg(value_name = "DIR", default_value = "forms")]
         dir: PathBuf,
         /// Markdown for reading, CSV for tools.
         #[arg(long, value_enum)]
@@ -232,14 +264,16 @@ enum FormsCommand {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum CodebookFormat {
+    /// Markdown.
     Md,
+    /// Comma-separated values, one row per variable.
     Csv,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => cli::app::run(cli.db, cli.forms),
+        None => cli::app::run(cli.db, cli.forms, cli.kiosk),
         Some(Command::Forms(FormsCommand::Check { paths })) => Ok(cli::forms::check(&paths)),
         Some(Command::Forms(FormsCommand::Outline { file })) => cli::forms::outline(&file),
         Some(Command::Forms(FormsCommand::Preview {
@@ -257,6 +291,7 @@ fn main() -> ExitCode {
             cli::forms::codebook(&dir, format, out.as_deref())
         }
         Some(Command::Audit(AuditCommand::Verify { db })) => cli::audit::verify(&db),
+        Some(Command::Manpage { out }) => cli::manpage::write(Cli::command(), &out),
         Some(Command::Export {
             db,
             to,
@@ -351,11 +386,29 @@ fn parse_size(s: &str) -> Result<[f32; 2], String> {
 
 /// Opens a window of `size` points running `app`.
 fn window(title: String, size: [f32; 2], app: Box<dyn eframe::App>) -> Result<ExitCode> {
+    open_window(title, size, false, app)
+}
+
+/// Opens a window, maximized, or with `kiosk` full screen without
+/// decorations. The app id names the desktop entry (kohort.desktop), which
+/// gives the window its icon.
+fn open_window(
+    title: String,
+    size: [f32; 2],
+    kiosk: bool,
+    app: Box<dyn eframe::App>,
+) -> Result<ExitCode> {
+    let viewport = eframe::egui::ViewportBuilder::default()
+        .with_title(&title)
+        .with_app_id("kohort")
+        .with_inner_size(size);
+    let viewport = if kiosk {
+        viewport.with_fullscreen(true).with_decorations(false)
+    } else {
+        viewport.with_maximized(true)
+    };
     let options = eframe::NativeOptions {
-        viewport: eframe::egui::ViewportBuilder::default()
-            .with_title(&title)
-            .with_inner_size(size)
-            .with_maximized(true),
+        viewport,
         ..Default::default()
     };
     eframe::run_native(

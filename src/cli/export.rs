@@ -18,21 +18,25 @@ pub enum DeviceCommand {
     /// batches are sealed to. Compare the fingerprint it prints with the
     /// one the research store reads to you.
     SetResearchKey {
+        /// The research store's public key file, research.pub.
         file: PathBuf,
-        #[arg(long)]
+        /// The tablet database.
+        #[arg(long, value_name = "FILE")]
         db: PathBuf,
         /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
     /// Days confirmed answers stay on the tablet before `kohort purge` may
     /// remove them (default 30; 0: as soon as a receipt confirms them).
     SetRetention {
+        /// Days to keep confirmed answers (0 to 3650).
         days: u32,
-        #[arg(long)]
+        /// The tablet database.
+        #[arg(long, value_name = "FILE")]
         db: PathBuf,
         /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
 }

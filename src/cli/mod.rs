@@ -6,6 +6,7 @@ pub mod deliver;
 pub mod demo;
 pub mod export;
 pub mod forms;
+pub mod manpage;
 pub mod passphrase;
 pub mod research;
 pub mod schedule;

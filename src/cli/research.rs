@@ -14,7 +14,8 @@ pub enum StoreCommand {
     /// Create the research key pair: DIR/research.key (keep it in the
     /// research store) and DIR/research.pub (for the tablets).
     Keygen {
-        #[arg(long)]
+        /// The folder to write research.key and research.pub into (created if missing).
+        #[arg(long, value_name = "DIR")]
         out: PathBuf,
         /// The study the key is for (the `id` in study.json).
         #[arg(long)]
@@ -23,20 +24,23 @@ pub enum StoreCommand {
     /// Verify, open and merge batch files into STORE/research.db.
     Import {
         /// The folder holding research.key.
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         key: PathBuf,
         /// The folder of batch files (`*.kohort`).
-        #[arg(long = "in")]
+        #[arg(long = "in", value_name = "DIR")]
         input: PathBuf,
-        #[arg(long)]
+        /// The research store folder; STORE/research.db is created on first import.
+        #[arg(long, value_name = "DIR")]
         store: PathBuf,
     },
     /// Write the analysis files (long.csv, wide_<form>.csv, codebook.csv,
     /// labels.do/.sps/.R) from STORE/research.db into OUT.
     Dataset {
-        #[arg(long)]
+        /// The research store folder holding research.db.
+        #[arg(long, value_name = "DIR")]
         store: PathBuf,
-        #[arg(long)]
+        /// The folder to write the analysis files into (created if missing).
+        #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
     /// Devices and their signing keys.
@@ -49,8 +53,10 @@ pub enum DevicesCommand {
     /// Trust the key that signed FILE for its device (after a reinstall),
     /// once its fingerprint has been confirmed with the clinic.
     Trust {
+        /// A batch file signed with the device's new key.
         file: PathBuf,
-        #[arg(long)]
+        /// The research store folder holding research.db.
+        #[arg(long, value_name = "DIR")]
         store: PathBuf,
     },
 }
