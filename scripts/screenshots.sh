@@ -65,7 +65,27 @@ previews=(
   "thank_you baseline end"
 )
 
-KOHORT_PASSPHRASE=demo-passphrase "$bin" demo --db "$tmp/demo.db" --participants 12 --seed 7 >/dev/null
+# A demo tablet whose batches are in every state for the data manager's page:
+# 1 confirmed by the research store's receipt, 2 delivered to a folder,
+# 3 sealed, and newer completed sessions not yet in a batch.
+(
+  export KOHORT_PASSPHRASE=demo-passphrase
+  cd "$tmp"
+  "$bin" demo --db demo.db --participants 9 --seed 7 --forms "$OLDPWD/forms"
+  "$bin" store keygen --out research-keys --study hab
+  "$bin" device set-research-key research-keys/research.pub --db demo.db
+  "$bin" export --db demo.db
+  mkdir stick
+  "$bin" deliver --db demo.db --to stick
+  "$bin" store import --key research-keys --in stick --store store
+  "$bin" receipt store/receipts/*.receipt --db demo.db
+  "$bin" demo --db demo.db --participants 1 --seed 8 --forms "$OLDPWD/forms"
+  "$bin" export --db demo.db
+  "$bin" deliver --db demo.db --to stick
+  "$bin" demo --db demo.db --participants 1 --seed 9 --forms "$OLDPWD/forms"
+  "$bin" export --db demo.db
+  "$bin" demo --db demo.db --participants 1 --seed 10 --forms "$OLDPWD/forms"
+) >"$tmp/demo.log" 2>&1 || { cat "$tmp/demo.log" >&2; exit 1; }
 
 for size in 1280x800 1920x1200; do
   display=":$((90 + RANDOM % 9))"
@@ -112,6 +132,14 @@ for size in 1280x800 1920x1200; do
   DISPLAY=$display xdotool mousemove 978 22 click 1 # "Data manager" (the window opens at 1280 wide)
   sleep 2
   DISPLAY=$display import -window root "$out/${size}-data_manager.png"
+  DISPLAY=$display xdotool mousemove 118 103 click 1 # "Enrol participant"
+  sleep 2
+  DISPLAY=$display import -window root "$out/${size}-enrol.png"
+  DISPLAY=$display xdotool mousemove 120 240 click 1 # the first participant again
+  sleep 2
+  DISPLAY=$display xdotool mousemove 737 235 click 1 # "Record end of treatment…"
+  sleep 2
+  DISPLAY=$display import -window root "$out/${size}-end_of_treatment.png"
   stop_app
   kill "$xvfb" 2>/dev/null || true
 done

@@ -65,8 +65,13 @@ impl Default for EnrolDraft {
 
 fn field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) {
     let l = ui.label(label);
-    ui.add(TextEdit::singleline(value).hint_text(hint))
-        .labelled_by(l.id);
+    // Wide enough for the study-code hint ("like HAB-AAA-#### (# digit, A letter)").
+    ui.add(
+        TextEdit::singleline(value)
+            .hint_text(hint)
+            .desired_width(400.0),
+    )
+    .labelled_by(l.id);
     ui.end_row();
 }
 
