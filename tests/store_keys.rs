@@ -187,3 +187,25 @@ fn swapped_ciphertexts_fail_to_open() {
         }
     ));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_new_database_and_its_wal_are_readable_by_the_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.db");
+    let (mut store, _) = create(&path);
+    store
+        .enrol("T-1", "OSL", Some("Ola"), &consent(), date(2025, 1, 1))
+        .unwrap();
+    for file in [path.clone(), dir.path().join("k.db-wal")] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+    }
+    drop(store);
+    // Creating over an existing file is refused and leaves it alone.
+    assert!(matches!(
+        Store::create(&path, "again", PASS).err().unwrap(),
+        StoreError::Exists(_)
+    ));
+}

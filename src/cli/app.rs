@@ -31,7 +31,15 @@ fn default_db() -> Result<PathBuf> {
     let dir = dirs::data_dir()
         .context("no data directory on this platform; pass --db FILE")?
         .join("kohort");
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // Owner only: the database is sealed, but its folder also holds the
+    // outbox and is nobody else's business.
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(&dir)
+        .with_context(|| format!("cannot create {}", dir.display()))?;
     Ok(dir.join("kohort.db"))
 }
 

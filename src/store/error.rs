@@ -13,6 +13,11 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     #[error("{0} already exists; refusing to overwrite it")]
     Exists(PathBuf),
+    #[error("cannot create {path}: {source}")]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0} does not exist")]
     Missing(PathBuf),
     #[error(

@@ -68,7 +68,30 @@ fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// Creates an empty database file readable by its owner only. SQLite gives
+/// the `-wal` and `-shm` files the database file's mode, so they follow.
+fn create_private(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(StoreError::Exists(path.to_owned()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::StorageFull => Err(StoreError::DiskFull),
+        Err(source) => Err(StoreError::Create {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
 fn open_conn(path: &Path, create: bool) -> Result<Connection> {
+    if create {
+        create_private(path)?;
+    }
     let flags = if create {
         OpenFlags::default()
     } else {
