@@ -154,9 +154,9 @@ enum Command {
         /// Seed of the random answers: the same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// The study folder.
-        #[arg(long, value_name = "DIR", default_value = "forms")]
-        forms: PathBuf,
+        /// The study folder (default: `forms/` here, else the installed study).
+        #[arg(long, value_name = "DIR")]
+        forms: Option<PathBuf>,
         /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
         #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
@@ -172,9 +172,9 @@ enum Command {
         /// The day the states are for; default today.
         #[arg(long)]
         today: Option<NaiveDate>,
-        /// The study folder.
-        #[arg(long, value_name = "DIR", default_value = "forms")]
-        forms: PathBuf,
+        /// The study folder (default: `forms/` here, else the installed study).
+        #[arg(long, value_name = "DIR")]
+        forms: Option<PathBuf>,
         /// The language of the form titles.
         #[arg(long, value_enum, default_value_t = LangArg::Nb)]
         lang: LangArg,
@@ -223,9 +223,9 @@ enum FormsCommand {
     },
     /// Try a form in patient mode; nothing is saved.
     Preview {
-        /// The study folder.
-        #[arg(long, value_name = "DIR", default_value = "forms")]
-        forms: PathBuf,
+        /// The study folder (default: `forms/` here, else the installed study).
+        #[arg(long, value_name = "DIR")]
+        forms: Option<PathBuf>,
         /// A form id of the study, e.g. `baseline`.
         form: String,
         /// Open on this item's screen.
@@ -281,7 +281,8 @@ fn main() -> ExitCode {
             form,
             at,
             size,
-        })) => cli::forms::preview(&forms, &form, at.as_deref(), size),
+        })) => cli::app::study_dir(forms)
+            .and_then(|d| cli::forms::preview(&d, &form, at.as_deref(), size)),
         Some(Command::Forms(FormsCommand::Lock { dir, check })) => cli::forms::lock(&dir, check),
         Some(Command::Forms(FormsCommand::Codebook { dir, format, out })) => {
             let format = match format {
@@ -346,22 +347,25 @@ fn main() -> ExitCode {
             seed,
             forms,
             passphrase_file,
-        }) => cli::demo::run(&db, &forms, participants, seed, passphrase_file.as_deref()),
+        }) => cli::app::study_dir(forms)
+            .and_then(|d| cli::demo::run(&db, &d, participants, seed, passphrase_file.as_deref())),
         Some(Command::Schedule {
             anchor,
             end,
             today,
             forms,
             lang,
-        }) => cli::schedule::run(
-            &forms,
-            kohort::schedule::EpisodeDates { anchor, end },
-            today.unwrap_or_else(|| chrono::Local::now().date_naive()),
-            match lang {
-                LangArg::Nb => kohort::form::Lang::Nb,
-                LangArg::En => kohort::form::Lang::En,
-            },
-        ),
+        }) => cli::app::study_dir(forms).and_then(|forms| {
+            cli::schedule::run(
+                &forms,
+                kohort::schedule::EpisodeDates { anchor, end },
+                today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                match lang {
+                    LangArg::Nb => kohort::form::Lang::Nb,
+                    LangArg::En => kohort::form::Lang::En,
+                },
+            )
+        }),
     };
     match result {
         Ok(code) => code,

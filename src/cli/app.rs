@@ -27,6 +27,14 @@ fn find_study() -> Option<PathBuf> {
         .find(|d| d.join("study.json").is_file())
 }
 
+/// The study folder a command was given, else the bundled one.
+pub fn study_dir(given: Option<PathBuf>) -> Result<PathBuf> {
+    match given {
+        Some(d) => Ok(d),
+        None => find_study().context("cannot find the study's forms/ folder; pass --forms DIR"),
+    }
+}
+
 fn default_db() -> Result<PathBuf> {
     let dir = dirs::data_dir()
         .context("no data directory on this platform; pass --db FILE")?
@@ -44,10 +52,7 @@ fn default_db() -> Result<PathBuf> {
 }
 
 pub fn run(db: Option<PathBuf>, study: Option<PathBuf>, kiosk: bool) -> Result<ExitCode> {
-    let dir = match study {
-        Some(d) => d,
-        None => find_study().context("cannot find the study's forms/ folder; pass --forms DIR")?,
-    };
+    let dir = study_dir(study)?;
     let study = match protocol::load_study(&dir) {
         Ok((s, _)) => s,
         Err(errors) => {
