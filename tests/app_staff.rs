@@ -125,10 +125,16 @@ fn a_nurse_follows_a_participant_through_the_schedule() {
         state_of(&h, "Medication registration 1"),
         State::Completed { .. }
     ));
-    for _ in 0..2 {
-        tap(&mut h, "Record new: Serious adverse event");
-        answer_through(&mut h);
-    }
+    // The first event is paused half-way: it can be continued, and a new
+    // one can still be recorded beside it.
+    tap(&mut h, "Record new: Serious adverse event");
+    tap(&mut h, "Pause");
+    assert!(matches!(h.state().screen, Screen::Staff));
+    h.get_by_label("Record new: Serious adverse event");
+    tap(&mut h, "Continue: Serious adverse event 1");
+    answer_through(&mut h);
+    tap(&mut h, "Record new: Serious adverse event");
+    answer_through(&mut h);
     for n in ["Serious adverse event 1", "Serious adverse event 2"] {
         assert!(matches!(state_of(&h, n), State::Completed { .. }), "{n}");
     }

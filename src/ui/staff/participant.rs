@@ -270,7 +270,12 @@ fn row_actions(
     d: &mut PageDraft,
 ) -> Option<StaffAction> {
     let patient = row.respondent == Respondent::Patient;
-    if let Some(s) = data.open_session(e.id, row) {
+    // The "record another" row of an event form always starts a new one;
+    // a paused event has its own numbered row with Continue.
+    let resumable = (row.state != State::Available)
+        .then(|| data.open_session(e.id, row))
+        .flatten();
+    if let Some(s) = resumable {
         let text = if patient {
             "Resume with patient"
         } else {
