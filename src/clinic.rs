@@ -171,14 +171,27 @@ impl Clinic {
         self.schedules.get(&episode)
     }
 
-    /// The session a row can be resumed from: the latest one under way.
-    pub fn open_session(&self, episode: Uuid, row: &Row) -> Option<&SessionSummary> {
+    /// The sessions of a row: its form in the episode, and its occurrence
+    /// when the row is one.
+    fn sessions_of(&self, episode: Uuid, row: &Row) -> impl Iterator<Item = &SessionSummary> {
         self.sessions
             .iter()
-            .filter(|s| s.episode == episode && s.form_id == row.form)
-            .filter(|s| row.occurrence.is_none_or(|n| s.occurrence == n))
+            .filter(move |s| s.episode == episode && s.form_id == row.form)
+            .filter(move |s| row.occurrence.is_none_or(|n| s.occurrence == n))
+    }
+
+    /// The session a row can be resumed from: the latest one under way.
+    pub fn open_session(&self, episode: Uuid, row: &Row) -> Option<&SessionSummary> {
+        self.sessions_of(episode, row)
             .filter(|s| matches!(s.status, SessionStatus::Paused | SessionStatus::InProgress))
             .max_by_key(|s| s.started_at.clone())
+    }
+
+    /// Whether the row's completed answers have left the tablet: the
+    /// research store confirmed them and the retention period purged them.
+    pub fn purged(&self, episode: Uuid, row: &Row) -> bool {
+        self.sessions_of(episode, row)
+            .any(|s| s.status == SessionStatus::Completed && s.purged_at.is_some())
     }
 
     /// The occurrence a new session of this row gets: its own, or for the

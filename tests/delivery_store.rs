@@ -316,6 +316,17 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
         schedule_before,
         "the schedule still shows every completed timepoint"
     );
+    // ...and the nurses can see which completed rows have left the tablet.
+    let c = kohort::clinic::Clinic::load(&store, &study, today).unwrap();
+    let mut purged_rows = 0;
+    for (episode, rows) in &c.schedules {
+        for row in rows.as_ref().unwrap() {
+            let done = matches!(row.state, kohort::schedule::State::Completed { .. });
+            assert_eq!(c.purged(*episode, row), done, "{}", row.form);
+            purged_rows += usize::from(done);
+        }
+    }
+    assert!(purged_rows > 0);
 
     // Gone from the bytes of the database, its -wal and -shm files.
     assert_eq!(still_on_disk(&db, &blobs), 0);

@@ -242,6 +242,9 @@ fn timeline(
                 let state = match (&row.state, row.opens, row.closes) {
                     (State::Upcoming, Some(o), _) => RichText::new(format!("upcoming, opens {o}")),
                     (State::Open, _, Some(c)) => RichText::new(format!("open until {c}")).strong(),
+                    (s @ State::Completed { .. }, _, _) if data.purged(e.id, row) => {
+                        RichText::new(format!("{} · at the research store", s.label(Lang::En)))
+                    }
                     (s, _, _) => state_text(s),
                 };
                 ui.add(egui::Label::new(state).wrap());
