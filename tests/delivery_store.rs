@@ -435,3 +435,38 @@ fn a_receipt_needs_the_research_key_and_this_device() {
         Err(StoreError::Refused(_))
     ));
 }
+
+#[test]
+fn the_research_key_cannot_be_swapped_while_a_batch_awaits_its_receipt() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut store = tablet(&db);
+    let outbox = sync::outbox(&db);
+    fs::create_dir_all(&outbox).unwrap();
+    sync::export(&mut store, &outbox).unwrap();
+    let batch = store.batches().unwrap().remove(0);
+
+    // Someone with the staff passphrase sets a key of their own...
+    let other = ResearchKeys::from_secrets("hab", [9; 32], [10; 32]);
+    let public = other.public().unwrap();
+    let e = store
+        .set_research_key(&public.render(), &public.fingerprint())
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Refused(_)), "{e}");
+    // ...so their receipt still does not verify, and nothing is confirmed.
+    let forged = receipt(&store, &other, &[(batch.seq, &batch.hash)]);
+    assert!(sync::apply_receipt(&mut store, &forged).is_err());
+    assert_eq!(states(&store), [BatchState::Sealed]);
+
+    // Setting the same key again is fine; once the research store has
+    // confirmed everything, the key may be replaced.
+    let ours = keys().public().unwrap();
+    store
+        .set_research_key(&ours.render(), &ours.fingerprint())
+        .unwrap();
+    let genuine = receipt(&store, &keys(), &[(batch.seq, &batch.hash)]);
+    sync::apply_receipt(&mut store, &genuine).unwrap();
+    store
+        .set_research_key(&public.render(), &public.fingerprint())
+        .unwrap();
+}

@@ -61,8 +61,30 @@ pub struct NewBatch<'a> {
 
 impl Store {
     /// Stores the research store's public key file (text) and audits it.
+    ///
+    /// A different key is refused while a batch awaits its receipt: receipts
+    /// are verified with the key set now, so swapping it would let a receipt
+    /// signed by the new key confirm (and purge) batches sealed to the old one.
     pub fn set_research_key(&mut self, public: &str, fingerprint: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
+        let current: Option<String> = tx
+            .query_row(
+                "SELECT fingerprint FROM research_key WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let waiting: i64 = tx.query_row(
+            "SELECT count(*) FROM batches WHERE state IN ('sealed', 'delivered')",
+            [],
+            |r| r.get(0),
+        )?;
+        if current.is_some_and(|c| c != fingerprint) && waiting > 0 {
+            return Err(StoreError::Refused(format!(
+                "{waiting} batch(es) sealed to the current research key await a receipt; \
+                 the key can be replaced once the research store has confirmed them"
+            )));
+        }
         let at = now();
         tx.execute(
             "INSERT INTO research_key (id, public, fingerprint, set_at) VALUES (1, ?1, ?2, ?3)
