@@ -554,12 +554,14 @@ impl Tsd {
         let url = self.stream_url(&f.name, &[("chunk", "end"), ("id", &id)]);
         let mut tries = 0;
         self.retrying(&f.name, cancel, meter.report, &mut |_| {
+            // Counted before sending: an attempt whose answer was lost to a
+            // network error may still have finished the upload.
+            tries += 1;
             let resp = agent
                 .patch(&url)
                 .header("Authorization", self.auth())
                 .header("Content-Type", "application/octet-stream")
                 .send_empty()?;
-            tries += 1;
             if tries > 1
                 && resp.status().is_client_error()
                 && !matches!(resp.status().as_u16(), 401 | 403)
