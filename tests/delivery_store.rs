@@ -11,7 +11,7 @@ mod common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use chrono::{Duration, Utc};
@@ -32,6 +32,17 @@ fn tablet(db: &Path) -> Store {
         .unwrap();
     demo::fill(&mut store, &common::study(), 4, 3).unwrap();
     store
+}
+
+/// A demo tablet in `dir` with its completed sessions sealed into batch 1
+/// in the outbox; returns the store, its database file and the outbox.
+fn sealed_tablet(dir: &Path) -> (Store, PathBuf, PathBuf) {
+    let db = dir.join("tablet.db");
+    let mut store = tablet(&db);
+    let outbox = sync::outbox(&db);
+    fs::create_dir_all(&outbox).unwrap();
+    sync::export(&mut store, &outbox).unwrap();
+    (store, db, outbox)
 }
 
 fn states(store: &Store) -> Vec<BatchState> {
@@ -358,11 +369,7 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
 #[test]
 fn sql_by_hand_cannot_purge_what_is_not_confirmed() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("tablet.db");
-    let mut store = tablet(&db);
-    let outbox = sync::outbox(&db);
-    fs::create_dir_all(&outbox).unwrap();
-    sync::export(&mut store, &outbox).unwrap();
+    let (mut store, db, outbox) = sealed_tablet(dir.path());
     let usb = dir.path().join("usb");
     fs::create_dir(&usb).unwrap();
     deliver_to(&mut store, &outbox, &usb);
@@ -439,11 +446,7 @@ fn a_receipt_needs_the_research_key_and_this_device() {
 #[test]
 fn the_research_key_cannot_be_swapped_while_a_batch_awaits_its_receipt() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("tablet.db");
-    let mut store = tablet(&db);
-    let outbox = sync::outbox(&db);
-    fs::create_dir_all(&outbox).unwrap();
-    sync::export(&mut store, &outbox).unwrap();
+    let (mut store, _, _) = sealed_tablet(dir.path());
     let batch = store.batches().unwrap().remove(0);
 
     // Someone with the staff passphrase sets a key of their own...
