@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 use aes_gcm::aead::{Aead, KeyInit, Payload as AeadPayload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use kohort::batch::{self, Header, NO_PREVIOUS, Payload, ResearchKeys, hexs};
-use kohort::protocol::load_study;
 use kohort::store::{Store, demo};
 use kohort::sync;
+use kohort_form::study::load_study;
 
 const RUNS: usize = 5;
 

@@ -7,9 +7,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kohort::form::{Respondent, Text, load};
-use kohort::protocol::{self, Questionnaire};
-use kohort::runner::{AnswerValue, Runner};
+use kohort_form::AnswerValue;
+use kohort_form::runner::Runner;
+use kohort_form::study::{self, Questionnaire};
+use kohort_form::{Respondent, Text, load};
 
 /// 500 items: every fifth opens a chain of four questions that each depend
 /// on the one before, so one answer change ripples through visibility.
@@ -46,7 +47,9 @@ fn synthetic(n: usize) -> Questionnaire {
 fn bench(c: &mut Criterion) {
     let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
     c.bench_function("load and check forms/", |b| {
-        b.iter(|| protocol::load_study(black_box(&forms)).map(|(s, _)| s.instruments.len()))
+        b.iter(|| {
+            kohort_form::study::load_study(black_box(&forms)).map(|(s, _)| s.instruments.len())
+        })
     });
 
     let mut runner = Runner::new(synthetic(500));

@@ -5,9 +5,8 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
-use kohort::protocol;
-use kohort::runner::Runner;
 use kohort::ui::patient::{PatientView, patient_ui};
+use kohort_form::runner::Runner;
 
 struct Screen {
     runner: Runner,
@@ -16,7 +15,7 @@ struct Screen {
 
 fn harness(at: &str) -> Harness<'static, Screen> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
-    let (study, _) = protocol::load_study(&dir).expect("shipped study loads");
+    let (study, _) = kohort_form::study::load_study(&dir).expect("shipped study loads");
     let q = study.questionnaire("baseline").expect("baseline exists");
     let runner = Runner::resume(q, Default::default(), Some(at), Default::default());
     let mut h = Harness::builder()

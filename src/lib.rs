@@ -5,11 +5,7 @@
 
 pub mod batch;
 pub mod clinic;
-pub mod form;
-pub mod protocol;
 pub mod research;
-pub mod runner;
-pub mod schedule;
 pub mod store;
 pub mod sync;
 pub mod ui;

@@ -286,8 +286,8 @@ fn main() -> ExitCode {
         Some(Command::Forms(FormsCommand::Lock { dir, check })) => cli::forms::lock(&dir, check),
         Some(Command::Forms(FormsCommand::Codebook { dir, format, out })) => {
             let format = match format {
-                CodebookFormat::Md => kohort::form::codebook::Format::Markdown,
-                CodebookFormat::Csv => kohort::form::codebook::Format::Csv,
+                CodebookFormat::Md => kohort_form::codebook::Format::Markdown,
+                CodebookFormat::Csv => kohort_form::codebook::Format::Csv,
             };
             cli::forms::codebook(&dir, format, out.as_deref())
         }
@@ -358,11 +358,11 @@ fn main() -> ExitCode {
         }) => cli::app::study_dir(forms).and_then(|forms| {
             cli::schedule::run(
                 &forms,
-                kohort::schedule::EpisodeDates { anchor, end },
+                kohort_form::schedule::EpisodeDates { anchor, end },
                 today.unwrap_or_else(|| chrono::Local::now().date_naive()),
                 match lang {
-                    LangArg::Nb => kohort::form::Lang::Nb,
-                    LangArg::En => kohort::form::Lang::En,
+                    LangArg::Nb => kohort_form::Lang::Nb,
+                    LangArg::En => kohort_form::Lang::En,
                 },
             )
         }),

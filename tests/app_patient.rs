@@ -7,9 +7,9 @@ use std::path::Path;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kohort::runner::{Answer, AnswerValue};
 use kohort::store::Store;
 use kohort::ui::app::{App, Screen};
+use kohort_form::{Answer, AnswerValue};
 
 use common::PASS;
 use common::app::{tap, type_into};

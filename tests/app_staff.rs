@@ -10,8 +10,8 @@ use std::time::Duration;
 use chrono::{Days, NaiveDate};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kohort::schedule::{Row, State};
 use kohort::ui::app::{App, Screen};
+use kohort_form::schedule::{Row, State};
 
 use common::PASS;
 use common::app::{tap, type_into};
@@ -53,7 +53,7 @@ fn rows(h: &Harness<'_, App>) -> Vec<Row> {
 fn state_of(h: &Harness<'_, App>, title: &str) -> State {
     rows(h)
         .into_iter()
-        .find(|r| r.title(kohort::form::Lang::En) == title)
+        .find(|r| r.title(kohort_form::Lang::En) == title)
         .unwrap_or_else(|| panic!("no row {title}"))
         .state
 }
@@ -169,7 +169,7 @@ fn a_nurse_follows_a_participant_through_the_schedule() {
         .filter(|r| {
             matches!(
                 r.kind,
-                kohort::schedule::Kind::Event(kohort::protocol::Trigger::EndOfTreatment)
+                kohort_form::schedule::Kind::Event(kohort_form::study::Trigger::EndOfTreatment)
             )
         })
         .collect();

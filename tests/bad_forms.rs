@@ -11,9 +11,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kohort::form::{Problem, Severity};
-use kohort::form::{load, load::MAX_FILE_BYTES};
-use kohort::protocol;
+use kohort_form::{Problem, Severity};
+use kohort_form::{load, load::MAX_FILE_BYTES};
 
 /// Instrument fixtures in `tests/fixtures/bad-forms/`: file name, the exact
 /// `path` of the error (JSON Pointer, `line L, column C`, or empty for the
@@ -179,11 +178,11 @@ fn every_bad_study_is_rejected_with_file_place_and_reason() {
     let dir = fixtures().join("bad-studies");
     for &(name, file, path, message) in BAD_STUDIES {
         let study = dir.join(name);
-        let (loaded, problems) = protocol::check_study(&study);
+        let (loaded, problems) = kohort_form::study::check_study(&study);
         assert!(loaded.is_none(), "{name}: loaded although it is broken");
         expect_one_error(name, &problems, &study.join(file), path, message);
         assert!(
-            protocol::load_study(&study).is_err(),
+            kohort_form::study::load_study(&study).is_err(),
             "{name}: load_study accepted it"
         );
     }
@@ -238,7 +237,7 @@ fn a_huge_file_is_refused_by_its_size() {
 
     let study = tmp.path().join("study.json");
     std::fs::rename(&file, &study).unwrap();
-    let (loaded, problems) = protocol::check_study(tmp.path());
+    let (loaded, problems) = kohort_form::study::check_study(tmp.path());
     assert!(loaded.is_none());
     expect_one_error("huge study.json", &problems, &study, "", &size_message);
 }

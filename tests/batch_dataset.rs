@@ -13,9 +13,9 @@ use std::process::Command;
 
 use kohort::batch::ResearchKeys;
 use kohort::research::{self, dataset};
-use kohort::runner::ItemState;
 use kohort::store::{SessionFilter, SessionStatus, demo};
 use kohort::sync;
+use kohort_form::ItemState;
 
 /// A minimal CSV reader: quoted fields with doubled quotes, CRLF lines.
 fn csv(text: &str) -> Vec<Vec<String>> {
@@ -102,7 +102,7 @@ fn every_answer_in_the_dataset_equals_what_was_saved() {
             .instruments
             .iter()
             .flat_map(|i| i.items.iter())
-            .filter(|i| matches!(i.kind, kohort::form::ItemKind::Score { .. }))
+            .filter(|i| matches!(i.kind, kohort_form::ItemKind::Score { .. }))
             .map(|i| i.id.clone())
             .collect();
         for (var, state) in loaded.into_runner().outcome() {

@@ -12,13 +12,13 @@ use std::path::{Path, PathBuf};
 
 use kohort::batch::{self, ResearchKeys};
 use kohort::research::{self, FileOutcome, db};
-use kohort::runner::ItemState;
 use kohort::store::{SessionFilter, SessionStatus, Store, demo};
 use kohort::sync::{self, Exported};
+use kohort_form::ItemState;
 
 struct Tablet {
     store: Store,
-    study: kohort::protocol::Study,
+    study: kohort_form::study::Study,
     seed: u64,
 }
 
@@ -127,7 +127,7 @@ fn every_saved_answer_arrives_with_its_state() {
         .instruments
         .iter()
         .flat_map(|i| i.items.iter())
-        .filter(|i| matches!(i.kind, kohort::form::ItemKind::Score { .. }))
+        .filter(|i| matches!(i.kind, kohort_form::ItemKind::Score { .. }))
         .map(|i| i.id.clone())
         .collect();
     let mut scores = 0;

@@ -13,7 +13,7 @@ use kohort::batch::{
     self, ConsentFacts, EpisodeFacts, Header, NO_PREVIOUS, ParticipantFacts, Payload, Pinned,
     ResearchKeys, SessionRecord, Variable, hexs,
 };
-use kohort::runner::AnswerValue;
+use kohort_form::AnswerValue;
 
 fn value() -> impl Strategy<Value = AnswerValue> {
     prop_oneof![

@@ -13,7 +13,7 @@ use kohort::batch::{
     self, AuditRecord, ConsentFacts, EpisodeFacts, Header, NO_PREVIOUS, ParticipantFacts, Payload,
     Pinned, ResearchKeys, SessionRecord, Variable, hexs,
 };
-use kohort::runner::AnswerValue;
+use kohort_form::AnswerValue;
 
 fn record() -> SessionRecord {
     SessionRecord {

@@ -6,7 +6,7 @@
 mod common;
 
 use kohort::clinic::Clinic;
-use kohort::schedule::State;
+use kohort_form::schedule::State;
 
 use common::{consent, create, date};
 
@@ -29,7 +29,7 @@ fn todays_work_puts_started_then_late_then_open_across_participants() {
         .unwrap();
     let s = store.start_session(p3, e3, &baseline).unwrap();
     store
-        .save_answer(s, "a_born_norway", &kohort::runner::Answer::Declined)
+        .save_answer(s, "a_born_norway", &kohort_form::Answer::Declined)
         .unwrap();
     store.pause_session(s).unwrap();
 

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use kohort::form::codebook::{self, Format};
-use kohort::protocol::load_study;
+use kohort_form::codebook::{self, Format};
+use kohort_form::study::load_study;
 
 #[test]
 fn committed_codebook_is_up_to_date() {

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use kohort::form::lock::{LOCK_FILE, Lock};
-use kohort::protocol::load_study;
+use kohort_form::lock::{LOCK_FILE, Lock};
+use kohort_form::study::load_study;
 
 #[test]
 fn shipped_forms_match_the_codes_lock() {

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use kohort::runner::{Answer, AnswerValue};
+use kohort_form::{Answer, AnswerValue};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use uuid::Uuid;
@@ -24,11 +24,11 @@ use common::{consent, create, date, reopen};
 const CHILD_ENV: &str = "KOHORT_CRASH_CHILD";
 
 /// One short instrument: cheap to load and to re-check every round.
-fn small_questionnaire() -> kohort::protocol::Questionnaire {
-    let inst = kohort::form::load::instrument_file(&common::forms_dir().join("health_today.json"))
+fn small_questionnaire() -> kohort_form::study::Questionnaire {
+    let inst = kohort_form::load::instrument_file(&common::forms_dir().join("health_today.json"))
         .0
         .unwrap();
-    kohort::protocol::Questionnaire {
+    kohort_form::study::Questionnaire {
         form_id: "crash".into(),
         title: inst.title.clone(),
         respondent: inst.respondent,

@@ -332,7 +332,7 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
     let mut purged_rows = 0;
     for (episode, rows) in &c.schedules {
         for row in rows.as_ref().unwrap() {
-            let done = matches!(row.state, kohort::schedule::State::Completed { .. });
+            let done = matches!(row.state, kohort_form::schedule::State::Completed { .. });
             assert_eq!(c.purged(*episode, row), done, "{}", row.form);
             purged_rows += usize::from(done);
         }
@@ -385,7 +385,7 @@ fn sql_by_hand_cannot_purge_what_is_not_confirmed() {
     let q = common::study().questionnaire("baseline").unwrap();
     let paused = store.start_session(p.id, ep, &q).unwrap();
     store
-        .save_answer(paused, "a_born_norway", &kohort::runner::Answer::Declined)
+        .save_answer(paused, "a_born_norway", &kohort_form::Answer::Declined)
         .unwrap();
     store.pause_session(paused).unwrap();
     drop(store);

@@ -6,8 +6,8 @@
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
-use kohort::form::load::instrument_from_bytes;
-use kohort::form::{Instrument, Problem, Severity};
+use kohort_form::load::instrument_from_bytes;
+use kohort_form::{Instrument, Problem, Severity};
 
 const LABEL: &str = "prop.json";
 
@@ -368,7 +368,7 @@ fn the_shared_valid_instrument_loads() {
 /// recursively, on a test thread's small stack.
 #[test]
 fn long_expressions_do_not_overflow_the_stack() {
-    let max = kohort::form::expr::MAX_LEN;
+    let max = kohort_form::expr::MAX_LEN;
     let chain = |first: &str, op: &str, each: &str| {
         let mut s = first.to_owned();
         while s.len() + op.len() + each.len() <= max {

@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kohort::form::{Lang, Respondent, Text, load};
-use kohort::protocol::Questionnaire;
-use kohort::runner::{Answer, AnswerValue, Runner};
 use kohort::ui::patient::{Change, PatientView, apply, patient_ui};
+use kohort_form::runner::Runner;
+use kohort_form::study::Questionnaire;
+use kohort_form::{Answer, AnswerValue};
+use kohort_form::{Lang, Respondent, Text, load};
 
 const FORM: &str = r#"{
   "id": "short", "version": "1.0.0", "respondent": "patient",

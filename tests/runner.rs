@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use kohort::form::{Respondent, Text, load};
-use kohort::protocol::Questionnaire;
-use kohort::runner::{Answer, AnswerValue, ItemState, Runner};
+use kohort_form::runner::Runner;
+use kohort_form::study::Questionnaire;
+use kohort_form::{Answer, AnswerValue, ItemState};
+use kohort_form::{Respondent, Text, load};
 
 const FORM: &str = r#"{
   "id": "demo", "version": "1.0.0", "respondent": "patient",

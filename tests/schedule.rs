@@ -6,10 +6,10 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::NaiveDate;
-use kohort::protocol::{Study, load_study};
-use kohort::schedule::{
+use kohort_form::schedule::{
     EpisodeDates, Fact, Happened, Kind, Row, ScheduleError, State, due_today, schedule, upcoming,
 };
+use kohort_form::study::{Study, load_study};
 
 fn study() -> Study {
     load_study(&Path::new(env!("CARGO_MANIFEST_DIR")).join("forms"))
@@ -170,7 +170,7 @@ fn missed_with_a_reason() {
         }
     );
     assert_eq!(
-        one(&r, "m03").state.label(kohort::form::Lang::En),
+        one(&r, "m03").state.label(kohort_form::Lang::En),
         "missed: in prison"
     );
     // A completed questionnaire outweighs a note that it was missed.
@@ -283,7 +283,7 @@ fn medication_recurs_at_1_4_7_months_up_to_today_and_the_next() {
         ]
     );
     assert_eq!(
-        meds[1].title(kohort::form::Lang::En),
+        meds[1].title(kohort_form::Lang::En),
         "Medication registration 2"
     );
 
@@ -392,7 +392,7 @@ fn due_today_puts_started_work_first_then_late_then_open() {
     // m03 82, medication 2 51; medication 3 open.
     let r = rows(anchor, None, d(2024, 8, 20), &facts);
     let due: Vec<String> = due_today(&r)
-        .map(|r| r.title(kohort::form::Lang::En))
+        .map(|r| r.title(kohort_form::Lang::En))
         .collect();
     assert_eq!(
         due,

@@ -4,8 +4,8 @@
 
 mod common;
 
-use kohort::runner::{Answer, AnswerValue};
 use kohort::store::StoreError;
+use kohort_form::{Answer, AnswerValue};
 
 use common::{consent, create, date, reopen};
 

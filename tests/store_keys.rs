@@ -6,8 +6,8 @@ mod common;
 
 use std::time::Duration;
 
-use kohort::runner::{Answer, AnswerValue};
 use kohort::store::{Delay, Store, StoreError};
+use kohort_form::{Answer, AnswerValue};
 use rusqlite::Connection;
 
 use common::{PASS, consent, create, date, reopen};

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 use std::time::SystemTime;
 
-use kohort::runner::{Answer, AnswerValue};
+use kohort_form::{Answer, AnswerValue};
 
 use common::{consent, create, date, reopen};
 

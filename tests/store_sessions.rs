@@ -6,9 +6,10 @@ mod common;
 
 use std::fs;
 
-use kohort::protocol::load_study;
-use kohort::runner::{Answer, Runner};
 use kohort::store::{SessionFilter, SessionStatus, StoreError, demo};
+use kohort_form::Answer;
+use kohort_form::runner::Runner;
+use kohort_form::study::load_study;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -55,7 +56,7 @@ fn paused_session_resumes_after_reopen_and_form_change() {
         }
         if !declined
             && !item.kind.is_display()
-            && matches!(item.kind, kohort::form::ItemKind::SingleChoice { .. })
+            && matches!(item.kind, kohort_form::ItemKind::SingleChoice { .. })
         {
             runner.decline(&item.id).unwrap();
             store.save_answer(sid, &item.id, &Answer::Declined).unwrap();

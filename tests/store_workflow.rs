@@ -140,7 +140,7 @@ fn withdrawal_stops_collection_and_keeps_answers() {
         .enrol("T-1", "OSL", None, &consent(), date(2025, 1, 1))
         .unwrap();
     let sid = store.start_session(pid, ep, &q).unwrap();
-    let answer = kohort::runner::Answer::Declined;
+    let answer = kohort_form::Answer::Declined;
     store.save_answer(sid, "bg_gender", &answer).unwrap();
     store.pause_session(sid).unwrap();
 

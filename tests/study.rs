@@ -4,9 +4,10 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use kohort::form::{Instrument, ItemKind, Respondent, Text, choices};
-use kohort::protocol::{Offset, Study, Trigger, Window, load_study};
-use kohort::runner::{AnswerValue, ItemState, Runner};
+use kohort_form::runner::Runner;
+use kohort_form::study::{Offset, Study, Trigger, Window, load_study};
+use kohort_form::{AnswerValue, ItemState};
+use kohort_form::{Instrument, ItemKind, Respondent, Text, choices};
 
 fn study() -> Study {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");

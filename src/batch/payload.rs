@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::runner::AnswerValue;
+use kohort_form::AnswerValue;
 
 use super::error::{BatchError, Result};
 use super::hexs;
@@ -83,7 +83,7 @@ pub struct Variable {
     pub instrument: String,
     pub name: String,
     /// `answered`, `declined`, `skipped`, `not_shown`, `not_reached`,
-    /// `not_computed` (see [`crate::runner::ItemState::name`]).
+    /// `not_computed` (see [`kohort_form::ItemState::name`]).
     pub state: String,
     pub value: Option<AnswerValue>,
     /// When the answer or decline was saved; none for scores and missing.

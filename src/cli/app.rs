@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
-use kohort::protocol;
 use kohort::ui::app::App;
+use kohort_form::study;
 
 /// Where the bundled study is looked for when `--forms` is not given: the
 /// working folder (a source checkout), beside an installed binary, the
@@ -53,7 +53,7 @@ fn default_db() -> Result<PathBuf> {
 
 pub fn run(db: Option<PathBuf>, study: Option<PathBuf>, kiosk: bool) -> Result<ExitCode> {
     let dir = study_dir(study)?;
-    let study = match protocol::load_study(&dir) {
+    let study = match study::load_study(&dir) {
         Ok((s, _)) => s,
         Err(errors) => {
             for p in &errors.0 {

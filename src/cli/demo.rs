@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use kohort::protocol;
 use kohort::store::{Store, demo};
+use kohort_form::study;
 
 use super::passphrase;
 
@@ -18,7 +18,7 @@ pub fn run(
     seed: u64,
     pass_file: Option<&Path>,
 ) -> Result<ExitCode> {
-    let (study, _) = protocol::load_study(forms)
+    let (study, _) = study::load_study(forms)
         .map_err(|e| anyhow::anyhow!("cannot load the study in {}: {e}", forms.display()))?;
     let pass = passphrase::read(pass_file, "Staff passphrase: ")?;
     let mut store = if db.exists() {

@@ -7,20 +7,20 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use kohort::form::codebook::{self, Format};
-use kohort::form::lock::{LOCK_FILE, Lock};
-use kohort::form::{self, Problem, Severity};
-use kohort::protocol;
+use kohort_form::codebook::{self, Format};
+use kohort_form::lock::{LOCK_FILE, Lock};
+use kohort_form::study;
+use kohort_form::{Problem, Severity};
 
 /// A folder is checked as a study; a file as an instrument, or as a study
 /// when it is a `study.json`.
 fn check_path(path: &Path) -> Vec<Problem> {
     if path.is_dir() {
-        protocol::check_study(path).1
+        study::check_study(path).1
     } else if path.file_name().is_some_and(|n| n == "study.json") {
-        protocol::check_study(path.parent().unwrap_or(Path::new("."))).1
+        study::check_study(path.parent().unwrap_or(Path::new("."))).1
     } else {
-        form::load::instrument_file(path).1
+        kohort_form::load::instrument_file(path).1
     }
 }
 
@@ -44,13 +44,13 @@ pub fn check(paths: &[PathBuf]) -> ExitCode {
 }
 
 pub fn outline(file: &Path) -> Result<ExitCode> {
-    let (inst, problems) = form::load::instrument_file(file);
+    let (inst, problems) = kohort_form::load::instrument_file(file);
     for p in &problems {
         eprintln!("{p}");
     }
     match inst {
         Some(inst) => {
-            print!("{}", form::outline::outline(&inst));
+            print!("{}", kohort_form::outline::outline(&inst));
             Ok(ExitCode::SUCCESS)
         }
         None => Ok(ExitCode::FAILURE),
@@ -74,8 +74,8 @@ pub fn preview(dir: &Path, form_id: &str, at: Option<&str>, size: [f32; 2]) -> R
 }
 
 /// Loads a study folder, printing its problems; `None` when it has errors.
-pub(crate) fn load_study(dir: &Path) -> Option<protocol::Study> {
-    match protocol::load_study(dir) {
+pub(crate) fn load_study(dir: &Path) -> Option<study::Study> {
+    match study::load_study(dir) {
         Ok((study, warnings)) => {
             for w in &warnings {
                 eprintln!("{w}");

@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
-use kohort::form::Lang;
-use kohort::protocol::Study;
-use kohort::schedule::{self, EpisodeDates, Row};
+use kohort_form::Lang;
+use kohort_form::schedule::{self, EpisodeDates, Row};
+use kohort_form::study::Study;
 
 pub fn run(dir: &Path, episode: EpisodeDates, today: NaiveDate, lang: Lang) -> Result<ExitCode> {
     let Some(study) = super::forms::load_study(dir) else {

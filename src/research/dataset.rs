@@ -20,9 +20,9 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use crate::batch::Pinned;
-use crate::form::codebook::{self, field};
-use crate::form::{Instrument, load};
-use crate::runner::{AnswerValue, ItemState};
+use kohort_form::codebook::{self, field};
+use kohort_form::{AnswerValue, ItemState};
+use kohort_form::{Instrument, load};
 
 use super::db;
 use super::error::{ResearchError, Result};

@@ -7,9 +7,9 @@
 
 use std::fmt::Write as _;
 
-use crate::form::codebook::labels;
-use crate::form::{Instrument, ItemKind};
-use crate::runner::ItemState;
+use kohort_form::ItemState;
+use kohort_form::codebook::labels;
+use kohort_form::{Instrument, ItemKind};
 
 /// (variable, [(code, label)]) for every categorical variable.
 fn categorical<'a>(instruments: &[&'a Instrument]) -> Vec<(&'a str, Vec<(i64, String)>)> {

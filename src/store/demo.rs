@@ -8,10 +8,11 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::form::{Item, ItemKind, Respondent, choices};
-use crate::protocol::{Questionnaire, Study, Trigger};
-use crate::runner::{AnswerValue, Runner};
-use crate::schedule::{EpisodeDates, State, schedule};
+use kohort_form::AnswerValue;
+use kohort_form::runner::Runner;
+use kohort_form::schedule::{EpisodeDates, State, schedule};
+use kohort_form::study::{Questionnaire, Study, Trigger};
+use kohort_form::{Item, ItemKind, Respondent, choices};
 
 use super::{Consent, Result, SessionStatus, Store};
 

@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use crate::form::{Respondent, load};
-use crate::protocol::Questionnaire;
-use crate::runner::{Answer, Runner};
+use kohort_form::Answer;
+use kohort_form::runner::Runner;
+use kohort_form::study::Questionnaire;
+use kohort_form::{Respondent, load};
 
 use super::device::parse_id;
 use super::error::{Result, StoreError};
@@ -519,7 +520,7 @@ fn touch_open(conn: &Connection, sid: &str, at: &str) -> Result<()> {
     Ok(())
 }
 
-fn pinned(conn: &Connection, sid: &str) -> Result<Vec<Arc<crate::form::Instrument>>> {
+fn pinned(conn: &Connection, sid: &str) -> Result<Vec<Arc<kohort_form::Instrument>>> {
     let mut st = conn.prepare(
         "SELECT instrument_id, version, hash, canonical FROM session_instruments
          WHERE session = ?1 ORDER BY ordinal",

@@ -10,9 +10,9 @@ use crate::batch::{
     AuditRecord, ConsentFacts, EpisodeFacts, ParticipantFacts, Pinned, PinnedContent,
     SessionRecord, Variable,
 };
-use crate::form::ItemKind;
-use crate::runner::{AnswerValue, ItemState};
 use crate::store::{AuditEntry, Result, Store, StoreError};
+use kohort_form::ItemKind;
+use kohort_form::{AnswerValue, ItemState};
 
 /// The contents of the next batch.
 #[derive(Debug)]

@@ -19,10 +19,10 @@ use super::staff::{
 };
 use super::widgets::Passphrase;
 use crate::clinic::{Clinic, IDLE_LOCK_SETTING};
-use crate::form::{Lang, Respondent};
-use crate::protocol::Study;
-use crate::runner::Runner;
 use crate::store::{Actor, Consent, Delay, LockedStore, SessionStatus, Store, StoreError};
+use kohort_form::runner::Runner;
+use kohort_form::study::Study;
+use kohort_form::{Lang, Respondent};
 
 /// The database, in whichever state it is.
 enum Db {

@@ -6,8 +6,8 @@ use eframe::egui;
 
 use super::patient::{Change, HandBack, PatientView, apply, handback_ui, patient_ui};
 use super::widgets::Passphrase;
-use crate::protocol::Questionnaire;
-use crate::runner::Runner;
+use kohort_form::runner::Runner;
+use kohort_form::study::Questionnaire;
 
 pub struct Preview {
     runner: Runner,

@@ -3,10 +3,11 @@
 use eframe::egui::{self, Button, RichText, Slider, Vec2};
 
 use super::{PatientAction, PatientView};
-use crate::form::{Item, ItemKind, Lang, choices};
-use crate::runner::{Answer, AnswerValue, Runner};
 use crate::ui::theme::{self, TOUCH};
 use crate::ui::widgets::{date_picker, keyboard, numpad};
+use kohort_form::runner::Runner;
+use kohort_form::{Answer, AnswerValue};
+use kohort_form::{Item, ItemKind, Lang, choices};
 
 /// How a stored value looks while typing it again.
 pub(super) fn typed(v: &AnswerValue) -> String {
@@ -270,7 +271,7 @@ fn slider(
     ui: &mut egui::Ui,
     item: &Item,
     (min, max): (i64, i64),
-    (min_label, max_label): (&Option<crate::form::Text>, &Option<crate::form::Text>),
+    (min_label, max_label): (&Option<kohort_form::Text>, &Option<kohort_form::Text>),
     current: Option<&AnswerValue>,
     view: &mut PatientView,
     out: &mut Vec<PatientAction>,

@@ -3,9 +3,9 @@
 
 use eframe::egui::{self, Button, Frame, RichText, Vec2};
 
-use crate::form::Lang;
 use crate::ui::theme::{self, TOUCH};
 use crate::ui::widgets::{Passphrase, passphrase_ui};
+use kohort_form::Lang;
 
 /// Why the tablet goes back to staff.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

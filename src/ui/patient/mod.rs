@@ -11,9 +11,10 @@ pub use handback::{HandBack, handback_ui};
 use chrono::NaiveDate;
 use eframe::egui::{self, Button, Frame, ProgressBar, RichText, ScrollArea, Vec2};
 
-use crate::form::{ItemKind, Lang, Message};
-use crate::runner::{Answer, AnswerValue, Runner};
 use crate::ui::theme::{self, TOUCH, TextSize, WARN, WARN_BG};
+use kohort_form::runner::Runner;
+use kohort_form::{Answer, AnswerValue};
+use kohort_form::{ItemKind, Lang, Message};
 
 /// What the patient asked for.
 #[derive(Clone, Debug, PartialEq)]

@@ -3,9 +3,9 @@
 
 use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
 
-use crate::form::Lang;
 use crate::ui::theme::{TOUCH, WARN};
 use crate::ui::widgets::{Passphrase, passphrase_ui};
+use kohort_form::Lang;
 
 #[derive(Default)]
 pub struct SetupDraft {

@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
 
-use crate::protocol::Study;
 use crate::ui::theme::{WARN, toggle};
+use kohort_form::study::Study;
 
 #[derive(Clone, Debug)]
 pub struct EnrolDraft {

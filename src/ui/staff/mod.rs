@@ -19,9 +19,9 @@ use eframe::egui::{self, Button, RichText, Vec2};
 use uuid::Uuid;
 
 use crate::clinic::Clinic;
-use crate::form::Lang;
-use crate::protocol::Study;
 use crate::ui::theme::WARN;
+use kohort_form::Lang;
+use kohort_form::study::Study;
 
 /// Which page the central panel shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -9,11 +9,11 @@ use uuid::Uuid;
 use super::today::{form_text, state_text, window_text};
 use super::{StaffAction, named_button, parse_date};
 use crate::clinic::Clinic;
-use crate::form::{Lang, Respondent};
-use crate::protocol::Study;
-use crate::schedule::{Row, State};
 use crate::store::{Episode, Participant};
 use crate::ui::theme::{WARN, toggle};
+use kohort_form::schedule::{Row, State};
+use kohort_form::study::Study;
+use kohort_form::{Lang, Respondent};
 
 /// How an episode ended: stored code and what staff reads.
 pub const END_TYPES: &[(&str, &str)] = &[

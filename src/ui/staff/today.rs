@@ -6,10 +6,10 @@ use eframe::egui::{self, RichText};
 
 use super::{Page, StaffAction, StaffView, named_button};
 use crate::clinic::Clinic;
-use crate::form::{Lang, Respondent};
-use crate::protocol::Study;
-use crate::schedule::{Row, State};
 use crate::ui::theme::WARN;
+use kohort_form::schedule::{Row, State};
+use kohort_form::study::Study;
+use kohort_form::{Lang, Respondent};
 
 /// A state label, late ones in the warning colour and bold.
 pub(crate) fn state_text(state: &State) -> RichText {

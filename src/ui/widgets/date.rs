@@ -5,7 +5,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use eframe::egui::{self, RichText};
 
 use super::key;
-use crate::form::Lang;
+use kohort_form::Lang;
 
 const MONTHS_NB: [&str; 12] = [
     "januar",

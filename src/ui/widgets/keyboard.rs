@@ -4,8 +4,8 @@
 use eframe::egui::{self, Frame, RichText, ScrollArea, Stroke};
 
 use super::{KEYBOARD_KEY, sized_key};
-use crate::form::Lang;
 use crate::ui::theme::{INK, PAPER};
+use kohort_form::Lang;
 
 const ROWS: [&str; 4] = ["1234567890", "qwertyuiopå", "asdfghjkløæ", "zxcvbnm,.-"];
 

@@ -3,8 +3,8 @@
 use eframe::egui::{self, Frame, RichText, Stroke};
 
 use super::key;
-use crate::form::Lang;
 use crate::ui::theme::{INK, QUIET};
+use kohort_form::Lang;
 
 /// Longest number a patient can type.
 const MAX_CHARS: usize = 9;

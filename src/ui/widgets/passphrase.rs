@@ -5,8 +5,8 @@ use eframe::egui::{self, Key, RichText, TextEdit};
 use zeroize::Zeroize;
 
 use super::keyboard::keys;
-use crate::form::Lang;
 use crate::ui::theme;
+use kohort_form::Lang;
 
 /// What is typed, and whether the keyboard is showing.
 #[derive(Default)]

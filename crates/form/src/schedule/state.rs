@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::form::Lang;
+use crate::Lang;
 
 /// What happened to a form, as plain values the store can provide.
 #[derive(Clone, Debug, PartialEq)]

@@ -4,11 +4,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::expr::Expr;
-use super::json::{self, Obj, join};
-use super::model::{Choice, Instrument, Item, ItemKind, LicensedSlot, Respondent, Row, TYPE_NAMES};
-use super::problem::Problems;
-use super::text::Text;
+use crate::expr::Expr;
+use crate::json::{self, Obj, join};
+use crate::model::{Choice, Instrument, Item, ItemKind, LicensedSlot, Respondent, Row, TYPE_NAMES};
+use crate::problem::Problems;
+use crate::text::Text;
 
 const TOP_FIELDS: &[&str] = &[
     "$schema",

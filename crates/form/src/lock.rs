@@ -10,7 +10,7 @@ use std::fmt::{self, Write};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::model::{Instrument, choices};
+use crate::model::{Instrument, choices};
 
 /// The lock's file name inside a study folder.
 pub const LOCK_FILE: &str = "codes.lock.json";
@@ -264,7 +264,7 @@ impl Lock {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::form::load::instrument_from_bytes;
+    use crate::load::instrument_from_bytes;
 
     /// One instrument with a yes/no, a choice and a number, with `edit`
     /// applied to its JSON first.

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::problem::Problems;
-use super::text::Text;
+use crate::problem::Problems;
+use crate::text::Text;
 
 pub type Obj = Map<String, Value>;
 

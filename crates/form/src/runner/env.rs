@@ -1,10 +1,11 @@
 //! The runner's answers as seen by expressions: hidden items count as
 //! missing, scores are computed on demand, params may be overridden by the form.
 
-use crate::form::ItemKind;
-use crate::form::expr::{Env, Node, V, eval};
+use crate::ItemKind;
+use crate::expr::{Env, Node, V, eval};
 
-use super::{Answer, AnswerValue, Runner};
+use super::Runner;
+use crate::answer::{Answer, AnswerValue};
 
 pub(super) struct Pass<'a> {
     runner: &'a Runner,

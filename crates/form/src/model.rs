@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::expr::Expr;
-use super::text::Text;
+use crate::expr::Expr;
+use crate::text::Text;
 
 /// Who fills in a form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

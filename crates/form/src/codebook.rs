@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
-use super::model::{Instrument, Item, ItemKind, choices};
-use super::text::Text;
-use crate::protocol::{Offset, Study, Trigger, Window};
-use crate::runner::ItemState;
+use crate::answer::ItemState;
+use crate::model::{Instrument, Item, ItemKind, choices};
+use crate::study::{Offset, Study, Trigger, Window};
+use crate::text::Text;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -261,7 +261,7 @@ fn every(o: Offset) -> String {
 }
 
 /// When each form is due, in words.
-fn when(study: &Study) -> Vec<(&crate::protocol::Form, String)> {
+fn when(study: &Study) -> Vec<(&crate::study::Form, String)> {
     let mut out = Vec::new();
     for t in &study.timepoints {
         let w = format!("{} ({})", offset(t.offset), window(t.window));

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use super::expr::{self, Expr, NameTy, Scope, Ty};
-use super::model::{Instrument, ItemKind};
-use super::problem::Problems;
-use super::read::Read;
+use crate::expr::{self, Expr, NameTy, Scope, Ty};
+use crate::model::{Instrument, ItemKind};
+use crate::problem::Problems;
+use crate::read::Read;
 
 /// Where a name lives in an instrument.
 #[derive(Clone, Copy)]

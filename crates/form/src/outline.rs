@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use super::model::{Instrument, ItemKind, choices};
-use super::text::Text;
+use crate::model::{Instrument, ItemKind, choices};
+use crate::text::Text;
 
 fn both(t: &Text) -> String {
     match &t.en {

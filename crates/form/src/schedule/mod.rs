@@ -36,8 +36,8 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use crate::form::{Respondent, Text};
-use crate::protocol::{Form, Offset, Recurring, Study, Trigger, Window};
+use crate::study::{Form, Offset, Recurring, Study, Trigger, Window};
+use crate::{Respondent, Text};
 
 pub use due::{due_today, upcoming, urgency};
 pub use state::{Fact, Happened, State};
@@ -86,7 +86,7 @@ pub struct Row {
 
 impl Row {
     /// The title with the occurrence number (from 1) for forms that recur.
-    pub fn title(&self, lang: crate::form::Lang) -> String {
+    pub fn title(&self, lang: crate::Lang) -> String {
         match (self.kind, self.occurrence) {
             (Kind::Timepoint | Kind::Event(Trigger::EndOfTreatment), _) | (_, None) => {
                 self.title.get(lang).to_owned()

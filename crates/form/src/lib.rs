@@ -1,5 +1,9 @@
-//! Instruments: the model, loading and checking, expressions.
+//! The form layer: instruments (model, loading, checking, expressions),
+//! the answer vocabulary, the study protocol, the runner (one
+//! questionnaire in progress), the schedule, the codes lock and the
+//! codebook. Pure: no storage, no screen, no network.
 
+pub mod answer;
 mod check;
 pub mod codebook;
 pub mod expr;
@@ -10,8 +14,12 @@ mod model;
 pub mod outline;
 mod problem;
 mod read;
+pub mod runner;
+pub mod schedule;
+pub mod study;
 mod text;
 
+pub use answer::{Answer, AnswerValue, Invalid, ItemState, validate};
 pub use json::valid_id;
 pub use model::*;
 pub use problem::{FormErrors, Problem, Problems, Severity};

@@ -2,15 +2,14 @@
 //! and the final state of every item. Pure: no GUI, no database. The store
 //! saves what the runner is given; the GUI shows what the runner says.
 
-mod answer;
 mod env;
 
-pub use answer::{Answer, AnswerValue, Invalid, ItemState, validate};
+use crate::answer::{Answer, AnswerValue, Invalid, ItemState, validate};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::form::{Instrument, Item, ItemKind, Text};
-use crate::protocol::Questionnaire;
+use crate::study::Questionnaire;
+use crate::{Instrument, Item, ItemKind, Text};
 
 use env::Pass;
 
@@ -378,7 +377,7 @@ impl Runner {
 
 fn unknown(id: &str) -> Invalid {
     Invalid {
-        message: crate::form::Message {
+        message: crate::Message {
             nb: format!("Ukjent spørsmål: {id}"),
             en: format!("Unknown question: {id}"),
         },

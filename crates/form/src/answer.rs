@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::form::{Item, ItemKind, Message};
+use crate::{Item, ItemKind, Message};
 
 /// A value the respondent gave.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -10,10 +10,10 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::check;
-use super::model::Instrument;
-use super::problem::{Problem, Problems};
-use super::read;
+use crate::check;
+use crate::model::Instrument;
+use crate::problem::{Problem, Problems};
+use crate::read;
 
 /// Form files are small; anything larger is refused before it is parsed.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -207,10 +207,7 @@ fn write_canonical(v: &Value, out: &mut String, top: bool) {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// Parses and checks one instrument from bytes. `label` names it in
