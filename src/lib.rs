@@ -3,7 +3,6 @@
 //! Data flows one way: form files → instruments and protocol → runner
 //! (one questionnaire in progress) → store → batches → research store.
 
-pub mod batch;
 pub mod clinic;
 pub mod research;
 pub mod store;

@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kohort::batch::ResearchKeys;
 use kohort::store::{BatchState, SessionFilter, SessionStatus};
 use kohort::ui::app::App;
+use kohort_batch::ResearchKeys;
 
 use common::PASS;
 use common::app::{tap, type_into};

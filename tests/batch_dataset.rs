@@ -11,10 +11,10 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use kohort::batch::ResearchKeys;
 use kohort::research::{self, dataset};
 use kohort::store::{SessionFilter, SessionStatus, demo};
 use kohort::sync;
+use kohort_batch::ResearchKeys;
 use kohort_form::ItemState;
 
 /// A minimal CSV reader: quoted fields with doubled quotes, CRLF lines.

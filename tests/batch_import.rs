@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use kohort::batch::{self, ResearchKeys};
 use kohort::research::{self, FileOutcome, db};
 use kohort::store::{SessionFilter, SessionStatus, Store, demo};
 use kohort::sync::{self, Exported};
+use kohort_batch::{self as batch, ResearchKeys};
 use kohort_form::ItemState;
 
 struct Tablet {
@@ -284,7 +284,7 @@ fn another_devices_signature_or_key_is_refused_until_trusted() {
     let mut header = v.header.clone();
     header.device_id = a.store.device().unwrap().id.to_string();
     header.seq = 2;
-    header.prev_hash = batch::hexs::encode(&batch::hexs::sha256(&fs::read(&a1).unwrap()));
+    header.prev_hash = batch::digest::sha256_hex(&fs::read(&a1).unwrap());
     let forged = batch::seal(
         &header,
         &opened.payload,
@@ -417,7 +417,7 @@ fn the_signed_receipt_lists_exactly_the_accepted_batches() {
     let text = fs::read_to_string(summary.receipt.as_ref().unwrap()).unwrap();
     let public = keys().public().unwrap();
     let body = batch::verify_receipt(&text, &public).unwrap();
-    let hash = |p: &Path| batch::hexs::encode(&batch::hexs::sha256(&fs::read(p).unwrap()));
+    let hash = |p: &Path| batch::digest::sha256_hex(&fs::read(p).unwrap());
     let listed: Vec<(u64, String)> = body
         .batches
         .iter()

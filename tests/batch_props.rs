@@ -9,9 +9,9 @@ use proptest::prelude::*;
 use rand_chacha09::ChaCha20Rng;
 use rand_chacha09::rand_core::SeedableRng;
 
-use kohort::batch::{
+use kohort_batch::{
     self, ConsentFacts, EpisodeFacts, Header, NO_PREVIOUS, ParticipantFacts, Payload, Pinned,
-    ResearchKeys, SessionRecord, Variable, hexs,
+    ResearchKeys, SessionRecord, Variable,
 };
 use kohort_form::AnswerValue;
 
@@ -107,7 +107,7 @@ proptest! {
             format: 1,
             study_id: "s".into(),
             device_id: "0190f000-0000-7000-8000-0000000000d1".into(),
-            device_key: hexs::encode(&device.verifying_key().to_bytes()),
+            device_key: hex::encode(&device.verifying_key().to_bytes()),
             seq: 1 + seed % 1000,
             prev_hash: NO_PREVIOUS.into(),
             created_at: "now".into(),
@@ -116,15 +116,15 @@ proptest! {
             record_hashes: hashes,
         };
         let mut rng = ChaCha20Rng::seed_from_u64(seed);
-        let bytes = batch::seal(&header, &payload, &research, &device, &mut rng).unwrap();
-        let v = batch::verify(&bytes).unwrap();
+        let bytes = kohort_batch::seal(&header, &payload, &research, &device, &mut rng).unwrap();
+        let v = kohort_batch::verify(&bytes).unwrap();
         prop_assert_eq!(&v.header, &header);
-        let opened = batch::open(&v, &keys).unwrap();
+        let opened = kohort_batch::open(&v, &keys).unwrap();
         prop_assert_eq!(&opened.records, &records);
 
         let mut bad = bytes.clone();
         let i = flip.index(bad.len());
         bad[i] ^= 1 << (seed % 8);
-        prop_assert!(batch::verify(&bad).and_then(|v| batch::open(&v, &keys)).is_err());
+        prop_assert!(kohort_batch::verify(&bad).and_then(|v| kohort_batch::open(&v, &keys)).is_err());
     }
 }

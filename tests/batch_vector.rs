@@ -9,9 +9,9 @@ use ed25519_dalek::SigningKey;
 use rand_chacha09::ChaCha20Rng;
 use rand_chacha09::rand_core::SeedableRng;
 
-use kohort::batch::{
+use kohort_batch::{
     self, AuditRecord, ConsentFacts, EpisodeFacts, Header, NO_PREVIOUS, ParticipantFacts, Payload,
-    Pinned, ResearchKeys, SessionRecord, Variable, hexs,
+    Pinned, ResearchKeys, SessionRecord, Variable, digest,
 };
 use kohort_form::AnswerValue;
 
@@ -85,7 +85,7 @@ fn build() -> Vec<u8> {
         format: 1,
         study_id: "demo".into(),
         device_id: "0190f000-0000-7000-8000-0000000000d1".into(),
-        device_key: hexs::encode(&device.verifying_key().to_bytes()),
+        device_key: hex::encode(&device.verifying_key().to_bytes()),
         seq: 1,
         prev_hash: NO_PREVIOUS.into(),
         created_at: "2025-03-02T08:00:00.000Z".into(),
@@ -94,7 +94,7 @@ fn build() -> Vec<u8> {
         record_hashes: hashes,
     };
     let mut rng = ChaCha20Rng::seed_from_u64(42);
-    batch::seal(&header, &payload, &research, &device, &mut rng).unwrap()
+    kohort_batch::seal(&header, &payload, &research, &device, &mut rng).unwrap()
 }
 
 /// The hex between the markers in the document.
@@ -118,11 +118,11 @@ fn documented() -> Vec<u8> {
 fn the_documented_vector_is_reproduced_and_opens() {
     let built = build();
     if std::env::var_os("KOHORT_PRINT_VECTOR").is_some() {
-        let hex = hexs::encode(&built);
+        let hex = hex::encode(&built);
         for chunk in hex.as_bytes().chunks(64) {
             println!("{}", std::str::from_utf8(chunk).unwrap());
         }
-        println!("sha256 {}", hexs::encode(&hexs::sha256(&built)));
+        println!("sha256 {}", digest::sha256_hex(&built));
         println!(
             "research fingerprint {}",
             keys().public().unwrap().fingerprint()
@@ -130,14 +130,14 @@ fn the_documented_vector_is_reproduced_and_opens() {
     }
     let doc = documented();
     assert_eq!(
-        hexs::encode(&doc),
-        hexs::encode(&built),
+        hex::encode(&doc),
+        hex::encode(&built),
         "docs/batch-format.md is out of date"
     );
-    let v = batch::verify(&doc).unwrap();
+    let v = kohort_batch::verify(&doc).unwrap();
     assert_eq!(v.header.seq, 1);
     assert_eq!(v.header.study_id, "demo");
-    let opened = batch::open(&v, &keys()).unwrap();
+    let opened = kohort_batch::open(&v, &keys()).unwrap();
     assert_eq!(opened.records, vec![record()]);
     assert_eq!(opened.payload.audit.len(), 1);
 }

@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use chrono::{Duration, Utc};
-use kohort::batch::{Accepted, ReceiptBody, ResearchKeys, sign_receipt};
 use kohort::research;
 use kohort::store::{BatchState, SessionFilter, SessionStatus, Store, StoreError, demo};
 use kohort::sync::{self, Event, ReceiptError, Target};
+use kohort_batch::{Accepted, ReceiptBody, ResearchKeys, sign_receipt};
 
 fn keys() -> ResearchKeys {
     ResearchKeys::from_secrets("hab", [7; 32], [8; 32])

@@ -11,9 +11,9 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use kohort::batch::hexs;
 use kohort::store::{BatchState, Via};
 use kohort::sync::{self, Event, OutboxFile, Plan, Target, Transfer, Tsd, Tuning};
+use kohort_batch::digest;
 
 use common::tsd::{Faults, Server, TOKEN};
 
@@ -58,7 +58,7 @@ fn plan(dir: &Path, sizes: &[usize]) -> Plan {
                 seq: i as u64 + 1,
                 name,
                 path,
-                sha256: hexs::encode(&hexs::sha256(&bytes)),
+                sha256: digest::sha256_hex(&bytes),
             }
         })
         .collect();
@@ -299,7 +299,7 @@ fn a_damaged_outbox_file_is_not_sent() {
 fn uploaded_batches_are_recorded_delivered_with_where_they_went() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(Faults::default());
-    let keys = kohort::batch::ResearchKeys::from_secrets("hab", [7; 32], [8; 32]);
+    let keys = kohort_batch::ResearchKeys::from_secrets("hab", [7; 32], [8; 32]);
     let db = dir.path().join("t.db");
     let (mut store, _) = common::create(&db);
     let public = keys.public().unwrap();

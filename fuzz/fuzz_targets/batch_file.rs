@@ -5,8 +5,8 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(v) = kohort::batch::verify(data) {
-        let keys = kohort::batch::ResearchKeys::from_secrets("demo", [1; 32], [2; 32]);
-        let _ = kohort::batch::open(&v, &keys);
+    if let Ok(v) = kohort_batch::verify(data) {
+        let keys = kohort_batch::ResearchKeys::from_secrets("demo", [1; 32], [2; 32]);
+        let _ = kohort_batch::open(&v, &keys);
     }
 });

@@ -5,11 +5,11 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(p) = serde_json::from_slice::<kohort::batch::Payload>(data) {
+    if let Ok(p) = serde_json::from_slice::<kohort_batch::Payload>(data) {
         let hashes: Vec<String> = p
             .sessions
             .iter()
-            .map(|s| kohort::batch::hexs::encode(&kohort::batch::hexs::sha256(s.get().as_bytes())))
+            .map(|s| kohort_batch::digest::sha256_hex(s.get().as_bytes()))
             .collect();
         let _ = p.records(&hashes);
     }

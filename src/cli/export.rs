@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 
-use kohort::batch::ResearchPublic;
 use kohort::store::Store;
 use kohort::sync::{self, Exported};
+use kohort_batch::ResearchPublic;
 
 use super::passphrase;
 

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 
-use kohort::batch::ResearchKeys;
 use kohort::research::{self, FileOutcome};
+use kohort_batch::ResearchKeys;
 
 #[derive(Subcommand)]
 pub enum StoreCommand {

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use crate::batch::Pinned;
+use kohort_batch::Pinned;
 use kohort_form::codebook::{self, field};
 use kohort_form::{AnswerValue, ItemState};
 use kohort_form::{Instrument, load};

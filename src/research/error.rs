@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::batch::BatchError;
+use kohort_batch::BatchError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResearchError {

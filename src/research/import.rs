@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use chrono::{SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::batch::{self, BatchError, NO_PREVIOUS, Opened, ResearchKeys, Verified, hexs};
+use kohort_batch::{
+    self as batch, BatchError, NO_PREVIOUS, Opened, ResearchKeys, Verified, digest,
+};
 
 use super::db;
 use super::error::{ResearchError, Result};
@@ -143,7 +145,7 @@ pub fn import_file(conn: &mut Connection, keys: &ResearchKeys, path: &Path) -> R
         Err(e) => return refuse(e.to_string()),
     };
     let h = &v.header;
-    let hash = hexs::encode(&v.hash);
+    let hash = hex::encode(&v.hash);
     let (device, seq) = (h.device_id.clone(), h.seq);
     // Trust: first use, the same key, or a key registered with `devices trust`.
     let known: Option<String> = conn
@@ -226,7 +228,8 @@ pub fn import_file(conn: &mut Connection, keys: &ResearchKeys, path: &Path) -> R
 
 /// The short form of a device key (hex) shown in messages.
 pub fn fingerprint(key_hex: &str) -> String {
-    hexs::decode::<32>(key_hex).map_or_else(|| "(not a key)".into(), |k| hexs::fingerprint(&k))
+    digest::from_hex::<32>(key_hex)
+        .map_or_else(|| "(not a key)".into(), |k| digest::fingerprint(&k))
 }
 
 /// Whether the batch fits between its neighbours already imported.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{SecondsFormat, Utc};
 use rusqlite::Connection;
 
-use crate::batch::{Accepted, ReceiptBody, ResearchKeys, sign_receipt};
+use kohort_batch::{Accepted, ReceiptBody, ResearchKeys, sign_receipt};
 
 use super::error::{ResearchError, Result};
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::{SecondsFormat, Utc};
 use rusqlite::params;
 
-use crate::batch::{self, BatchError};
+use kohort_batch::{self as batch, BatchError};
 
 use super::db;
 use super::error::{ResearchError, Result};

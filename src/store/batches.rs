@@ -1,6 +1,6 @@
 //! Export bookkeeping on the tablet: the research key batches are sealed
 //! to, which completed sessions have gone into which batch, and how far the
-//! audit log has been included. The batch format itself is `crate::batch`.
+//! audit log has been included. The batch format itself is `kohort_batch`.
 
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;

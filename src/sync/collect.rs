@@ -6,11 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use uuid::Uuid;
 
-use crate::batch::{
+use crate::store::{AuditEntry, Result, Store, StoreError};
+use kohort_batch::{
     AuditRecord, ConsentFacts, EpisodeFacts, ParticipantFacts, Pinned, PinnedContent,
     SessionRecord, Variable,
 };
-use crate::store::{AuditEntry, Result, Store, StoreError};
 use kohort_form::ItemKind;
 use kohort_form::{AnswerValue, ItemState};
 

@@ -16,8 +16,10 @@ use std::path::{Path, PathBuf};
 use chrono::{SecondsFormat, Utc};
 use hpke::rand_core::{CryptoRng, RngCore};
 
-use crate::batch::{self, BatchError, Header, NO_PREVIOUS, Payload, ResearchPublic, hexs};
 use crate::store::{NewBatch, Store, StoreError};
+use kohort_batch::{
+    self as batch, BatchError, Header, NO_PREVIOUS, Payload, ResearchPublic, digest,
+};
 
 use super::collect::collect;
 
@@ -89,7 +91,7 @@ pub fn export_with<R: CryptoRng + RngCore>(
         format: 1,
         study_id: research.study.clone(),
         device_id: device.id.to_string(),
-        device_key: hexs::encode(&device.public_key),
+        device_key: hex::encode(&device.public_key),
         seq,
         prev_hash: last.map_or_else(|| NO_PREVIOUS.to_owned(), |b| b.hash),
         created_at: created_at.to_owned(),
@@ -98,7 +100,7 @@ pub fn export_with<R: CryptoRng + RngCore>(
         record_hashes: hashes,
     };
     let bytes = batch::seal(&header, &payload, &research, &store.signing_key()?, rng)?;
-    let hash = hexs::encode(&hexs::sha256(&bytes));
+    let hash = digest::sha256_hex(&bytes);
     let name = header.file_name();
     let path = dir.join(&name);
     if path.exists() {

@@ -18,7 +18,6 @@ use chrono::{SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::batch::hexs;
 use crate::store::Via;
 
 use super::deliver::{Delivered, DeliveryError, Event, OutboxFile, Plan, io};
@@ -60,7 +59,7 @@ pub fn hash_file(path: &Path) -> Result<(String, u64), DeliveryError> {
         h.update(&buf[..k]);
         n += k as u64;
     }
-    Ok((hexs::encode(&h.finalize()), n))
+    Ok((hex::encode(&h.finalize()), n))
 }
 
 /// Checks an outbox file against the hash it was sealed with; its size.

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::batch::{BatchError, MAX_RECEIPT, ResearchPublic, verify_receipt};
 use crate::store::{Confirmed, FailedAction, Purged, Store, StoreError, VerifiedReceipt};
+use kohort_batch::{BatchError, MAX_RECEIPT, ResearchPublic, verify_receipt};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReceiptError {

@@ -2,10 +2,10 @@
 //! the research store's key (the tablet cannot open its own batches) and
 //! signed by the device. Format: `docs/batch-format.md`.
 
+pub mod digest;
 mod error;
 mod frame;
 mod header;
-pub mod hexs;
 mod keys;
 mod payload;
 mod receipt;

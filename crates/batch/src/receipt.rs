@@ -14,9 +14,9 @@ use ed25519_dalek::{Signature, Signer};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::error::{BatchError, Result};
-use super::hexs;
-use super::keys::{ResearchKeys, ResearchPublic};
+use crate::digest;
+use crate::error::{BatchError, Result};
+use crate::keys::{ResearchKeys, ResearchPublic};
 
 const CONTEXT: &[u8] = b"kohort receipt v1\n";
 /// Receipts are small; anything larger is not one.
@@ -62,7 +62,7 @@ pub fn sign_receipt(body: &ReceiptBody, keys: &ResearchKeys) -> Result<String> {
     let raw = RawValue::from_string(json).map_err(|e| BatchError::BadPayload(e.to_string()))?;
     serde_json::to_string_pretty(&Envelope {
         receipt: &raw,
-        signature: hexs::encode(&sig.to_bytes()),
+        signature: hex::encode(&sig.to_bytes()),
     })
     .map_err(|e| BatchError::BadPayload(e.to_string()))
 }
@@ -78,7 +78,7 @@ pub fn verify_receipt(text: &str, key: &ResearchPublic) -> Result<ReceiptBody> {
     }
     let env: Envelope<'_> =
         serde_json::from_str(text).map_err(|e| BatchError::BadHeader(format!("receipt: {e}")))?;
-    let sig = hexs::decode::<64>(&env.signature).ok_or(BatchError::BadSignature)?;
+    let sig = digest::from_hex::<64>(&env.signature).ok_or(BatchError::BadSignature)?;
     key.receipt_key()?
         .verify_strict(
             &signed_bytes(env.receipt.get()),

@@ -13,7 +13,7 @@
 //! signature    64 bytes Ed25519 by the device over every byte before it
 //! ```
 
-use super::error::{BatchError, Result};
+use crate::error::{BatchError, Result};
 
 pub const MAGIC: &[u8; 8] = b"KOHORTB\0";
 pub const VERSION: u16 = 1;

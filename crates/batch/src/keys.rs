@@ -12,8 +12,8 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use hpke::{Deserializable, Kem as _, Serializable};
 use zeroize::Zeroizing;
 
-use super::error::{BatchError, Result};
-use super::hexs;
+use crate::digest;
+use crate::error::{BatchError, Result};
 
 pub type Kem = hpke::kem::X25519HkdfSha256;
 type HpkePrivate = <Kem as hpke::Kem>::PrivateKey;
@@ -42,15 +42,15 @@ impl ResearchPublic {
         let mut both = [0u8; 64];
         both[..32].copy_from_slice(&self.x25519);
         both[32..].copy_from_slice(&self.ed25519);
-        hexs::fingerprint(&both)
+        digest::fingerprint(&both)
     }
 
     pub fn render(&self) -> String {
         format!(
             "{PUB_TITLE}\nstudy: {}\nx25519: {}\ned25519: {}\nfingerprint: {}\n",
             self.study,
-            hexs::encode(&self.x25519),
-            hexs::encode(&self.ed25519),
+            hex::encode(&self.x25519),
+            hex::encode(&self.ed25519),
             self.fingerprint()
         )
     }
@@ -135,8 +135,8 @@ impl ResearchKeys {
             s,
             "{KEY_TITLE}\nstudy: {}\nx25519-secret: {}\ned25519-secret: {}\n",
             self.study,
-            hexs::encode(&self.x25519[..]),
-            hexs::encode(&self.ed25519[..])
+            hex::encode(&self.x25519[..]),
+            hex::encode(&self.ed25519[..])
         );
         s
     }
@@ -181,7 +181,7 @@ impl<'a> Fields<'a> {
     }
 
     fn hex32(&self, name: &str) -> Result<[u8; 32]> {
-        hexs::decode::<32>(self.get(name)?)
+        digest::from_hex::<32>(self.get(name)?)
             .ok_or_else(|| BatchError::KeyFile(format!("`{name}` is not 64 hex digits")))
     }
 }
@@ -202,7 +202,7 @@ mod tests {
         let fp = public.fingerprint();
         assert_eq!(fp.len(), 19);
         // One changed digit in a key no longer matches the fingerprint.
-        let x = hexs::encode(&public.x25519);
+        let x = hex::encode(&public.x25519);
         let mut y = x.clone().into_bytes();
         y[0] = if y[0] == b'0' { b'1' } else { b'0' };
         let damaged = text.replace(&x, std::str::from_utf8(&y).unwrap());

@@ -8,8 +8,8 @@ use serde_json::value::RawValue;
 
 use kohort_form::AnswerValue;
 
-use super::error::{BatchError, Result};
-use super::hexs;
+use crate::digest;
+use crate::error::{BatchError, Result};
 
 /// What is sealed. Sessions are kept as raw JSON so their hashes are over
 /// exactly the bytes that were sealed.
@@ -113,7 +113,7 @@ impl Payload {
         for s in sessions {
             let json =
                 serde_json::to_string(s).map_err(|e| BatchError::BadPayload(e.to_string()))?;
-            hashes.push(hexs::encode(&hexs::sha256(json.as_bytes())));
+            hashes.push(digest::sha256_hex(json.as_bytes()));
             raw.push(
                 RawValue::from_string(json).map_err(|e| BatchError::BadPayload(e.to_string()))?,
             );
@@ -140,7 +140,7 @@ impl Payload {
             .zip(hashes)
             .enumerate()
             .map(|(index, (raw, want))| {
-                if hexs::encode(&hexs::sha256(raw.get().as_bytes())) != *want {
+                if digest::sha256_hex(raw.get().as_bytes()) != *want {
                     return Err(BatchError::RecordHash { index });
                 }
                 serde_json::from_str(raw.get())

@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{BatchError, Result};
-use super::hexs;
+use crate::digest;
+use crate::error::{BatchError, Result};
 
 /// The highest batch sequence number accepted: a batch a day for
 /// thousands of years.
@@ -77,14 +77,14 @@ impl Header {
                 h.seq
             )));
         }
-        if hexs::decode::<32>(&h.prev_hash).is_none() {
+        if digest::from_hex::<32>(&h.prev_hash).is_none() {
             return Err(BatchError::BadHeader("prev_hash is not a SHA-256".into()));
         }
         Ok(h)
     }
 
     pub fn device_key(&self) -> Result<[u8; 32]> {
-        hexs::decode::<32>(&self.device_key)
+        digest::from_hex::<32>(&self.device_key)
             .ok_or_else(|| BatchError::BadHeader("device_key is not 64 hex digits".into()))
     }
 

@@ -13,12 +13,12 @@ use hpke::rand_core::{CryptoRng, RngCore};
 use hpke::{Deserializable, OpModeR, OpModeS, Serializable};
 use zeroize::Zeroizing;
 
-use super::error::{BatchError, Result};
-use super::frame::{self, Frame};
-use super::header::Header;
-use super::hexs;
-use super::keys::{Kem, ResearchKeys, ResearchPublic};
-use super::payload::{Payload, SessionRecord};
+use crate::digest;
+use crate::error::{BatchError, Result};
+use crate::frame::{self, Frame};
+use crate::header::Header;
+use crate::keys::{Kem, ResearchKeys, ResearchPublic};
+use crate::payload::{Payload, SessionRecord};
 
 /// The HPKE `info`: binds the key schedule to this use and format.
 pub const INFO: &[u8] = b"kohort batch v1";
@@ -99,7 +99,7 @@ pub fn verify(bytes: &[u8]) -> Result<Verified<'_>> {
     Ok(Verified {
         frame,
         header,
-        hash: hexs::sha256(bytes),
+        hash: digest::sha256(bytes),
     })
 }
 
