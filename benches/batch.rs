@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 
 use aes_gcm::aead::{Aead, KeyInit, Payload as AeadPayload};
 use aes_gcm::{Aes256Gcm, Nonce};
-use kohort::store::{Store, demo};
-use kohort::sync;
 use kohort_batch::{self as batch, Header, NO_PREVIOUS, Payload, ResearchKeys, digest};
 use kohort_form::study::load_study;
+use kohort_tablet::store::{Store, demo};
+use kohort_tablet::sync;
 
 const RUNS: usize = 5;
 
@@ -95,7 +95,7 @@ fn main() {
     let (t_import, _) = time(|| {
         run += 1;
         let store_dir = dir.path().join(format!("research{run}"));
-        let r = kohort::research::import_dir(&keys, &in_dir, &store_dir).unwrap();
+        let r = kohort_research::import_dir(&keys, &in_dir, &store_dir).unwrap();
         assert_eq!(r.refused().count(), 0);
     });
     // The same plaintext size, raw AES-256-GCM, one shot.

@@ -9,9 +9,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use kohort::store::{Consent, Delay, Store};
 use kohort_form::study::load_study;
 use kohort_form::{Answer, AnswerValue};
+use kohort_tablet::store::{Consent, Delay, Store};
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 

@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::store::{
-    Episode, Missed, Participant, SessionStatus, SessionSummary, Store, StoreError,
-};
 use kohort_form::ItemKind;
 use kohort_form::schedule::{self, EpisodeDates, Fact, Happened, Row, State, schedule, urgency};
 use kohort_form::study::Study;
+use kohort_tablet::store::{
+    Episode, Missed, Participant, SessionStatus, SessionSummary, Store, StoreError,
+};
 
 /// Minutes of no input after which staff screens lock, unless set.
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 5;

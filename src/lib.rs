@@ -4,7 +4,4 @@
 //! (one questionnaire in progress) → store → batches → research store.
 
 pub mod clinic;
-pub mod research;
-pub mod store;
-pub mod sync;
 pub mod ui;

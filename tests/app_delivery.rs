@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kohort::store::{BatchState, SessionFilter, SessionStatus};
 use kohort::ui::app::App;
 use kohort_batch::ResearchKeys;
+use kohort_tablet::store::{BatchState, SessionFilter, SessionStatus};
 
 use common::PASS;
 use common::app::{tap, type_into};
@@ -54,7 +54,7 @@ fn the_data_manager_seals_copies_to_a_folder_confirms_and_purges() {
         store
             .set_research_key(&public.render(), &public.fingerprint())
             .unwrap();
-        kohort::store::demo::fill(&mut store, &common::study(), 3, 2).unwrap();
+        kohort_tablet::store::demo::fill(&mut store, &common::study(), 3, 2).unwrap();
         store.unbatched_completed().unwrap().len()
     };
     assert!(completed > 0);
@@ -92,7 +92,7 @@ fn the_data_manager_seals_copies_to_a_folder_confirms_and_purges() {
     assert_eq!(names.len(), 2, "the batch and its manifest: {names:?}");
 
     // The research store imports the stick; its receipt comes back.
-    let report = kohort::research::import_dir(&keys(), &usb, &dir.path().join("research")).unwrap();
+    let report = kohort_research::import_dir(&keys(), &usb, &dir.path().join("research")).unwrap();
     let receipt = report
         .devices
         .values()

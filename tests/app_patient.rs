@@ -7,9 +7,9 @@ use std::path::Path;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kohort::store::Store;
 use kohort::ui::app::{App, Screen};
 use kohort_form::{Answer, AnswerValue};
+use kohort_tablet::store::Store;
 
 use common::PASS;
 use common::app::{tap, type_into};
@@ -177,7 +177,10 @@ fn finishing_shows_thanks_and_completes_the_session() {
     drop(h);
     let store = Store::open(&db).unwrap().unlock(PASS).unwrap();
     let sessions = store.list_sessions(&Default::default()).unwrap();
-    assert_eq!(sessions[0].status, kohort::store::SessionStatus::Completed);
+    assert_eq!(
+        sessions[0].status,
+        kohort_tablet::store::SessionStatus::Completed
+    );
 }
 
 #[test]

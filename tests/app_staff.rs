@@ -183,7 +183,7 @@ fn a_nurse_follows_a_participant_through_the_schedule() {
     h.get_by_label_contains("Treatment ended 2025-04-16");
 
     // Everything the nurse did is in the audit log.
-    let store = kohort::store::Store::open(&db).unwrap();
+    let store = kohort_tablet::store::Store::open(&db).unwrap();
     let actions: Vec<String> = store
         .audit_entries()
         .unwrap()

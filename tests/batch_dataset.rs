@@ -11,11 +11,11 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use kohort::research::{self, dataset};
-use kohort::store::{SessionFilter, SessionStatus, demo};
-use kohort::sync;
 use kohort_batch::ResearchKeys;
 use kohort_form::ItemState;
+use kohort_research::dataset;
+use kohort_tablet::store::{SessionFilter, SessionStatus, demo};
+use kohort_tablet::sync;
 
 /// A minimal CSV reader: quoted fields with doubled quotes, CRLF lines.
 fn csv(text: &str) -> Vec<Vec<String>> {
@@ -63,7 +63,7 @@ fn every_answer_in_the_dataset_equals_what_was_saved() {
     fs::create_dir_all(&out).unwrap();
     sync::export(&mut store, &out).unwrap();
     let research_dir = dir.path().join("research");
-    let report = research::import_dir(&keys, &out, &research_dir).unwrap();
+    let report = kohort_research::import_dir(&keys, &out, &research_dir).unwrap();
     assert_eq!(report.refused().count(), 0);
     let files = dir.path().join("dataset");
     dataset::write(&research_dir, &files).unwrap();

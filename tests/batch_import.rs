@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use kohort::research::{self, FileOutcome, db};
-use kohort::store::{SessionFilter, SessionStatus, Store, demo};
-use kohort::sync::{self, Exported};
 use kohort_batch::{self as batch, ResearchKeys};
 use kohort_form::ItemState;
+use kohort_research::{FileOutcome, db};
+use kohort_tablet::store::{SessionFilter, SessionStatus, Store, demo};
+use kohort_tablet::sync::{self, Exported};
 
 struct Tablet {
     store: Store,
@@ -52,8 +52,8 @@ fn keys() -> ResearchKeys {
     ResearchKeys::from_secrets("hab", [7; 32], [8; 32])
 }
 
-fn import(dir: &Path, store: &Path) -> research::ImportReport {
-    research::import_dir(&keys(), dir, store).unwrap()
+fn import(dir: &Path, store: &Path) -> kohort_research::ImportReport {
+    kohort_research::import_dir(&keys(), dir, store).unwrap()
 }
 
 /// Copies some files into a fresh folder, to import just those.
@@ -93,7 +93,7 @@ fn counts(store: &Path) -> Vec<i64> {
     .collect()
 }
 
-fn refusal(report: &research::ImportReport) -> String {
+fn refusal(report: &kohort_research::ImportReport) -> String {
     let r: Vec<_> = report.refused().collect();
     assert_eq!(r.len(), 1, "expected one refusal: {:?}", report.files);
     r[0].1.to_owned()
@@ -299,7 +299,7 @@ fn another_devices_signature_or_key_is_refused_until_trusted() {
     assert_eq!(counts(&store), before);
 
     let forged_file = in_dir.join(header.file_name());
-    research::trust::trust_file(&store, &forged_file).unwrap();
+    kohort_research::trust::trust_file(&store, &forged_file).unwrap();
     let report = import(&in_dir, &store);
     assert_eq!(report.refused().count(), 0, "{report:?}");
 }
@@ -384,7 +384,8 @@ fn a_batch_for_another_research_key_does_not_open() {
     let file = tablet.batch(1, &dir.path().join("out"));
     let other = ResearchKeys::from_secrets("hab", [9; 32], [8; 32]);
     let report =
-        research::import_dir(&other, &dir.path().join("out"), &dir.path().join("r")).unwrap();
+        kohort_research::import_dir(&other, &dir.path().join("out"), &dir.path().join("r"))
+            .unwrap();
     assert!(
         refusal(&report).contains("sealed to research key"),
         "{file:?}"

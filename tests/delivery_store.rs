@@ -15,10 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use chrono::{Duration, Utc};
-use kohort::research;
-use kohort::store::{BatchState, SessionFilter, SessionStatus, Store, StoreError, demo};
-use kohort::sync::{self, Event, ReceiptError, Target};
 use kohort_batch::{Accepted, ReceiptBody, ResearchKeys, sign_receipt};
+use kohort_tablet::store::{BatchState, SessionFilter, SessionStatus, Store, StoreError, demo};
+use kohort_tablet::sync::{self, Event, ReceiptError, Target};
 
 fn keys() -> ResearchKeys {
     ResearchKeys::from_secrets("hab", [7; 32], [8; 32])
@@ -248,7 +247,7 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
 
     // The research store imports the stick and writes a receipt.
     let research_dir = dir.path().join("research");
-    let report = research::import_dir(&keys(), &usb, &research_dir).unwrap();
+    let report = kohort_research::import_dir(&keys(), &usb, &research_dir).unwrap();
     let receipt_path = report.devices[&device].receipt.clone().unwrap();
     let text = sync::read_receipt(&receipt_path).unwrap();
     let done = sync::apply_receipt(&mut store, &text).unwrap();

@@ -11,9 +11,9 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use kohort::store::{BatchState, Via};
-use kohort::sync::{self, Event, OutboxFile, Plan, Target, Transfer, Tsd, Tuning};
 use kohort_batch::digest;
+use kohort_tablet::store::{BatchState, Via};
+use kohort_tablet::sync::{self, Event, OutboxFile, Plan, Target, Transfer, Tsd, Tuning};
 
 use common::tsd::{Faults, Server, TOKEN};
 
@@ -306,7 +306,7 @@ fn uploaded_batches_are_recorded_delivered_with_where_they_went() {
     store
         .set_research_key(&public.render(), &public.fingerprint())
         .unwrap();
-    kohort::store::demo::fill(&mut store, &common::study(), 3, 5).unwrap();
+    kohort_tablet::store::demo::fill(&mut store, &common::study(), 3, 5).unwrap();
     let outbox = sync::outbox(&db);
     std::fs::create_dir_all(&outbox).unwrap();
     sync::export(&mut store, &outbox).unwrap();

@@ -6,7 +6,7 @@ mod common;
 
 use std::process::Command;
 
-use kohort::store::Store;
+use kohort_tablet::store::Store;
 use rusqlite::Connection;
 
 use common::{consent, create, date};

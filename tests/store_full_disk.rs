@@ -4,8 +4,8 @@
 
 mod common;
 
-use kohort::store::StoreError;
 use kohort_form::{Answer, AnswerValue};
+use kohort_tablet::store::StoreError;
 
 use common::{consent, create, date, reopen};
 

@@ -6,8 +6,8 @@ mod common;
 
 use std::time::Duration;
 
-use kohort::store::{Delay, Store, StoreError};
 use kohort_form::{Answer, AnswerValue};
+use kohort_tablet::store::{Delay, Store, StoreError};
 use rusqlite::Connection;
 
 use common::{PASS, consent, create, date, reopen};

@@ -6,10 +6,10 @@ mod common;
 
 use std::fs;
 
-use kohort::store::{SessionFilter, SessionStatus, StoreError, demo};
 use kohort_form::Answer;
 use kohort_form::runner::Runner;
 use kohort_form::study::load_study;
+use kohort_tablet::store::{SessionFilter, SessionStatus, StoreError, demo};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 

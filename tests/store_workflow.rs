@@ -4,11 +4,11 @@
 
 mod common;
 
-use kohort::store::{SessionFilter, SessionStatus, StoreError};
+use kohort_tablet::store::{SessionFilter, SessionStatus, StoreError};
 
 use common::{consent, create, date, reopen};
 
-fn actions(store: &kohort::store::Store) -> Vec<String> {
+fn actions(store: &kohort_tablet::store::Store) -> Vec<String> {
     store
         .audit_entries()
         .unwrap()

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use kohort::store::Store;
+use kohort_tablet::store::Store;
 
 pub fn verify(db: &Path) -> Result<ExitCode> {
     let store = Store::open(db)?;

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use zeroize::Zeroizing;
 
-use kohort::store::Store;
-use kohort::sync::{self, Event, Status, Target, Transfer, Tsd};
+use kohort_tablet::store::Store;
+use kohort_tablet::sync::{self, Event, Status, Target, Transfer, Tsd};
 
 use super::export::unlock;
 

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use kohort::store::{Store, demo};
 use kohort_form::study;
+use kohort_tablet::store::{Store, demo};
 
 use super::passphrase;
 

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 
-use kohort::store::Store;
-use kohort::sync::{self, Exported};
 use kohort_batch::ResearchPublic;
+use kohort_tablet::store::Store;
+use kohort_tablet::sync::{self, Exported};
 
 use super::passphrase;
 

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 
-use kohort::research::{self, FileOutcome};
 use kohort_batch::ResearchKeys;
+use kohort_research::FileOutcome;
 
 #[derive(Subcommand)]
 pub enum StoreCommand {
@@ -66,7 +66,7 @@ pub fn run(cmd: StoreCommand) -> Result<ExitCode> {
         StoreCommand::Keygen { out, study } => keygen(&out, &study),
         StoreCommand::Import { key, input, store } => import(&key, &input, &store),
         StoreCommand::Dataset { store, out } => {
-            let w = research::dataset::write(&store, &out)?;
+            let w = kohort_research::dataset::write(&store, &out)?;
             for f in &w.files {
                 println!("wrote {}", f.display());
             }
@@ -74,7 +74,7 @@ pub fn run(cmd: StoreCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         StoreCommand::Devices(DevicesCommand::Trust { file, store }) => {
-            let (device, fp) = research::trust::trust_file(&store, &file)?;
+            let (device, fp) = kohort_research::trust::trust_file(&store, &file)?;
             println!("device {device}: key {fp} is now trusted");
             Ok(ExitCode::SUCCESS)
         }
@@ -135,7 +135,7 @@ pub fn load_keys(dir: &Path) -> Result<ResearchKeys> {
 
 fn import(key: &Path, input: &Path, store: &Path) -> Result<ExitCode> {
     let keys = load_keys(key)?;
-    let report = research::import_dir(&keys, input, store)?;
+    let report = kohort_research::import_dir(&keys, input, store)?;
     for (path, outcome) in &report.files {
         let name = path.display();
         match outcome {

@@ -19,10 +19,10 @@ use super::staff::{
 };
 use super::widgets::Passphrase;
 use crate::clinic::{Clinic, IDLE_LOCK_SETTING};
-use crate::store::{Actor, Consent, Delay, LockedStore, SessionStatus, Store, StoreError};
 use kohort_form::runner::Runner;
 use kohort_form::study::Study;
 use kohort_form::{Lang, Respondent};
+use kohort_tablet::store::{Actor, Consent, Delay, LockedStore, SessionStatus, Store, StoreError};
 
 /// The database, in whichever state it is.
 enum Db {
@@ -82,7 +82,7 @@ pub struct App {
     delay: Delay,
     /// A delivery under way; it outlives a lock, and what it reports is
     /// recorded once the store is open again.
-    transfer: Option<crate::sync::Transfer>,
+    transfer: Option<kohort_tablet::sync::Transfer>,
 }
 
 impl App {

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use kohort::store::{Consent, Delay, RecoveryKey, Store};
 use kohort_form::study::{Study, load_study};
+use kohort_tablet::store::{Consent, Delay, RecoveryKey, Store};
 
 pub mod app;
 pub mod tsd;

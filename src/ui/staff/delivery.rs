@@ -13,9 +13,9 @@ use chrono::Utc;
 use eframe::egui::{self, Button, ProgressBar, RichText, Vec2};
 use zeroize::Zeroizing;
 
-use crate::store::{BatchState, MAX_RETENTION_DAYS, Store};
-use crate::sync::{self, Event, Exported, Status, Target, Transfer, Tsd};
 use crate::ui::theme::WARN;
+use kohort_tablet::store::{BatchState, MAX_RETENTION_DAYS, Store};
+use kohort_tablet::sync::{self, Event, Exported, Status, Target, Transfer, Tsd};
 
 /// The page's fields and what it shows, reloaded on every staff refresh.
 pub struct DeliveryView {

@@ -9,11 +9,11 @@ use uuid::Uuid;
 use super::today::{form_text, state_text, window_text};
 use super::{StaffAction, named_button, parse_date};
 use crate::clinic::Clinic;
-use crate::store::{Episode, Participant};
 use crate::ui::theme::{WARN, toggle};
 use kohort_form::schedule::{Row, State};
 use kohort_form::study::Study;
 use kohort_form::{Lang, Respondent};
+use kohort_tablet::store::{Episode, Participant};
 
 /// How an episode ended: stored code and what staff reads.
 pub const END_TYPES: &[(&str, &str)] = &[

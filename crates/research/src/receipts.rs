@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use kohort_batch::{Accepted, ReceiptBody, ResearchKeys, sign_receipt};
 
-use super::error::{ResearchError, Result};
+use crate::error::{ResearchError, Result};
 
 pub const DIR: &str = "receipts";
 

@@ -10,8 +10,8 @@ use rusqlite::params;
 
 use kohort_batch::{self as batch, BatchError};
 
-use super::db;
-use super::error::{ResearchError, Result};
+use crate::db;
+use crate::error::{ResearchError, Result};
 
 /// The device id and key fingerprint now trusted.
 pub fn trust_file(store_dir: &Path, file: &Path) -> Result<(String, String)> {

@@ -24,9 +24,9 @@ use kohort_form::codebook::{self, field};
 use kohort_form::{AnswerValue, ItemState};
 use kohort_form::{Instrument, load};
 
-use super::db;
-use super::error::{ResearchError, Result};
-use super::labels;
+use crate::db;
+use crate::error::{ResearchError, Result};
+use crate::labels;
 
 /// Days per month for `months_since_anchor` (365.25 / 12).
 const DAYS_PER_MONTH: f64 = 30.4375;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-use super::error::Result;
+use crate::error::Result;
 
 pub const FILE: &str = "research.db";
 

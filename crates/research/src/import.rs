@@ -15,8 +15,8 @@ use kohort_batch::{
     self as batch, BatchError, NO_PREVIOUS, Opened, ResearchKeys, Verified, digest,
 };
 
-use super::db;
-use super::error::{ResearchError, Result};
+use crate::db;
+use crate::error::{ResearchError, Result};
 
 /// What happened to one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
