@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use aes_gcm::aead::{Aead, KeyInit, Payload as AeadPayload};
 use aes_gcm::{Aes256Gcm, Nonce};
-use kohort_batch::{self as batch, Header, NO_PREVIOUS, Payload, ResearchKeys, digest};
+use kohort_batch::{self as batch, Header, NO_PREVIOUS, Payload, ResearchKeys};
 use kohort_form::study::load_study;
 use kohort_tablet::store::{Store, demo};
 use kohort_tablet::sync;
@@ -76,7 +76,7 @@ fn main() {
             format: 1,
             study_id: "hab".into(),
             device_id: store.device().unwrap().id.to_string(),
-            device_key: hex::encode(&device.verifying_key().to_bytes()),
+            device_key: hex::encode(device.verifying_key().to_bytes()),
             seq: 1,
             prev_hash: NO_PREVIOUS.into(),
             created_at: "bench".into(),

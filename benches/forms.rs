@@ -9,7 +9,7 @@ use std::sync::Arc;
 use criterion::{Criterion, criterion_group, criterion_main};
 use kohort_form::AnswerValue;
 use kohort_form::runner::Runner;
-use kohort_form::study::{self, Questionnaire};
+use kohort_form::study::Questionnaire;
 use kohort_form::{Respondent, Text, load};
 
 /// 500 items: every fifth opens a chain of four questions that each depend

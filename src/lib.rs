@@ -1,7 +1,8 @@
-//! Kohort: longitudinal questionnaires on clinic tablets.
-//!
-//! Data flows one way: form files → instruments and protocol → runner
-//! (one questionnaire in progress) → store → batches → research store.
+//! Kohort: longitudinal questionnaires on clinic tablets. This package is
+//! the app: its headless core (every action a person takes) and the
+//! eframe screens; the command line (`main.rs`, `cli/`) calls the same
+//! core. The layers below are crates: `kohort-form`, `kohort-batch`,
+//! `kohort-tablet`, `kohort-research` (`docs/architecture.md`).
 
-pub mod clinic;
+pub mod core;
 pub mod ui;

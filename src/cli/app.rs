@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 
 use kohort::ui::app::App;
+use kohort::ui::window;
 use kohort_form::study;
 
 /// Where the bundled study is looked for when `--forms` is not given: the
@@ -72,63 +73,7 @@ pub fn run(db: Option<PathBuf>, study: Option<PathBuf>, kiosk: bool) -> Result<E
         dir.display(),
         db.display()
     );
-    let app = App::new(Arc::new(study), db);
-    let app: Box<dyn eframe::App> = if kiosk {
-        Box::new(Kiosk { app, seen: None })
-    } else {
-        Box::new(app)
-    };
-    crate::open_window("Kohort".to_owned(), [1280.0, 800.0], kiosk, app)
-}
-
-/// `--kiosk`: the app goes full screen for patient mode only; a kiosk stays
-/// full screen without decorations on every screen, and ignores requests to
-/// close the window (Alt+F4). Leaving the kiosk is the operating system's
-/// business (packaging/README.md).
-struct Kiosk {
-    app: App,
-    /// The window's full-screen state as last seen, so that it is asked
-    /// back only when it changes and a platform that refuses cannot loop.
-    seen: Option<bool>,
-}
-
-/// Everything but `ui` is the app's own.
-impl eframe::App for Kiosk {
-    fn logic(&mut self, ctx: &eframe::egui::Context, frame: &mut eframe::Frame) {
-        eframe::App::logic(&mut self.app, ctx, frame);
-    }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::App::save(&mut self.app, storage);
-    }
-
-    fn on_exit(&mut self, gl: Option<&eframe::glow::Context>) {
-        eframe::App::on_exit(&mut self.app, gl);
-    }
-
-    fn clear_color(&self, visuals: &eframe::egui::Visuals) -> [f32; 4] {
-        eframe::App::clear_color(&self.app, visuals)
-    }
-
-    fn raw_input_hook(&mut self, ctx: &eframe::egui::Context, raw: &mut eframe::egui::RawInput) {
-        eframe::App::raw_input_hook(&mut self.app, ctx, raw);
-    }
-
-    fn ui(&mut self, ui: &mut eframe::egui::Ui, frame: &mut eframe::Frame) {
-        use eframe::egui::ViewportCommand;
-        eframe::App::ui(&mut self.app, ui, frame);
-        let ctx = ui.ctx().clone();
-        let (fullscreen, close) =
-            ctx.input(|i| (i.viewport().fullscreen, i.viewport().close_requested()));
-        if fullscreen != self.seen {
-            self.seen = fullscreen;
-            if fullscreen == Some(false) {
-                ctx.send_viewport_cmd(ViewportCommand::Fullscreen(true));
-                ctx.send_viewport_cmd(ViewportCommand::Decorations(false));
-            }
-        }
-        if close {
-            ctx.send_viewport_cmd(ViewportCommand::CancelClose);
-        }
-    }
+    window::open_app(App::new(Arc::new(study), db), kiosk)
+        .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,66 +1,58 @@
 //! `kohort deliver`, `upload`, `receipt`, `purge` and `batches`: the data
-//! manager's commands. Each delivery runs through the same worker as the
-//! app's data-manager screen; this thread records what it reports.
+//! manager's commands, through the same app-core functions as the app's
+//! data-manager page; this thread waits for the worker and prints.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
-use zeroize::Zeroizing;
+use anyhow::{Result, bail};
 
+use kohort::core::delivery::{self, Delivery, UploadRequest, outbox};
 use kohort_tablet::store::Store;
-use kohort_tablet::sync::{self, Event, Status, Target, Transfer, Tsd};
+use kohort_tablet::sync::{Event, Target};
 
-use super::export::unlock;
-
-/// The outbox: `--outbox`, else `outbox/` beside the database.
-fn outbox(db: &Path, given: Option<&Path>) -> PathBuf {
-    given.map_or_else(|| sync::outbox(db), Path::to_owned)
-}
+use super::passphrase::unlock;
 
 /// Runs a delivery to the end, recording each delivered file.
 fn deliver(store: &mut Store, outbox: &Path, target: Target) -> Result<ExitCode> {
-    let plan = sync::plan(store, outbox)?;
-    if plan.files.is_empty() {
+    let Some(mut d) = Delivery::start(store, outbox, target)? else {
         println!(
             "nothing to deliver: every sealed batch is confirmed (seal new ones with `kohort export`)"
         );
         return Ok(ExitCode::SUCCESS);
-    }
-    println!("delivering {} batch file(s)", plan.files.len());
-    let mut transfer = Transfer::spawn(plan, target);
-    let mut failed = None;
+    };
     let mut shown = 0u64;
-    while let Some(event) = transfer.wait() {
-        transfer.record(store, &event)?;
-        match event {
-            Event::Progress { done, total, .. } => {
-                // A line per tenth, not per block.
-                let tenth = (done * 10).checked_div(total).unwrap_or(10);
-                if tenth > shown {
-                    shown = tenth;
-                    print!("\r{:>3}%", tenth * 10);
-                    let _ = std::io::stdout().flush();
+    while d.is_running() {
+        for event in d.pump(store, true) {
+            match event {
+                Event::Progress { done, total, .. } => {
+                    // A line per tenth, not per block.
+                    let tenth = (done * 10).checked_div(total).unwrap_or(10);
+                    if tenth > shown {
+                        shown = tenth;
+                        print!("\r{:>3}%", tenth * 10);
+                        let _ = std::io::stdout().flush();
+                    }
                 }
+                Event::Retrying {
+                    file,
+                    attempt,
+                    wait,
+                    reason,
+                } => println!("\n{file}: {reason}; try {} in {wait:?}", attempt + 1),
+                Event::Delivered(d) => println!(
+                    "\ndelivered batch {} ({}, {} bytes) via {}",
+                    d.seq,
+                    d.name,
+                    d.bytes,
+                    d.via.describe()
+                ),
+                Event::Finished(_) => {}
             }
-            Event::Retrying {
-                file,
-                attempt,
-                wait,
-                reason,
-            } => println!("\n{file}: {reason}; try {} in {wait:?}", attempt + 1),
-            Event::Delivered(d) => println!(
-                "\ndelivered batch {} ({}, {} bytes) via {}",
-                d.seq,
-                d.name,
-                d.bytes,
-                d.via.describe()
-            ),
-            Event::Finished(why) => failed = why,
         }
     }
-    match failed {
+    match &d.progress.failed {
         None => {
             println!("done; the batches stay until a receipt confirms them (`kohort receipt`)");
             Ok(ExitCode::SUCCESS)
@@ -83,35 +75,28 @@ pub fn folder(
     )
 }
 
-pub struct UploadArgs<'a> {
-    pub url: &'a str,
-    pub project: &'a str,
-    pub group: Option<&'a str>,
-    pub token_file: &'a Path,
-    pub outbox: Option<&'a Path>,
+pub fn upload(
+    db: &Path,
+    request: &UploadRequest,
+    given_outbox: Option<&Path>,
+    pass_file: Option<&Path>,
+) -> Result<ExitCode> {
+    let target = request.target()?;
+    let mut store = unlock(db, pass_file)?;
+    deliver(&mut store, &outbox(db, given_outbox), target)
 }
 
-pub fn upload(db: &Path, a: &UploadArgs<'_>, pass_file: Option<&Path>) -> Result<ExitCode> {
-    let token = Zeroizing::new(
-        std::fs::read_to_string(a.token_file)
-            .with_context(|| format!("cannot read the token file {}", a.token_file.display()))?,
-    );
-    let tsd = Tsd::new(a.url, a.project, a.group, &token)?;
-    let mut store = unlock(db, pass_file)?;
-    deliver(&mut store, &outbox(db, a.outbox), Target::Tsd(tsd))
+fn list(v: &[u64]) -> String {
+    if v.is_empty() {
+        "none".to_owned()
+    } else {
+        v.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+    }
 }
 
 pub fn receipt(db: &Path, file: &Path, pass_file: Option<&Path>) -> Result<ExitCode> {
-    let text = sync::read_receipt(file)?;
     let mut store = unlock(db, pass_file)?;
-    let done = sync::apply_receipt(&mut store, &text)?;
-    let list = |v: &[u64]| {
-        if v.is_empty() {
-            "none".to_owned()
-        } else {
-            v.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
-        }
-    };
+    let done = delivery::apply_receipt(&mut store, file)?;
     println!(
         "receipt verified: confirmed batch(es) {}; already confirmed: {}",
         list(&done.newly),
@@ -136,22 +121,13 @@ pub fn purge(
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let r = sync::purge(&mut store, &outbox(db, given_outbox), now)?;
+    let r = delivery::purge(&mut store, &outbox(db, given_outbox), now)?;
     println!(
         "purged the answers of {} session(s) ({} answer rows) confirmed at least {days} day(s) ago; \
          batches now purged: {}; outbox files removed: {}",
         r.purged.sessions,
         r.purged.answers,
-        if r.purged.batches.is_empty() {
-            "none".to_owned()
-        } else {
-            r.purged
-                .batches
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        },
+        list(&r.purged.batches),
         r.files_removed
     );
     for left in &r.files_left {
@@ -172,8 +148,7 @@ pub fn batches(
     pass_file: Option<&Path>,
 ) -> Result<ExitCode> {
     let store = unlock(db, pass_file)?;
-    let outbox = outbox(db, given_outbox);
-    let s = Status::load(&store, &outbox, chrono::Utc::now())?;
+    let s = delivery::status(&store, &outbox(db, given_outbox), chrono::Utc::now())?;
     println!(
         "research key: {}",
         s.research_key.as_deref().unwrap_or("none set")
@@ -200,9 +175,17 @@ pub fn batches(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn set_retention(db: &Path, days: u32, pass_file: Option<&Path>) -> Result<ExitCode> {
-    let mut store = unlock(db, pass_file)?;
-    store.set_retention_days(days)?;
-    println!("confirmed answers are now kept {days} day(s) before a purge may remove them");
-    Ok(ExitCode::SUCCESS)
+/// The upload's arguments as the command line gives them.
+pub fn upload_request(
+    url: String,
+    project: String,
+    group: Option<String>,
+    token_file: PathBuf,
+) -> UploadRequest {
+    UploadRequest {
+        url,
+        project,
+        group,
+        token_file,
+    }
 }

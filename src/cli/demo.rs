@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
+use kohort::core::Credential;
 use kohort_form::study;
 use kohort_tablet::store::{Store, demo};
 
@@ -22,7 +23,7 @@ pub fn run(
         .map_err(|e| anyhow::anyhow!("cannot load the study in {}: {e}", forms.display()))?;
     let pass = passphrase::read(pass_file, "Staff passphrase: ")?;
     let mut store = if db.exists() {
-        unlock(db, &pass)?
+        kohort::core::unlock(db, Credential::Passphrase(pass))?
     } else {
         let (store, recovery) = Store::create(db, "demo tablet", &pass)?;
         println!("Created {}.", db.display());
@@ -38,12 +39,4 @@ pub fn run(
         sum.participants, sum.sessions, sum.completed, sum.paused, sum.in_progress, sum.answers
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Unlocks, waiting out the delay after a wrong passphrase is not useful
-/// here: a script gets the error and stops.
-fn unlock(db: &Path, pass: &str) -> Result<Store> {
-    Store::open(db)?
-        .unlock(pass)
-        .map_err(|r| anyhow::anyhow!("{}", r.error))
 }

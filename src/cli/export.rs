@@ -3,14 +3,13 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Subcommand;
 
-use kohort_batch::ResearchPublic;
-use kohort_tablet::store::Store;
-use kohort_tablet::sync::{self, Exported};
+use kohort::core::delivery;
+use kohort_tablet::sync::Exported;
 
-use super::passphrase;
+use super::passphrase::unlock;
 
 #[derive(Subcommand)]
 pub enum DeviceCommand {
@@ -41,13 +40,6 @@ pub enum DeviceCommand {
     },
 }
 
-pub fn unlock(db: &Path, pass_file: Option<&Path>) -> Result<Store> {
-    let pass = passphrase::read(pass_file, "Staff passphrase: ")?;
-    Store::open(db)?
-        .unlock(&pass)
-        .map_err(|r| anyhow::anyhow!("{}", r.error))
-}
-
 pub fn device(cmd: DeviceCommand) -> Result<ExitCode> {
     match cmd {
         DeviceCommand::SetResearchKey {
@@ -55,12 +47,8 @@ pub fn device(cmd: DeviceCommand) -> Result<ExitCode> {
             db,
             passphrase_file,
         } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
-            let key = ResearchPublic::parse(&text)
-                .with_context(|| format!("{} is not a research public key", file.display()))?;
             let mut store = unlock(&db, passphrase_file.as_deref())?;
-            store.set_research_key(&key.render(), &key.fingerprint())?;
+            let key = delivery::set_research_key(&mut store, &file)?;
             println!(
                 "research key for study {} set; fingerprint {}",
                 key.study,
@@ -72,17 +60,19 @@ pub fn device(cmd: DeviceCommand) -> Result<ExitCode> {
             days,
             db,
             passphrase_file,
-        } => super::deliver::set_retention(&db, days, passphrase_file.as_deref()),
+        } => {
+            let mut store = unlock(&db, passphrase_file.as_deref())?;
+            delivery::set_retention(&mut store, days)?;
+            println!("confirmed answers are now kept {days} day(s) before a purge may remove them");
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
 /// Seals into `to`, by default the outbox beside the database.
 pub fn export(db: &Path, to: Option<&Path>, pass_file: Option<&Path>) -> Result<ExitCode> {
     let mut store = unlock(db, pass_file)?;
-    let to = to.map_or_else(|| sync::outbox(db), Path::to_owned);
-    let to = to.as_path();
-    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
-    match sync::export(&mut store, to)? {
+    match delivery::seal(&mut store, &delivery::outbox(db, to))? {
         Exported::Nothing => println!("nothing to export: no completed session is waiting"),
         Exported::Batch {
             path,

@@ -70,7 +70,9 @@ pub fn preview(dir: &Path, form_id: &str, at: Option<&str>, size: [f32; 2]) -> R
         );
     };
     let app = kohort::ui::preview::Preview::new(q, at);
-    crate::window(format!("Kohort preview: {form_id}"), size, Box::new(app))
+    kohort::ui::window::open(&format!("Kohort preview: {form_id}"), size, Box::new(app))
+        .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Loads a study folder, printing its problems; `None` when it has errors.

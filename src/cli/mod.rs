@@ -1,6 +1,9 @@
-//! The subcommands of `kohort`, one file per group.
+//! The subcommands of `kohort`, one file per group; `args` holds what
+//! clap reads. Each command calls the app core or the crates below it; the
+//! tablet's data-manager commands share their functions with the app.
 
 pub mod app;
+pub mod args;
 pub mod audit;
 pub mod deliver;
 pub mod demo;
@@ -10,3 +13,103 @@ pub mod manpage;
 pub mod passphrase;
 pub mod research;
 pub mod schedule;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::CommandFactory;
+
+use args::{AuditCommand, Cli, CodebookFormat, Command, FormsCommand, LangArg};
+
+/// Runs what the command line asked for.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        None => app::run(cli.db, cli.forms, cli.kiosk),
+        Some(Command::Forms(FormsCommand::Check { paths })) => Ok(forms::check(&paths)),
+        Some(Command::Forms(FormsCommand::Outline { file })) => forms::outline(&file),
+        Some(Command::Forms(FormsCommand::Preview {
+            forms,
+            form,
+            at,
+            size,
+        })) => app::study_dir(forms).and_then(|d| forms::preview(&d, &form, at.as_deref(), size)),
+        Some(Command::Forms(FormsCommand::Lock { dir, check })) => forms::lock(&dir, check),
+        Some(Command::Forms(FormsCommand::Codebook { dir, format, out })) => {
+            let format = match format {
+                CodebookFormat::Md => kohort_form::codebook::Format::Markdown,
+                CodebookFormat::Csv => kohort_form::codebook::Format::Csv,
+            };
+            forms::codebook(&dir, format, out.as_deref())
+        }
+        Some(Command::Audit(AuditCommand::Verify { db })) => audit::verify(&db),
+        Some(Command::Manpage { out }) => manpage::write(Cli::command(), &out),
+        Some(Command::Export {
+            db,
+            to,
+            passphrase_file,
+        }) => export::export(&db, to.as_deref(), passphrase_file.as_deref()),
+        Some(Command::Deliver {
+            db,
+            to,
+            outbox,
+            passphrase_file,
+        }) => deliver::folder(&db, &to, outbox.as_deref(), passphrase_file.as_deref()),
+        Some(Command::Upload {
+            db,
+            url,
+            project,
+            token_file,
+            group,
+            outbox,
+            passphrase_file,
+        }) => deliver::upload(
+            &db,
+            &deliver::upload_request(url, project, group, token_file),
+            outbox.as_deref(),
+            passphrase_file.as_deref(),
+        ),
+        Some(Command::Receipt {
+            file,
+            db,
+            passphrase_file,
+        }) => deliver::receipt(&db, &file, passphrase_file.as_deref()),
+        Some(Command::Purge {
+            db,
+            dry_run,
+            outbox,
+            passphrase_file,
+        }) => deliver::purge(&db, dry_run, outbox.as_deref(), passphrase_file.as_deref()),
+        Some(Command::Batches {
+            db,
+            outbox,
+            passphrase_file,
+        }) => deliver::batches(&db, outbox.as_deref(), passphrase_file.as_deref()),
+        Some(Command::Device(cmd)) => export::device(cmd),
+        Some(Command::Store(cmd)) => research::run(cmd),
+        Some(Command::Demo {
+            db,
+            participants,
+            seed,
+            forms,
+            passphrase_file,
+        }) => app::study_dir(forms)
+            .and_then(|d| demo::run(&db, &d, participants, seed, passphrase_file.as_deref())),
+        Some(Command::Schedule {
+            anchor,
+            end,
+            today,
+            forms,
+            lang,
+        }) => app::study_dir(forms).and_then(|forms| {
+            schedule::run(
+                &forms,
+                kohort_form::schedule::EpisodeDates { anchor, end },
+                today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                match lang {
+                    LangArg::Nb => kohort_form::Lang::Nb,
+                    LangArg::En => kohort_form::Lang::En,
+                },
+            )
+        }),
+    }
+}

@@ -7,6 +7,9 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use zeroize::Zeroizing;
 
+use kohort::core::Credential;
+use kohort_tablet::store::Store;
+
 pub const ENV: &str = "KOHORT_PASSPHRASE";
 
 pub fn read(file: Option<&Path>, prompt: &str) -> Result<Zeroizing<String>> {
@@ -31,4 +34,12 @@ pub fn read(file: Option<&Path>, prompt: &str) -> Result<Zeroizing<String>> {
         bail!("no passphrase given");
     }
     Ok(p)
+}
+
+/// Opens a tablet database with the staff passphrase (from the file, the
+/// environment or a prompt). A wrong one is not waited out: a script gets
+/// the error and stops.
+pub fn unlock(db: &Path, file: Option<&Path>) -> Result<Store> {
+    let pass = read(file, "Staff passphrase: ")?;
+    Ok(kohort::core::unlock(db, Credential::Passphrase(pass))?)
 }

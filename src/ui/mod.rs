@@ -6,3 +6,4 @@ pub mod preview;
 pub mod staff;
 pub mod theme;
 pub mod widgets;
+pub mod window;

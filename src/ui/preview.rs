@@ -4,8 +4,9 @@
 
 use eframe::egui;
 
-use super::patient::{Change, HandBack, PatientView, apply, handback_ui, patient_ui};
+use super::patient::{HandBack, PatientView, handback_ui, patient_ui};
 use super::widgets::Passphrase;
+use crate::core::{Change, apply};
 use kohort_form::runner::Runner;
 use kohort_form::study::Questionnaire;
 
@@ -54,8 +55,10 @@ impl eframe::App for Preview {
             }
             return;
         }
-        for action in patient_ui(ui, &self.runner, &mut self.view) {
-            for change in apply(&mut self.runner, &mut self.view, action) {
+        for step in patient_ui(ui, &self.runner, &mut self.view) {
+            let applied = apply(&mut self.runner, step);
+            self.view.stepped(applied.invalid, applied.retype);
+            for change in applied.changes {
                 match change {
                     Change::Paused => self.ending = Some(false),
                     Change::Finished => self.ending = Some(true),

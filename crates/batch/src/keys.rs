@@ -49,8 +49,8 @@ impl ResearchPublic {
         format!(
             "{PUB_TITLE}\nstudy: {}\nx25519: {}\ned25519: {}\nfingerprint: {}\n",
             self.study,
-            hex::encode(&self.x25519),
-            hex::encode(&self.ed25519),
+            hex::encode(self.x25519),
+            hex::encode(self.ed25519),
             self.fingerprint()
         )
     }
@@ -202,7 +202,7 @@ mod tests {
         let fp = public.fingerprint();
         assert_eq!(fp.len(), 19);
         // One changed digit in a key no longer matches the fingerprint.
-        let x = hex::encode(&public.x25519);
+        let x = hex::encode(public.x25519);
         let mut y = x.clone().into_bytes();
         y[0] = if y[0] == b'0' { b'1' } else { b'0' };
         let damaged = text.replace(&x, std::str::from_utf8(&y).unwrap());

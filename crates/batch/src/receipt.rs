@@ -62,7 +62,7 @@ pub fn sign_receipt(body: &ReceiptBody, keys: &ResearchKeys) -> Result<String> {
     let raw = RawValue::from_string(json).map_err(|e| BatchError::BadPayload(e.to_string()))?;
     serde_json::to_string_pretty(&Envelope {
         receipt: &raw,
-        signature: hex::encode(&sig.to_bytes()),
+        signature: hex::encode(sig.to_bytes()),
     })
     .map_err(|e| BatchError::BadPayload(e.to_string()))
 }

@@ -145,7 +145,7 @@ pub fn import_file(conn: &mut Connection, keys: &ResearchKeys, path: &Path) -> R
         Err(e) => return refuse(e.to_string()),
     };
     let h = &v.header;
-    let hash = hex::encode(&v.hash);
+    let hash = hex::encode(v.hash);
     let (device, seq) = (h.device_id.clone(), h.seq);
     // Trust: first use, the same key, or a key registered with `devices trust`.
     let known: Option<String> = conn

@@ -2,7 +2,8 @@
 
 use eframe::egui::{self, Button, RichText, Slider, Vec2};
 
-use super::{PatientAction, PatientView};
+use super::PatientView;
+use crate::core::Step;
 use crate::ui::theme::{self, TOUCH};
 use crate::ui::widgets::{date_picker, keyboard, numpad};
 use kohort_form::runner::Runner;
@@ -53,7 +54,7 @@ pub(super) fn answer_ui(
     runner: &Runner,
     item: &Item,
     view: &mut PatientView,
-    out: &mut Vec<PatientAction>,
+    out: &mut Vec<Step>,
 ) {
     let lang = view.lang;
     let id = item.id.clone();
@@ -66,7 +67,7 @@ pub(super) fn answer_ui(
                     .wrap()
                     .min_size(Vec2::new(ui.available_width().min(900.0), TOUCH));
                 if ui.add(b).clicked() && !chosen {
-                    out.push(PatientAction::Set(id.clone(), AnswerValue::Code(c.code)));
+                    out.push(Step::Set(id.clone(), AnswerValue::Code(c.code)));
                 }
             }
         }
@@ -81,7 +82,7 @@ pub(super) fn answer_ui(
                         .wrap()
                         .min_size(Vec2::new(width, TOUCH * 1.5));
                     if ui.add_sized([width, TOUCH * 1.5], b).clicked() && !chosen {
-                        out.push(PatientAction::Set(id.clone(), AnswerValue::Code(c.code)));
+                        out.push(Step::Set(id.clone(), AnswerValue::Code(c.code)));
                     }
                 }
             });
@@ -116,7 +117,7 @@ pub(super) fn answer_ui(
                         v.push(c.code);
                         v
                     };
-                    out.push(PatientAction::Set(id.clone(), AnswerValue::Codes(next)));
+                    out.push(Step::Set(id.clone(), AnswerValue::Codes(next)));
                 }
             }
         }
@@ -157,7 +158,7 @@ pub(super) fn answer_ui(
             let mut date = view.date.unwrap_or(today);
             if date_picker(ui, &mut date, lang) {
                 view.date = Some(date);
-                out.push(PatientAction::Set(id.clone(), AnswerValue::Date(date)));
+                out.push(Step::Set(id.clone(), AnswerValue::Date(date)));
             }
             if current.is_none() {
                 let use_it = match lang {
@@ -169,7 +170,7 @@ pub(super) fn answer_ui(
                     .clicked()
                 {
                     view.date = Some(date);
-                    out.push(PatientAction::Set(id.clone(), AnswerValue::Date(date)));
+                    out.push(Step::Set(id.clone(), AnswerValue::Date(date)));
                 }
             }
         }
@@ -183,7 +184,7 @@ pub(super) fn answer_ui(
                 long,
                 lang,
             ) {
-                out.push(PatientAction::Set(
+                out.push(Step::Set(
                     id.clone(),
                     AnswerValue::Text(view.buffer.clone()),
                 ));
@@ -214,10 +215,7 @@ pub(super) fn answer_ui(
                                     .wrap()
                                     .min_size(Vec2::new(width, TOUCH));
                             if ui.add_sized([width, TOUCH], b).clicked() && !chosen {
-                                out.push(PatientAction::Set(
-                                    row.id.clone(),
-                                    AnswerValue::Code(c.code),
-                                ));
+                                out.push(Step::Set(row.id.clone(), AnswerValue::Code(c.code)));
                             }
                         }
                         ui.end_row();
@@ -235,17 +233,17 @@ fn number(
     (decimal, min): (bool, Option<f64>),
     range: &str,
     view: &mut PatientView,
-    out: &mut Vec<PatientAction>,
+    out: &mut Vec<Step>,
 ) {
     if !numpad(ui, &mut view.buffer, decimal, range, view.lang) {
         return;
     }
     let text = view.buffer.replace(',', ".");
     let action = if text.is_empty() {
-        PatientAction::Clear(id.to_owned())
+        Step::Clear(id.to_owned())
     } else if decimal {
         match text.parse::<f64>() {
-            Ok(x) => PatientAction::Set(id.to_owned(), AnswerValue::Decimal(x)),
+            Ok(x) => Step::Set(id.to_owned(), AnswerValue::Decimal(x)),
             Err(_) => return,
         }
     } else {
@@ -254,9 +252,9 @@ fn number(
             // no message yet, and no answer either.
             Ok(n) if min.is_some_and(|m| (n as f64) < m && digits(n) < digits(m as i64)) => {
                 view.message = None;
-                PatientAction::Clear(id.to_owned())
+                Step::Clear(id.to_owned())
             }
-            Ok(n) => PatientAction::Set(id.to_owned(), AnswerValue::Int(n)),
+            Ok(n) => Step::Set(id.to_owned(), AnswerValue::Int(n)),
             Err(_) => return,
         }
     };
@@ -274,7 +272,7 @@ fn slider(
     (min_label, max_label): (&Option<kohort_form::Text>, &Option<kohort_form::Text>),
     current: Option<&AnswerValue>,
     view: &mut PatientView,
-    out: &mut Vec<PatientAction>,
+    out: &mut Vec<Step>,
 ) {
     let lang = view.lang;
     let answered = match current {
@@ -332,6 +330,6 @@ fn slider(
     });
     if changed {
         view.buffer = v.to_string();
-        out.push(PatientAction::Set(item.id.clone(), AnswerValue::Int(v)));
+        out.push(Step::Set(item.id.clone(), AnswerValue::Int(v)));
     }
 }

@@ -54,7 +54,7 @@ pub fn handback_ui(
     why: HandBack,
     passphrase: &mut Passphrase,
     error: Option<&str>,
-) -> Option<String> {
+) -> Option<zeroize::Zeroizing<String>> {
     theme::fonts(ui.ctx());
     theme::patient(ui, theme::TextSize::Normal);
     let (title, body) = words(lang, why);

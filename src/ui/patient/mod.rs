@@ -1,7 +1,7 @@
 //! Patient mode: one question per screen, big targets, Back / Next /
 //! "Vil ikke svare", progress, language and text size. The screen only
-//! reads the runner; what the patient does comes back as actions that the
-//! app applies to the runner and the store in one place.
+//! reads the runner; what the patient does comes back as [`Step`]s that
+//! the app core applies to the runner and the store.
 
 mod answer;
 mod handback;
@@ -11,21 +11,11 @@ pub use handback::{HandBack, handback_ui};
 use chrono::NaiveDate;
 use eframe::egui::{self, Button, Frame, ProgressBar, RichText, ScrollArea, Vec2};
 
+use crate::core::Step;
 use crate::ui::theme::{self, TOUCH, TextSize, WARN, WARN_BG};
 use kohort_form::runner::Runner;
 use kohort_form::{Answer, AnswerValue};
-use kohort_form::{ItemKind, Lang, Message};
-
-/// What the patient asked for.
-#[derive(Clone, Debug, PartialEq)]
-pub enum PatientAction {
-    Set(String, AnswerValue),
-    Clear(String),
-    Decline(String),
-    Next,
-    Back,
-    Pause,
-}
+use kohort_form::{Lang, Message};
 
 /// Screen state that is not an answer: language, text size, what is being
 /// typed, and a gentle message about the last input.
@@ -57,6 +47,15 @@ impl PatientView {
             self.editing = id;
             self.shift = false;
             self.message = None;
+        }
+    }
+
+    /// Follows what the core did with a step: a refused value's message,
+    /// typing afresh after "Vil ikke svare" was chosen or undone.
+    pub fn stepped(&mut self, invalid: Option<Message>, retype: bool) {
+        self.message = invalid;
+        if retype {
+            self.editing = None;
         }
     }
 }
@@ -93,11 +92,7 @@ pub(crate) struct Words {
 }
 
 /// Draws the question on screen and returns what the patient did.
-pub fn patient_ui(
-    ui: &mut egui::Ui,
-    runner: &Runner,
-    view: &mut PatientView,
-) -> Vec<PatientAction> {
+pub fn patient_ui(ui: &mut egui::Ui, runner: &Runner, view: &mut PatientView) -> Vec<Step> {
     view.follow(runner);
     theme::fonts(ui.ctx());
     theme::patient(ui, view.size);
@@ -119,7 +114,7 @@ pub fn patient_ui(
                         .add(Button::new(w.pause).min_size(Vec2::new(140.0, TOUCH)))
                         .clicked()
                     {
-                        actions.push(PatientAction::Pause);
+                        actions.push(Step::Pause);
                     }
                     ui.add_space(24.0);
                     for size in TextSize::ALL.iter().rev() {
@@ -170,7 +165,7 @@ pub fn patient_ui(
             ui.horizontal(|ui| {
                 let big = Vec2::new(220.0, TOUCH + 8.0);
                 if ui.add(Button::new(w.back).min_size(big)).clicked() {
-                    actions.push(PatientAction::Back);
+                    actions.push(Step::Back);
                 }
                 let declined = runner.answer(&current.item.id) == Some(&Answer::Declined)
                     || answer::matrix_declined(runner, current.item);
@@ -179,15 +174,15 @@ pub fn patient_ui(
                     theme::toggle(declined, w.decline).min_size(Vec2::new(360.0, TOUCH + 8.0));
                 if !current.item.kind.is_display() && ui.add(decline).clicked() {
                     actions.push(if declined {
-                        PatientAction::Clear(current.item.id.clone())
+                        Step::Clear(current.item.id.clone())
                     } else {
-                        PatientAction::Decline(current.item.id.clone())
+                        Step::Decline(current.item.id.clone())
                     });
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let next = Button::new(RichText::new(w.next).strong()).min_size(big);
                     if ui.add(next).clicked() {
-                        actions.push(PatientAction::Next);
+                        actions.push(Step::Next);
                     }
                 });
             });
@@ -227,91 +222,9 @@ pub fn patient_ui(
     actions
 }
 
-/// What must be saved after an action, in the order it happened.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Change {
-    /// An item's answer changed (`None`: removed).
-    Answer(String, Option<Answer>),
-    /// The screen moved: save the position and the screens seen.
-    Moved,
-    Paused,
-    /// Past the last screen: the questionnaire is complete.
-    Finished,
-}
-
-/// Applies one patient action to the runner and says what to save. A value
-/// the runner refuses becomes a gentle message and removes an earlier
-/// answer to the same item, so what is stored always matches the screen.
-pub fn apply(runner: &mut Runner, view: &mut PatientView, action: PatientAction) -> Vec<Change> {
-    let before = runner.answers().clone();
-    let mut moved = Vec::new();
-    match action {
-        PatientAction::Set(id, value) => match runner.set(&id, value) {
-            Ok(()) => view.message = None,
-            Err(invalid) => {
-                view.message = Some(invalid.message);
-                runner.clear(&id);
-            }
-        },
-        PatientAction::Clear(id) => {
-            view.message = None;
-            if runner.answer(&id) == Some(&Answer::Declined) {
-                // Undoing "Vil ikke svare": start typing afresh.
-                view.editing = None;
-            }
-            let rows: Vec<String> = match runner.current().map(|c| &c.item.kind) {
-                Some(ItemKind::Matrix { rows, .. }) if runner.position_id() == Some(&id) => {
-                    rows.iter().map(|r| r.id.clone()).collect()
-                }
-                _ => Vec::new(),
-            };
-            // Undoing "Vil ikke svare" on a matrix clears its declined rows.
-            for row in rows {
-                if runner.answer(&row) == Some(&Answer::Declined) {
-                    runner.clear(&row);
-                }
-            }
-            runner.clear(&id);
-        }
-        PatientAction::Decline(id) => {
-            view.message = None;
-            view.editing = None;
-            // Only items on screen can be declined, so this cannot fail
-            // for an action the screen produced.
-            let _ = runner.decline(&id);
-        }
-        PatientAction::Next => {
-            runner.next();
-            moved.push(Change::Moved);
-            if runner.at_end() {
-                moved.push(Change::Finished);
-            }
-        }
-        PatientAction::Back => {
-            runner.back();
-            moved.push(Change::Moved);
-        }
-        PatientAction::Pause => moved.push(Change::Paused),
-    }
-    let after = runner.answers();
-    let mut changes: Vec<Change> = after
-        .iter()
-        .filter(|(id, a)| before.get(*id) != Some(*a))
-        .map(|(id, a)| Change::Answer(id.clone(), Some(a.clone())))
-        .collect();
-    changes.extend(
-        before
-            .keys()
-            .filter(|id| !after.contains_key(*id))
-            .map(|id| Change::Answer(id.clone(), None)),
-    );
-    changes.extend(moved);
-    changes
-}
-
 /// Past the last screen but not yet completed (the completion did not save,
 /// or the session was resumed there): finish again, or go back.
-fn end_ui(ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<PatientAction>) {
+fn end_ui(ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Step>) {
     let w = words(lang);
     let (text, finish) = match lang {
         Lang::Nb => ("Du har kommet til slutten av skjemaet.", "Fullfør"),
@@ -325,16 +238,16 @@ fn end_ui(ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<PatientAction>) {
             ui.horizontal(|ui| {
                 let big = Vec2::new(220.0, TOUCH + 8.0);
                 if ui.add(Button::new(w.back).min_size(big)).clicked() {
-                    actions.push(PatientAction::Back);
+                    actions.push(Step::Back);
                 }
                 if ui
                     .add(Button::new(RichText::new(finish).strong()).min_size(big))
                     .clicked()
                 {
-                    actions.push(PatientAction::Next);
+                    actions.push(Step::Next);
                 }
                 if ui.add(Button::new(w.pause).min_size(big)).clicked() {
-                    actions.push(PatientAction::Pause);
+                    actions.push(Step::Pause);
                 }
             });
         });

@@ -2,7 +2,9 @@
 //! the unlock screen.
 
 use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
+use zeroize::Zeroizing;
 
+use crate::core::Credential;
 use crate::ui::theme::{TOUCH, WARN};
 use crate::ui::widgets::{Passphrase, passphrase_ui};
 use kohort_form::Lang;
@@ -10,8 +12,8 @@ use kohort_form::Lang;
 #[derive(Default)]
 pub struct SetupDraft {
     pub device: String,
-    pub passphrase: String,
-    pub again: String,
+    pub passphrase: Zeroizing<String>,
+    pub again: Zeroizing<String>,
 }
 
 /// Returns (device name, passphrase) when staff confirms a valid set-up.
@@ -19,7 +21,7 @@ pub fn setup_ui(
     ui: &mut egui::Ui,
     d: &mut SetupDraft,
     error: Option<&str>,
-) -> Option<(String, String)> {
+) -> Option<(String, Zeroizing<String>)> {
     let mut done = None;
     egui::CentralPanel::default().show(ui, |ui| {
         ui.heading("Set up this tablet");
@@ -31,15 +33,15 @@ pub fn setup_ui(
                 .labelled_by(l.id);
             ui.end_row();
             let l = ui.label("Staff passphrase");
-            ui.add(TextEdit::singleline(&mut d.passphrase).password(true))
+            ui.add(TextEdit::singleline(&mut *d.passphrase).password(true))
                 .labelled_by(l.id);
             ui.end_row();
             let l = ui.label("Passphrase again");
-            ui.add(TextEdit::singleline(&mut d.again).password(true))
+            ui.add(TextEdit::singleline(&mut *d.again).password(true))
                 .labelled_by(l.id);
             ui.end_row();
         });
-        let mismatch = !d.again.is_empty() && d.passphrase != d.again;
+        let mismatch = !d.again.is_empty() && *d.passphrase != *d.again;
         if mismatch {
             ui.label(RichText::new("The two passphrases differ.").color(WARN));
         }
@@ -80,16 +82,10 @@ pub fn recovery_ui(ui: &mut egui::Ui, key: &str) -> bool {
     noted
 }
 
-/// What staff asked for on the unlock screen.
-pub enum UnlockWith {
-    Passphrase(String),
-    Recovery(String),
-}
-
 #[derive(Default)]
 pub struct UnlockDraft {
     pub passphrase: Passphrase,
-    pub recovery: String,
+    pub recovery: Zeroizing<String>,
     pub use_recovery: bool,
 }
 
@@ -97,7 +93,7 @@ pub fn unlock_ui(
     ui: &mut egui::Ui,
     d: &mut UnlockDraft,
     error: Option<&str>,
-) -> Option<UnlockWith> {
+) -> Option<Credential> {
     let mut out = None;
     egui::CentralPanel::default().show(ui, |ui| {
         ui.heading("Kohort is locked");
@@ -105,7 +101,7 @@ pub fn unlock_ui(
         let enter = passphrase_ui(ui, &mut d.passphrase, "Staff passphrase", Lang::En);
         let unlock = Button::new("Unlock").min_size(Vec2::new(140.0, TOUCH));
         if (ui.add(unlock).clicked() || enter) && !d.passphrase.is_empty() {
-            out = Some(UnlockWith::Passphrase(d.passphrase.take()));
+            out = Some(Credential::Passphrase(d.passphrase.take()));
         }
         if let Some(e) = error {
             ui.label(RichText::new(e).color(WARN));
@@ -118,10 +114,10 @@ pub fn unlock_ui(
         if d.use_recovery {
             ui.horizontal(|ui| {
                 let l = ui.label("Recovery key");
-                ui.add(TextEdit::singleline(&mut d.recovery).desired_width(520.0))
+                ui.add(TextEdit::singleline(&mut *d.recovery).desired_width(520.0))
                     .labelled_by(l.id);
                 if ui.button("Open with recovery key").clicked() && !d.recovery.is_empty() {
-                    out = Some(UnlockWith::Recovery(std::mem::take(&mut d.recovery)));
+                    out = Some(Credential::Recovery(std::mem::take(&mut d.recovery)));
                 }
             });
         }

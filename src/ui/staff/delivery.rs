@@ -1,26 +1,20 @@
 //! The data manager's page: the batches and where each one is (sealed,
 //! delivered, confirmed, purged), sessions waiting for a batch, the last
 //! delivery and the research key; seal a batch, copy to a folder (a USB
-//! stick), upload to TSD, apply a receipt, purge.
-//!
-//! Transfers run on a worker thread ([`Transfer`]) that only reads files
-//! and talks to the destination; [`poll`] runs on the UI thread each frame
-//! while one is under way and records what it reports in the store.
+//! stick), upload to TSD, apply a receipt, purge. The app core does each
+//! of them (transfers on a worker thread); this page shows its state.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use chrono::Utc;
 use eframe::egui::{self, Button, ProgressBar, RichText, Vec2};
-use zeroize::Zeroizing;
 
+use crate::core::{Delivery, Route, UploadRequest};
 use crate::ui::theme::WARN;
-use kohort_tablet::store::{BatchState, MAX_RETENTION_DAYS, Store};
-use kohort_tablet::sync::{self, Event, Exported, Status, Target, Transfer, Tsd};
+use kohort_tablet::store::{BatchState, MAX_RETENTION_DAYS};
+use kohort_tablet::sync::Status;
 
-/// The page's fields and what it shows, reloaded on every staff refresh.
+/// The page's fields.
 pub struct DeliveryView {
-    pub status: Option<Status>,
-    pub load_error: Option<String>,
     pub folder: String,
     pub url: String,
     pub project: String,
@@ -28,8 +22,6 @@ pub struct DeliveryView {
     pub token_file: String,
     pub receipt: String,
     pub retention: String,
-    /// The transfer under way or last finished.
-    pub progress: Option<Progress>,
     /// What the last action did.
     pub message: Option<String>,
 }
@@ -37,8 +29,6 @@ pub struct DeliveryView {
 impl Default for DeliveryView {
     fn default() -> Self {
         DeliveryView {
-            status: None,
-            load_error: None,
             folder: "/media/".into(),
             url: "https://api.tsd.usit.no".into(),
             project: String::new(),
@@ -46,25 +36,9 @@ impl Default for DeliveryView {
             token_file: String::new(),
             receipt: String::new(),
             retention: String::new(),
-            progress: None,
             message: None,
         }
     }
-}
-
-/// A transfer as the page shows it.
-#[derive(Clone, Debug, Default)]
-pub struct Progress {
-    pub what: String,
-    pub file: String,
-    pub done: u64,
-    pub total: u64,
-    pub delivered: usize,
-    /// The latest retry, while the transfer goes on.
-    pub retry: Option<String>,
-    pub running: bool,
-    /// How it ended, when it failed.
-    pub failed: Option<String>,
 }
 
 /// What the data manager asked for.
@@ -72,211 +46,11 @@ pub struct Progress {
 pub enum DeliveryAction {
     Seal,
     ToFolder(PathBuf),
-    Upload {
-        url: String,
-        project: String,
-        group: Option<String>,
-        token_file: PathBuf,
-    },
+    Upload(UploadRequest),
     Cancel,
     ApplyReceipt(PathBuf),
     Purge,
     SetRetention(u32),
-}
-
-/// Reads what the page shows.
-pub fn load(store: &Store, db: &Path, view: &mut DeliveryView) {
-    match Status::load(store, &sync::outbox(db), Utc::now()) {
-        Ok(s) => {
-            view.status = Some(s);
-            view.load_error = None;
-        }
-        Err(e) => view.load_error = Some(e.to_string()),
-    }
-}
-
-/// Carries out an action on the UI thread; a transfer goes to a worker.
-pub fn act(
-    store: &mut Store,
-    db: &Path,
-    action: DeliveryAction,
-    view: &mut DeliveryView,
-    transfer: &mut Option<Transfer>,
-) -> Result<(), String> {
-    let outbox = sync::outbox(db);
-    let busy = || "A transfer is under way; wait for it or stop it first.".to_owned();
-    view.message = None;
-    match action {
-        DeliveryAction::Seal => {
-            std::fs::create_dir_all(&outbox)
-                .map_err(|e| format!("Cannot create {}: {e}", outbox.display()))?;
-            view.message = Some(
-                match sync::export(store, &outbox).map_err(|e| e.to_string())? {
-                    Exported::Nothing => "No completed session is waiting: nothing sealed.".into(),
-                    Exported::Batch { seq, sessions, .. } => {
-                        format!("Sealed batch {seq} with {sessions} session(s) into the outbox.")
-                    }
-                },
-            );
-        }
-        DeliveryAction::ToFolder(dir) => {
-            if transfer.is_some() {
-                return Err(busy());
-            }
-            start(
-                store,
-                &outbox,
-                Target::Folder(dir),
-                "Copy to folder",
-                view,
-                transfer,
-            )?;
-        }
-        DeliveryAction::Upload {
-            url,
-            project,
-            group,
-            token_file,
-        } => {
-            if transfer.is_some() {
-                return Err(busy());
-            }
-            let token = Zeroizing::new(std::fs::read_to_string(&token_file).map_err(|e| {
-                format!("Cannot read the token file {}: {e}", token_file.display())
-            })?);
-            let tsd =
-                Tsd::new(&url, &project, group.as_deref(), &token).map_err(|e| e.to_string())?;
-            start(
-                store,
-                &outbox,
-                Target::Tsd(tsd),
-                "Upload to TSD",
-                view,
-                transfer,
-            )?;
-        }
-        DeliveryAction::Cancel => {
-            if let Some(t) = transfer {
-                t.cancel();
-            }
-        }
-        DeliveryAction::ApplyReceipt(path) => {
-            let text = sync::read_receipt(&path).map_err(|e| e.to_string())?;
-            let done = sync::apply_receipt(store, &text).map_err(|e| e.to_string())?;
-            view.message = Some(if done.newly.is_empty() {
-                "The receipt is genuine; it confirms no new batch.".into()
-            } else {
-                format!(
-                    "The receipt is genuine: batch(es) {} confirmed.",
-                    join(&done.newly)
-                )
-            });
-        }
-        DeliveryAction::Purge => {
-            let r = sync::purge(store, &outbox, Utc::now()).map_err(|e| e.to_string())?;
-            let mut m = format!(
-                "Purged the answers of {} session(s); the sessions stay in the schedule.",
-                r.purged.sessions
-            );
-            if !r.purged.checkpointed || !r.files_left.is_empty() {
-                m.push_str(" Some purged bytes may remain until the next purge.");
-            }
-            view.message = Some(m);
-        }
-        DeliveryAction::SetRetention(days) => {
-            store.set_retention_days(days).map_err(|e| e.to_string())?;
-            view.retention.clear();
-        }
-    }
-    Ok(())
-}
-
-fn start(
-    store: &Store,
-    outbox: &Path,
-    target: Target,
-    what: &str,
-    view: &mut DeliveryView,
-    transfer: &mut Option<Transfer>,
-) -> Result<(), String> {
-    let plan = sync::plan(store, outbox).map_err(|e| e.to_string())?;
-    if plan.files.is_empty() {
-        view.message = Some("Every sealed batch is confirmed: nothing to deliver.".into());
-        return Ok(());
-    }
-    view.progress = Some(Progress {
-        what: what.to_owned(),
-        running: true,
-        ..Default::default()
-    });
-    *transfer = Some(Transfer::spawn(plan, target));
-    Ok(())
-}
-
-/// Records what the worker reported (only while the store is open; events
-/// wait in the channel while it is locked). Returns whether a batch moved on.
-pub fn poll(
-    store: Option<&mut Store>,
-    view: &mut DeliveryView,
-    transfer: &mut Option<Transfer>,
-) -> bool {
-    let (Some(store), Some(t)) = (store, transfer.as_mut()) else {
-        return false;
-    };
-    let mut moved = false;
-    let mut finished = false;
-    let p = view.progress.get_or_insert_with(|| Progress {
-        what: "Transfer".into(),
-        running: true,
-        ..Default::default()
-    });
-    for event in t.poll() {
-        if let Err(e) = t.record(store, &event) {
-            p.failed = Some(format!("Delivered, but not recorded: {e}"));
-        }
-        match event {
-            Event::Progress { file, done, total } => {
-                p.file = file;
-                p.done = done;
-                p.total = total;
-            }
-            Event::Retrying {
-                file,
-                attempt,
-                wait,
-                reason,
-            } => {
-                p.file.clone_from(&file);
-                p.retry = Some(format!(
-                    "{file}: {reason}. Trying again ({}) in {} s.",
-                    attempt + 1,
-                    wait.as_secs_f32().ceil()
-                ));
-            }
-            Event::Delivered(_) => {
-                p.delivered += 1;
-                p.retry = None;
-                moved = true;
-            }
-            Event::Finished(why) => {
-                p.running = false;
-                p.retry = None;
-                if why.is_some() {
-                    p.failed = why;
-                }
-                finished = true;
-                moved = true;
-            }
-        }
-    }
-    if finished {
-        *transfer = None;
-    }
-    moved
-}
-
-fn join(v: &[u64]) -> String {
-    v.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
 }
 
 fn state_text(s: BatchState) -> RichText {
@@ -312,15 +86,29 @@ fn field(
 
 const BIG: Vec2 = Vec2::new(0.0, 40.0);
 
-pub fn delivery_ui(ui: &mut egui::Ui, v: &mut DeliveryView) -> Option<DeliveryAction> {
-    let mut action = None;
+pub fn delivery_ui(
+    ui: &mut egui::Ui,
+    status: Option<&Status>,
+    delivery: Option<&Delivery>,
+    v: &mut DeliveryView,
+) -> Option<DeliveryAction> {
     ui.heading("Data manager");
-    if let Some(e) = &v.load_error {
-        ui.label(RichText::new(e).color(WARN));
+    let s = status?;
+    let running = delivery.is_some_and(Delivery::is_running);
+    let mut action = summary_ui(ui, s, v);
+    ui.add_space(8.0);
+    batches_ui(ui, s);
+    ui.add_space(8.0);
+    action = deliver_ui(ui, s, running, v).or(action);
+    if let Some(d) = delivery {
+        progress_ui(ui, d);
     }
-    // Taken out for the frame (no copy per frame), put back at the end.
-    let s = v.status.take()?;
-    let running = v.progress.as_ref().is_some_and(|p| p.running);
+    ui.add_space(8.0);
+    receipt_ui(ui, s, v).or(action)
+}
+
+/// The research key, what waits for a batch, the last delivery, and Seal.
+fn summary_ui(ui: &mut egui::Ui, s: &Status, v: &DeliveryView) -> Option<DeliveryAction> {
     match &s.research_key {
         Some(fp) => ui.label(format!("Research key fingerprint: {fp}")),
         None => ui.label(
@@ -349,59 +137,63 @@ pub fn delivery_ui(ui: &mut egui::Ui, v: &mut DeliveryView) -> Option<DeliveryAc
         ui.label(RichText::new(m).strong());
     }
     ui.add_space(6.0);
-    if ui
-        .add_enabled(
-            s.unbatched > 0 && s.research_key.is_some(),
-            Button::new("Seal a new batch").min_size(BIG),
-        )
+    let seal = Button::new("Seal a new batch").min_size(BIG);
+    ui.add_enabled(s.unbatched > 0 && s.research_key.is_some(), seal)
         .clicked()
-    {
-        action = Some(DeliveryAction::Seal);
-    }
+        .then_some(DeliveryAction::Seal)
+}
 
-    ui.add_space(8.0);
+fn batches_ui(ui: &mut egui::Ui, s: &Status) {
     ui.heading("Batches");
     if s.batches.is_empty() {
         ui.label("No batch sealed yet.");
-    } else {
-        egui::Grid::new("batches")
-            .num_columns(5)
-            .spacing([20.0, 6.0])
-            .striped(true)
-            .show(ui, |ui| {
-                for h in [
-                    "Batch",
-                    "Sealed",
-                    "Sessions",
-                    "State",
-                    "Delivered / confirmed",
-                ] {
-                    ui.label(RichText::new(h).strong());
-                }
-                ui.end_row();
-                for b in s.batches.iter().rev() {
-                    ui.label(b.seq.to_string());
-                    ui.label(b.created_at.get(..10).unwrap_or(&b.created_at));
-                    ui.label(b.records.to_string());
-                    ui.label(state_text(b.state));
-                    let how = match (b.state, s.delivery_of(b.seq)) {
-                        (BatchState::Confirmed | BatchState::Purged, _) => format!(
-                            "confirmed {}",
-                            b.confirmed_at
-                                .as_deref()
-                                .and_then(|c| c.get(..10))
-                                .unwrap_or("")
-                        ),
-                        (_, Some(d)) => d.via.describe(),
-                        (_, None) => "in the outbox".into(),
-                    };
-                    ui.label(how);
-                    ui.end_row();
-                }
-            });
+        return;
     }
+    egui::Grid::new("batches")
+        .num_columns(5)
+        .spacing([20.0, 6.0])
+        .striped(true)
+        .show(ui, |ui| {
+            for h in [
+                "Batch",
+                "Sealed",
+                "Sessions",
+                "State",
+                "Delivered / confirmed",
+            ] {
+                ui.label(RichText::new(h).strong());
+            }
+            ui.end_row();
+            for b in s.batches.iter().rev() {
+                ui.label(b.seq.to_string());
+                ui.label(b.created_at.get(..10).unwrap_or(&b.created_at));
+                ui.label(b.records.to_string());
+                ui.label(state_text(b.state));
+                let how = match (b.state, s.delivery_of(b.seq)) {
+                    (BatchState::Confirmed | BatchState::Purged, _) => format!(
+                        "confirmed {}",
+                        b.confirmed_at
+                            .as_deref()
+                            .and_then(|c| c.get(..10))
+                            .unwrap_or("")
+                    ),
+                    (_, Some(d)) => d.via.describe(),
+                    (_, None) => "in the outbox".into(),
+                };
+                ui.label(how);
+                ui.end_row();
+            }
+        });
+}
 
-    ui.add_space(8.0);
+/// Copy to a folder, or upload to TSD.
+fn deliver_ui(
+    ui: &mut egui::Ui,
+    s: &Status,
+    running: bool,
+    v: &mut DeliveryView,
+) -> Option<DeliveryAction> {
+    let mut action = None;
     ui.heading("Deliver");
     ui.label(format!(
         "{} batch(es) await a receipt; each delivery sends all of them.",
@@ -414,77 +206,74 @@ pub fn delivery_ui(ui: &mut egui::Ui, v: &mut DeliveryView) -> Option<DeliveryAc
             .add_enabled(folder_ok, Button::new("Copy to folder").min_size(BIG))
             .clicked();
     });
-    ui.add_space(6.0);
-    field(
-        ui,
-        "TSD address",
-        &mut v.url,
-        "https://api.tsd.usit.no",
-        |_| {},
-    );
-    field(ui, "Project", &mut v.project, "p11", |_| {});
-    field(
-        ui,
-        "Group (optional)",
-        &mut v.group,
-        "p11-member-group",
-        |_| {},
-    );
-    let hint = "/media/USB-STICK/tsd-token.txt";
-    field(ui, "Token file", &mut v.token_file, hint, |_| {});
     if copy {
         action = Some(DeliveryAction::ToFolder(PathBuf::from(v.folder.trim())));
     }
+    ui.add_space(6.0);
+    let tsd = "https://api.tsd.usit.no";
+    field(ui, "TSD address", &mut v.url, tsd, |_| {});
+    field(ui, "Project", &mut v.project, "p11", |_| {});
+    let group = "p11-member-group";
+    field(ui, "Group (optional)", &mut v.group, group, |_| {});
+    let hint = "/media/USB-STICK/tsd-token.txt";
+    field(ui, "Token file", &mut v.token_file, hint, |_| {});
     let ready =
         !v.url.trim().is_empty() && !v.project.trim().is_empty() && !v.token_file.trim().is_empty();
     ui.horizontal(|ui| {
+        let upload = Button::new("Upload to TSD").min_size(BIG);
         if ui
-            .add_enabled(
-                !running && s.awaiting() > 0 && ready,
-                Button::new("Upload to TSD").min_size(BIG),
-            )
+            .add_enabled(!running && s.awaiting() > 0 && ready, upload)
             .clicked()
         {
-            action = Some(DeliveryAction::Upload {
+            action = Some(DeliveryAction::Upload(UploadRequest {
                 url: v.url.trim().to_owned(),
                 project: v.project.trim().to_owned(),
                 group: Some(v.group.trim().to_owned()).filter(|g| !g.is_empty()),
                 token_file: PathBuf::from(v.token_file.trim()),
-            });
+            }));
         }
         if running && ui.add(Button::new("Stop").min_size(BIG)).clicked() {
             action = Some(DeliveryAction::Cancel);
         }
     });
-    if let Some(p) = &v.progress {
-        let fraction = if p.total == 0 {
-            0.0
-        } else {
-            p.done as f32 / p.total as f32
-        };
-        let text = if p.running && p.file.is_empty() {
-            format!("{}: starting", p.what)
-        } else if p.running {
-            format!("{}: {} ({} delivered)", p.what, p.file, p.delivered)
-        } else if p.failed.is_some() {
-            format!("{}: stopped, {} delivered", p.what, p.delivered)
-        } else {
-            format!("{}: done, {} delivered", p.what, p.delivered)
-        };
-        ui.add(ProgressBar::new(fraction).text(text).desired_width(560.0));
-        if let Some(r) = &p.retry {
-            ui.label(RichText::new(r).color(WARN));
-        }
-        if let Some(f) = &p.failed {
-            ui.label(
-                RichText::new(format!("Not delivered: {f}"))
-                    .color(WARN)
-                    .strong(),
-            );
-        }
-    }
+    action
+}
 
-    ui.add_space(8.0);
+fn progress_ui(ui: &mut egui::Ui, d: &Delivery) {
+    let p = &d.progress;
+    let what = match d.route {
+        Route::Folder => "Copy to folder",
+        Route::Tsd => "Upload to TSD",
+    };
+    let text = if p.running && p.file.is_empty() {
+        format!("{what}: starting")
+    } else if p.running {
+        format!("{what}: {} ({} delivered)", p.file, p.delivered)
+    } else if p.failed.is_some() {
+        format!("{what}: stopped, {} delivered", p.delivered)
+    } else {
+        format!("{what}: done, {} delivered", p.delivered)
+    };
+    ui.add(
+        ProgressBar::new(p.fraction())
+            .text(text)
+            .desired_width(560.0),
+    );
+    if let Some(r) = &p.retry {
+        ui.label(RichText::new(r).color(WARN));
+    }
+    if let Some(f) = &p.failed {
+        ui.label(
+            RichText::new(format!("Not delivered: {f}"))
+                .color(WARN)
+                .strong(),
+        );
+    }
+}
+
+/// Apply a receipt; purge; the retention period.
+fn receipt_ui(ui: &mut egui::Ui, s: &Status, v: &mut DeliveryView) -> Option<DeliveryAction> {
+    let mut action = None;
     ui.heading("Receipt and purge");
     let receipt_ok = !v.receipt.trim().is_empty();
     let mut apply = false;
@@ -505,13 +294,8 @@ pub fn delivery_ui(ui: &mut egui::Ui, v: &mut DeliveryView) -> Option<DeliveryAc
         s.retention_days, s.purge_eligible
     ));
     ui.horizontal(|ui| {
-        if ui
-            .add_enabled(
-                s.purge_eligible > 0,
-                Button::new(format!("Purge {} session(s)", s.purge_eligible)).min_size(BIG),
-            )
-            .clicked()
-        {
+        let purge = Button::new(format!("Purge {} session(s)", s.purge_eligible)).min_size(BIG);
+        if ui.add_enabled(s.purge_eligible > 0, purge).clicked() {
             action = Some(DeliveryAction::Purge);
         }
         let l = ui.label("Keep (days)");
@@ -535,6 +319,5 @@ pub fn delivery_ui(ui: &mut egui::Ui, v: &mut DeliveryView) -> Option<DeliveryAc
             action = Some(DeliveryAction::SetRetention(d));
         }
     });
-    v.status = Some(s);
     action
 }

@@ -3,8 +3,10 @@
 use chrono::NaiveDate;
 use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
 
+use crate::core::Enrolment;
 use crate::ui::theme::{WARN, toggle};
 use kohort_form::study::Study;
+use kohort_tablet::store::Consent;
 
 #[derive(Clone, Debug)]
 pub struct EnrolDraft {
@@ -34,26 +36,25 @@ impl EnrolDraft {
         }
     }
 
-    /// The dates, or a message naming the field that is wrong.
-    pub fn dates(&self) -> Result<(NaiveDate, NaiveDate), String> {
-        Ok((
-            super::parse_date(&self.consent_date, "Consent date")?,
-            super::parse_date(&self.anchor, "Anchor date")?,
-        ))
-    }
-
-    /// What is wrong with the draft for this study, if anything.
-    pub fn problem(&self, study: &Study) -> Option<String> {
-        if let Err(e) = study.check_code(self.study_code.trim()) {
-            return Some(e);
+    /// The enrolment, or a message naming the field that is wrong.
+    pub fn enrolment(&self, study: &Study) -> Result<Enrolment, String> {
+        let e = Enrolment {
+            study_code: self.study_code.trim().to_owned(),
+            site: self.site.trim().to_owned(),
+            label: Some(self.label.trim().to_owned()).filter(|l| !l.is_empty()),
+            consent: Consent {
+                date: super::parse_date(&self.consent_date, "Consent date")?,
+                version: self.consent_version.trim().to_owned(),
+                contact_interview: self.contact_interview,
+                contact_relatives: self.contact_relatives,
+                withdrawn_at: None,
+            },
+            anchor: super::parse_date(&self.anchor, "Anchor date")?,
+        };
+        match e.problem(study) {
+            Some(p) => Err(p),
+            None => Ok(e),
         }
-        if self.site.trim().is_empty() {
-            return Some("choose the site".into());
-        }
-        if self.consent_version.trim().is_empty() {
-            return Some("give the version of the consent form".into());
-        }
-        self.dates().err()
     }
 }
 
@@ -75,8 +76,8 @@ fn field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) {
     ui.end_row();
 }
 
-/// Returns the draft when staff presses "Enrol".
-pub fn enrol_ui(ui: &mut egui::Ui, study: &Study, d: &mut EnrolDraft) -> Option<EnrolDraft> {
+/// Returns the enrolment when staff presses "Enrol".
+pub fn enrol_ui(ui: &mut egui::Ui, study: &Study, d: &mut EnrolDraft) -> Option<Enrolment> {
     ui.heading("Enrol a participant");
     let example = study
         .code_pattern
@@ -134,20 +135,15 @@ pub fn enrol_ui(ui: &mut egui::Ui, study: &Study, d: &mut EnrolDraft) -> Option<
                 "YYYY-MM-DD",
             );
         });
-    let problem = d.problem(study);
-    if let Some(p) = &problem
+    let checked = d.enrolment(study);
+    if let Err(p) = &checked
         && !d.study_code.trim().is_empty()
     {
         ui.label(RichText::new(p).color(WARN));
     }
-    if ui
-        .add_enabled(
-            problem.is_none(),
-            Button::new("Enrol").min_size(Vec2::new(160.0, 48.0)),
-        )
-        .clicked()
-    {
-        return Some(d.clone());
+    let enrol = Button::new("Enrol").min_size(Vec2::new(160.0, 48.0));
+    if ui.add_enabled(checked.is_ok(), enrol).clicked() {
+        return checked.ok();
     }
     None
 }

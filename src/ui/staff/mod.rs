@@ -1,16 +1,18 @@
 //! Staff screens: set-up and unlock, today's work, a participant's page
-//! with the timeline of every episode, enrolment and settings. Screens read
-//! a [`Clinic`] loaded when something changes (never per frame) and return
-//! a [`StaffAction`]; the app applies it to the store.
+//! with the timeline of every episode, enrolment, settings and the data
+//! manager's page. Screens read the app core's [`Clinic`] (loaded when
+//! something changes, never per frame) and return a [`StaffAction`];
+//! [`actions::act`] hands it to the core.
 
 mod access;
+pub mod actions;
 pub mod delivery;
 mod enrol;
 mod participant;
 mod settings;
 mod today;
 
-pub use access::{SetupDraft, UnlockDraft, UnlockWith, recovery_ui, setup_ui, unlock_ui};
+pub use access::{SetupDraft, UnlockDraft, recovery_ui, setup_ui, unlock_ui};
 pub use enrol::{EnrolDraft, enrol_ui};
 pub use participant::PageDraft;
 
@@ -18,7 +20,7 @@ use chrono::NaiveDate;
 use eframe::egui::{self, Button, RichText, Vec2};
 use uuid::Uuid;
 
-use crate::clinic::Clinic;
+use crate::core::{Clinic, Core, Enrolment};
 use crate::ui::theme::WARN;
 use kohort_form::Lang;
 use kohort_form::study::Study;
@@ -58,7 +60,7 @@ impl StaffView {
 /// What staff asked for.
 pub enum StaffAction {
     Lock,
-    Enrol(EnrolDraft),
+    Enrol(Enrolment),
     /// Start a new session of one occurrence of a form: patient forms go to
     /// patient mode, clinician forms open in staff mode.
     Start {
@@ -114,11 +116,14 @@ pub(crate) fn parse_date(s: &str, what: &str) -> Result<NaiveDate, String> {
 
 pub fn home_ui(
     ui: &mut egui::Ui,
-    study: &Study,
-    data: &Clinic,
+    core: &Core,
     view: &mut StaffView,
     error: Option<&str>,
 ) -> Option<StaffAction> {
+    let study: &Study = core.study();
+    let data = core.clinic();
+    let load_error = core.load_error().map(ToString::to_string);
+    let error = error.or(load_error.as_deref());
     let mut action = None;
     egui::Panel::top("staff_top").show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -175,9 +180,13 @@ pub fn home_ui(
                     Page::Today => today::today_ui(ui, study, data, view),
                     Page::Enrol => enrol_ui(ui, study, &mut view.enrolling).map(StaffAction::Enrol),
                     Page::Settings => settings::settings_ui(ui, data, &mut view.settings),
-                    Page::Delivery => {
-                        delivery::delivery_ui(ui, &mut view.delivery).map(StaffAction::Delivery)
-                    }
+                    Page::Delivery => delivery::delivery_ui(
+                        ui,
+                        core.status(),
+                        core.delivery(),
+                        &mut view.delivery,
+                    )
+                    .map(StaffAction::Delivery),
                     Page::Participant(id) => match data.participant(id) {
                         Some(p) => participant::participant_ui(ui, study, data, p, &mut view.draft),
                         None => {

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::today::{form_text, state_text, window_text};
 use super::{StaffAction, named_button, parse_date};
-use crate::clinic::Clinic;
+use crate::core::clinic::Clinic;
 use crate::ui::theme::{WARN, toggle};
 use kohort_form::schedule::{Row, State};
 use kohort_form::study::Study;

@@ -3,7 +3,7 @@
 use eframe::egui::{self, Button, RichText, Vec2};
 
 use super::StaffAction;
-use crate::clinic::Clinic;
+use crate::core::clinic::Clinic;
 use crate::ui::theme::WARN;
 
 #[derive(Default)]

@@ -5,7 +5,7 @@ use chrono::Datelike;
 use eframe::egui::{self, RichText};
 
 use super::{Page, StaffAction, StaffView, named_button};
-use crate::clinic::Clinic;
+use crate::core::clinic::Clinic;
 use crate::ui::theme::WARN;
 use kohort_form::schedule::{Row, State};
 use kohort_form::study::Study;

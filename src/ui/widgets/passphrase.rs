@@ -2,7 +2,7 @@
 //! Windows tablet shows no keyboard of its own for egui fields.
 
 use eframe::egui::{self, Key, RichText, TextEdit};
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::keyboard::keys;
 use crate::ui::theme;
@@ -18,8 +18,8 @@ pub struct Passphrase {
 
 impl Passphrase {
     /// Hands over what was typed and wipes the field.
-    pub fn take(&mut self) -> String {
-        let out = self.text.clone();
+    pub fn take(&mut self) -> Zeroizing<String> {
+        let out = Zeroizing::new(self.text.clone());
         self.text.zeroize();
         out
     }

@@ -91,7 +91,7 @@ pub fn export_with<R: CryptoRng + RngCore>(
         format: 1,
         study_id: research.study.clone(),
         device_id: device.id.to_string(),
-        device_key: hex::encode(&device.public_key),
+        device_key: hex::encode(device.public_key),
         seq,
         prev_hash: last.map_or_else(|| NO_PREVIOUS.to_owned(), |b| b.hash),
         created_at: created_at.to_owned(),

@@ -59,7 +59,7 @@ pub fn hash_file(path: &Path) -> Result<(String, u64), DeliveryError> {
         h.update(&buf[..k]);
         n += k as u64;
     }
-    Ok((hex::encode(&h.finalize()), n))
+    Ok((hex::encode(h.finalize()), n))
 }
 
 /// Checks an outbox file against the hash it was sealed with; its size.

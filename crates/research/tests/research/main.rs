@@ -1,0 +1,5 @@
+//! The research store's tests: importing batches sealed by a real tablet
+//! store, forged and damaged ones refused.
+#![allow(clippy::unwrap_used)]
+
+mod batch_import;

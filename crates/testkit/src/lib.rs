@@ -1,0 +1,82 @@
+//! What Kohort's tests share: where the repository's files are, the
+//! shipped study, a tablet database (with the test research key), the
+//! audit actions of a store, and a stand-in for the TSD file API.
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use kohort_batch::ResearchKeys;
+use kohort_form::study::{Study, load_study};
+use kohort_tablet::store::{AuditEntry, Consent, Delay, RecoveryKey, Store};
+
+pub mod tsd;
+
+pub const PASS: &str = "correct horse battery";
+
+/// The repository's top folder (where `forms/` and `tests/` are).
+pub fn repo_root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .find(|d| d.join("forms/study.json").is_file())
+        .unwrap_or(here)
+        .to_owned()
+}
+
+pub fn forms_dir() -> PathBuf {
+    repo_root().join("forms")
+}
+
+pub fn study() -> Study {
+    load_study(&forms_dir()).unwrap().0
+}
+
+pub fn consent() -> Consent {
+    Consent {
+        date: date(2025, 3, 1),
+        version: "1.0".into(),
+        contact_interview: true,
+        contact_relatives: false,
+        withdrawn_at: None,
+    }
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub fn create(path: &Path) -> (Store, RecoveryKey) {
+    Store::create(path, "test tablet", PASS).unwrap()
+}
+
+/// Opens and unlocks with no delay between tries.
+pub fn reopen(path: &Path) -> Store {
+    let mut locked = Store::open(path).unwrap();
+    locked.set_delay(Delay::None);
+    locked.unlock(PASS).unwrap()
+}
+
+/// The research store's test keys (study `hab`).
+pub fn research_keys() -> ResearchKeys {
+    ResearchKeys::from_secrets("hab", [7; 32], [8; 32])
+}
+
+/// A new tablet whose batches are sealed to [`research_keys`].
+pub fn tablet(path: &Path) -> Store {
+    let (mut store, _) = create(path);
+    let public = research_keys().public().unwrap();
+    store
+        .set_research_key(&public.render(), &public.fingerprint())
+        .unwrap();
+    store
+}
+
+/// The action of every audit entry, in order.
+pub fn actions(entries: Vec<AuditEntry>) -> Vec<String> {
+    entries.into_iter().map(|e| e.action).collect()
+}
+
+/// How many audit entries have `action`.
+pub fn count(entries: &[AuditEntry], action: &str) -> usize {
+    entries.iter().filter(|e| e.action == action).count()
+}

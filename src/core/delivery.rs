@@ -1,0 +1,224 @@
+//! The data manager's actions on an open store: seal a batch, deliver to a
+//! folder or upload to TSD, apply a receipt, purge, set the research key
+//! and the retention. The command line and the app's data-manager page
+//! call these same functions.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use zeroize::Zeroizing;
+
+use kohort_batch::ResearchPublic;
+use kohort_tablet::store::{Confirmed, Store};
+use kohort_tablet::sync::{self, Event, Exported, PurgeReport, Status, Target, Transfer, Tsd};
+
+use super::error::{CoreError, Result};
+
+/// Where batch files wait: `--outbox`, else `outbox/` beside the database.
+pub fn outbox(db: &Path, given: Option<&Path>) -> PathBuf {
+    given.map_or_else(|| sync::outbox(db), Path::to_owned)
+}
+
+/// Seals every completed session not yet in a batch into the next batch
+/// file in `outbox` (created when missing).
+pub fn seal(store: &mut Store, outbox: &Path) -> Result<Exported> {
+    std::fs::create_dir_all(outbox).map_err(|source| CoreError::Create {
+        path: outbox.to_owned(),
+        source,
+    })?;
+    Ok(sync::export(store, outbox)?)
+}
+
+/// What the data manager's page and `kohort batches` show.
+pub fn status(store: &Store, outbox: &Path, now: DateTime<Utc>) -> Result<Status> {
+    Ok(Status::load(store, outbox, now)?)
+}
+
+/// An upload to the TSD file API, as the data manager gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadRequest {
+    pub url: String,
+    pub project: String,
+    pub group: Option<String>,
+    pub token_file: PathBuf,
+}
+
+impl UploadRequest {
+    /// Reads the token (never kept longer than the transfer) and checks the
+    /// address, project and group.
+    pub fn target(&self) -> Result<Target> {
+        let token =
+            Zeroizing::new(std::fs::read_to_string(&self.token_file).map_err(|source| {
+                CoreError::Read {
+                    path: self.token_file.clone(),
+                    source,
+                }
+            })?);
+        Ok(Target::Tsd(Tsd::new(
+            &self.url,
+            &self.project,
+            self.group.as_deref(),
+            &token,
+        )?))
+    }
+}
+
+/// A transfer as a person follows it: the bytes so far, what arrived, the
+/// latest retry, how it ended.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub file: String,
+    pub done: u64,
+    pub total: u64,
+    pub delivered: usize,
+    /// The latest retry, while the transfer goes on.
+    pub retry: Option<String>,
+    pub running: bool,
+    /// How it ended, when it failed.
+    pub failed: Option<String>,
+}
+
+impl Progress {
+    pub fn fraction(&self) -> f32 {
+        if self.total == 0 {
+            0.0
+        } else {
+            self.done as f32 / self.total as f32
+        }
+    }
+}
+
+/// Which way a delivery goes, for the words around its progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    Folder,
+    Tsd,
+}
+
+/// A delivery under way on a worker thread. The thread that owns the store
+/// calls [`Delivery::pump`], which records what the worker reports: a file
+/// that arrived moves its batch on, a failure is audited.
+pub struct Delivery {
+    transfer: Transfer,
+    pub route: Route,
+    pub progress: Progress,
+}
+
+impl Delivery {
+    /// Starts delivering every batch not yet confirmed; `None` when there
+    /// is nothing to deliver.
+    pub fn start(store: &Store, outbox: &Path, target: Target) -> Result<Option<Delivery>> {
+        let plan = sync::plan(store, outbox)?;
+        if plan.files.is_empty() {
+            return Ok(None);
+        }
+        let route = match target {
+            Target::Folder(_) => Route::Folder,
+            Target::Tsd(_) => Route::Tsd,
+        };
+        Ok(Some(Delivery {
+            transfer: Transfer::spawn(plan, target),
+            route,
+            progress: Progress {
+                running: true,
+                ..Default::default()
+            },
+        }))
+    }
+
+    /// Records what the worker reported: without waiting, or (`wait`) the
+    /// next event, blocking. Returns the events; after `Finished`, the
+    /// delivery is over.
+    pub fn pump(&mut self, store: &mut Store, wait: bool) -> Vec<Event> {
+        let events = if wait {
+            self.transfer.wait().into_iter().collect()
+        } else {
+            self.transfer.poll()
+        };
+        for event in &events {
+            if let Err(e) = self.transfer.record(store, event) {
+                self.progress.failed = Some(format!("delivered, but not recorded: {e}"));
+            }
+            self.follow(event);
+        }
+        events
+    }
+
+    fn follow(&mut self, event: &Event) {
+        let p = &mut self.progress;
+        match event {
+            Event::Progress { file, done, total } => {
+                p.file.clone_from(file);
+                p.done = *done;
+                p.total = *total;
+            }
+            Event::Retrying {
+                file,
+                attempt,
+                wait,
+                reason,
+            } => {
+                p.file.clone_from(file);
+                p.retry = Some(format!(
+                    "{file}: {reason}. Trying again ({}) in {} s.",
+                    attempt + 1,
+                    wait.as_secs_f32().ceil()
+                ));
+            }
+            Event::Delivered(_) => {
+                p.delivered += 1;
+                p.retry = None;
+            }
+            Event::Finished(why) => {
+                p.running = false;
+                p.retry = None;
+                if why.is_some() {
+                    p.failed.clone_from(why);
+                }
+            }
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.progress.running
+    }
+
+    /// Asks the worker to stop at the next chunk or file.
+    pub fn cancel(&self) {
+        self.transfer.cancel();
+    }
+}
+
+/// Verifies a receipt file from the research store and confirms the
+/// batches it lists.
+pub fn apply_receipt(store: &mut Store, file: &Path) -> Result<Confirmed> {
+    let text = sync::read_receipt(file)?;
+    Ok(sync::apply_receipt(store, &text)?)
+}
+
+/// Removes the answers the research store confirmed at least the retention
+/// period before `now`, and the outbox copies of purged batches.
+pub fn purge(store: &mut Store, outbox: &Path, now: DateTime<Utc>) -> Result<PurgeReport> {
+    Ok(sync::purge(store, outbox, now)?)
+}
+
+/// Days confirmed answers stay before a purge may remove them.
+pub fn set_retention(store: &mut Store, days: u32) -> Result<()> {
+    Ok(store.set_retention_days(days)?)
+}
+
+/// Sets the research store's public key that batches are sealed to.
+pub fn set_research_key(store: &mut Store, file: &Path) -> Result<ResearchPublic> {
+    let text = std::fs::read_to_string(file).map_err(|source| CoreError::Read {
+        path: file.to_owned(),
+        source,
+    })?;
+    let key = ResearchPublic::parse(&text).map_err(|e| {
+        CoreError::Invalid(format!(
+            "{} is not a research public key: {e}",
+            file.display()
+        ))
+    })?;
+    store.set_research_key(&key.render(), &key.fingerprint())?;
+    Ok(key)
+}

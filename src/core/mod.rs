@@ -1,0 +1,249 @@
+//! The headless app core: every action a person takes on the tablet, as a
+//! method with a typed error, over the database in whichever state it is
+//! (absent, locked, open), the study, the clock, the questionnaire in
+//! someone's hands and a delivery under way. The screens (`ui/`) draw its
+//! state and call these methods; the command line calls the same
+//! functions ([`delivery`], [`unlock`]). Nothing here knows egui.
+
+pub mod clinic;
+mod clock;
+pub mod delivery;
+mod error;
+mod idle;
+pub mod questionnaire;
+mod staff;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use kohort_form::study::Study;
+use kohort_tablet::store::{Delay, LockedStore, Store};
+use kohort_tablet::sync::Status;
+
+pub use clinic::Clinic;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use delivery::{Delivery, Progress, Route, UploadRequest};
+pub use error::{CoreError, ErrorKind, Result};
+use idle::Idle;
+pub use idle::IdleCheck;
+pub use questionnaire::{Applied, Change, Outcome, Questionnaire, Step, apply};
+pub use staff::Enrolment;
+
+/// The database, in whichever state it is.
+enum Db {
+    /// No database file yet: first start.
+    Absent,
+    Locked(LockedStore),
+    Open(Store),
+    /// The file is there but could not be opened (the error says why).
+    Broken,
+}
+
+/// Where the app stands, for the screens to choose what to show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// No database yet: set the tablet up.
+    SetUp,
+    Locked,
+    Open,
+}
+
+/// How staff opens the database.
+pub enum Credential {
+    Passphrase(Zeroizing<String>),
+    Recovery(Zeroizing<String>),
+}
+
+/// Opens an existing database with a credential (the command line's way in).
+pub fn unlock(db: &Path, with: Credential) -> Result<Store> {
+    let locked = Store::open(db)?;
+    let unlocked = match &with {
+        Credential::Passphrase(p) => locked.unlock(p),
+        Credential::Recovery(r) => locked.unlock_with_recovery(r),
+    };
+    unlocked.map_err(|refused| refused.error.into())
+}
+
+pub struct Core {
+    study: Arc<Study>,
+    db_path: PathBuf,
+    db: Db,
+    clock: Arc<dyn Clock>,
+    /// The wait after wrong passphrases, applied whenever the store locks.
+    delay: Delay,
+    clinic: Clinic,
+    status: Option<Status>,
+    /// Why the staff screens' data could not be read, if it could not.
+    load_error: Option<CoreError>,
+    questionnaire: Option<Questionnaire>,
+    /// A delivery under way or last finished; it outlives a lock, and what
+    /// it reports is recorded once staff has the store open again.
+    delivery: Option<Delivery>,
+    idle: Idle,
+}
+
+impl Core {
+    /// The app on `db_path`: set-up when it does not exist yet, otherwise
+    /// locked. A file that cannot be opened is reported by [`Core::load_error`].
+    pub fn new(study: Arc<Study>, db_path: PathBuf, clock: Arc<dyn Clock>) -> Self {
+        let mut core = Core {
+            study,
+            db_path,
+            db: Db::Absent,
+            clock,
+            delay: Delay::default(),
+            clinic: Clinic::default(),
+            status: None,
+            load_error: None,
+            questionnaire: None,
+            delivery: None,
+            idle: Idle::default(),
+        };
+        if core.db_path.exists() {
+            match Store::open(&core.db_path) {
+                Ok(locked) => core.db = Db::Locked(locked),
+                Err(e) => {
+                    core.db = Db::Broken;
+                    core.load_error = Some(e.into());
+                }
+            }
+        }
+        core
+    }
+
+    /// Turns off the growing wait after wrong passphrases (tests only).
+    pub fn without_unlock_delay(mut self) -> Self {
+        self.delay = Delay::None;
+        if let Db::Locked(l) = &mut self.db {
+            l.set_delay(Delay::None);
+        }
+        self
+    }
+
+    pub fn study(&self) -> &Arc<Study> {
+        &self.study
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        &*self.clock
+    }
+
+    pub fn access(&self) -> Access {
+        match self.db {
+            Db::Absent => Access::SetUp,
+            Db::Open(_) => Access::Open,
+            Db::Locked(_) | Db::Broken => Access::Locked,
+        }
+    }
+
+    /// What the staff screens show (empty while locked).
+    pub fn clinic(&self) -> &Clinic {
+        &self.clinic
+    }
+
+    /// What the data manager's page shows (none while locked).
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+
+    /// Why the database or the staff screens' data could not be read.
+    pub fn load_error(&self) -> Option<&CoreError> {
+        self.load_error.as_ref()
+    }
+
+    pub fn questionnaire(&self) -> Option<&Questionnaire> {
+        self.questionnaire.as_ref()
+    }
+
+    pub fn delivery(&self) -> Option<&Delivery> {
+        self.delivery.as_ref()
+    }
+
+    fn store(&mut self) -> Result<&mut Store> {
+        match &mut self.db {
+            Db::Open(s) => Ok(s),
+            Db::Absent => Err(CoreError::NotSetUp),
+            Db::Locked(_) | Db::Broken => Err(CoreError::Locked),
+        }
+    }
+
+    /// Reads again what the staff screens show, as of the clock's today.
+    pub fn refresh(&mut self) {
+        let Db::Open(store) = &self.db else { return };
+        self.load_error = None;
+        match Clinic::load(store, &self.study, self.clock.today()) {
+            Ok(c) => self.clinic = c,
+            Err(e) => self.load_error = Some(e.into()),
+        }
+        let outbox = kohort_tablet::sync::outbox(&self.db_path);
+        match delivery::status(store, &outbox, self.clock.now()) {
+            Ok(s) => self.status = Some(s),
+            Err(e) => self.load_error = Some(e),
+        }
+        self.idle.set_limit_minutes(self.clinic.idle_lock_minutes);
+    }
+
+    /// Creates the database; returns the recovery key, to be shown once.
+    pub fn set_up(&mut self, device: &str, passphrase: &str) -> Result<Zeroizing<String>> {
+        if !matches!(self.db, Db::Absent) {
+            return Err(CoreError::Invalid("this tablet is already set up".into()));
+        }
+        let (store, recovery) = Store::create(&self.db_path, device.trim(), passphrase)?;
+        self.db = Db::Open(store);
+        self.idle.touch(self.clock.elapsed());
+        self.refresh();
+        Ok(recovery.to_printable())
+    }
+
+    /// Unlocks the database; on success the staff screens' data is read.
+    pub fn unlock(&mut self, with: Credential) -> Result<()> {
+        let locked = match std::mem::replace(&mut self.db, Db::Broken) {
+            Db::Locked(l) => l,
+            other => {
+                let err = match other {
+                    Db::Absent => CoreError::NotSetUp,
+                    _ => CoreError::Locked,
+                };
+                self.db = other;
+                return Err(err);
+            }
+        };
+        let result = match &with {
+            Credential::Passphrase(p) => locked.unlock(p),
+            Credential::Recovery(r) => locked.unlock_with_recovery(r),
+        };
+        match result {
+            Ok(store) => {
+                self.db = Db::Open(store);
+                self.idle.touch(self.clock.elapsed());
+                self.refresh();
+                Ok(())
+            }
+            Err(refused) => {
+                self.db = Db::Locked(*refused.locked);
+                Err(refused.error.into())
+            }
+        }
+    }
+
+    /// Wipes the keys from memory and forgets what the staff screens showed.
+    pub fn lock(&mut self) {
+        self.db = match std::mem::replace(&mut self.db, Db::Broken) {
+            Db::Open(store) => {
+                let mut locked = store.lock();
+                locked.set_delay(self.delay);
+                Db::Locked(locked)
+            }
+            other => other,
+        };
+        self.questionnaire = None;
+        self.clinic = Clinic::default();
+        self.status = None;
+    }
+}

@@ -1,0 +1,193 @@
+//! A questionnaire in someone's hands: what each tap does to the runner
+//! ([`apply`], pure, also used by the form preview) and what is saved
+//! ([`Questionnaire::persist`]): every changed answer, the position, a
+//! pause or the completion.
+
+use std::collections::BTreeSet;
+
+use uuid::Uuid;
+
+use kohort_form::runner::Runner;
+use kohort_form::{Answer, AnswerValue, ItemKind, Message};
+use kohort_tablet::store::{Store, StoreError};
+
+/// What the respondent did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    Set(String, AnswerValue),
+    Clear(String),
+    Decline(String),
+    Next,
+    Back,
+    Pause,
+}
+
+/// What must be saved after a step, in the order it happened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// An item's answer changed (`None`: removed).
+    Answer(String, Option<Answer>),
+    /// The screen moved: save the position and the screens seen.
+    Moved,
+    Paused,
+    /// Past the last screen: the questionnaire is complete.
+    Finished,
+}
+
+/// What a step did to the runner.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Applied {
+    pub changes: Vec<Change>,
+    /// A value the runner refused, with the words for the respondent.
+    pub invalid: Option<Message>,
+    /// "Vil ikke svare" was chosen or undone: typing starts afresh.
+    pub retype: bool,
+}
+
+/// Applies one step to the runner and says what to save. A value the
+/// runner refuses becomes a gentle message and removes an earlier answer
+/// to the same item, so what is stored always matches the screen.
+pub fn apply(runner: &mut Runner, step: Step) -> Applied {
+    let before = runner.answers().clone();
+    let mut out = Applied::default();
+    let mut moved = Vec::new();
+    match step {
+        Step::Set(id, value) => {
+            if let Err(invalid) = runner.set(&id, value) {
+                out.invalid = Some(invalid.message);
+                runner.clear(&id);
+            }
+        }
+        Step::Clear(id) => {
+            out.retype = runner.answer(&id) == Some(&Answer::Declined);
+            let rows: Vec<String> = match runner.current().map(|c| &c.item.kind) {
+                Some(ItemKind::Matrix { rows, .. }) if runner.position_id() == Some(&id) => {
+                    rows.iter().map(|r| r.id.clone()).collect()
+                }
+                _ => Vec::new(),
+            };
+            // Undoing "Vil ikke svare" on a matrix clears its declined rows.
+            for row in rows {
+                if runner.answer(&row) == Some(&Answer::Declined) {
+                    runner.clear(&row);
+                }
+            }
+            runner.clear(&id);
+        }
+        Step::Decline(id) => {
+            out.retype = true;
+            // Only items on screen can be declined, so this cannot fail
+            // for a step the screen produced.
+            let _ = runner.decline(&id);
+        }
+        Step::Next => {
+            runner.next();
+            moved.push(Change::Moved);
+            if runner.at_end() {
+                moved.push(Change::Finished);
+            }
+        }
+        Step::Back => {
+            runner.back();
+            moved.push(Change::Moved);
+        }
+        Step::Pause => moved.push(Change::Paused),
+    }
+    let after = runner.answers();
+    out.changes = after
+        .iter()
+        .filter(|(id, a)| before.get(*id) != Some(*a))
+        .map(|(id, a)| Change::Answer(id.clone(), Some(a.clone())))
+        .collect();
+    out.changes.extend(
+        before
+            .keys()
+            .filter(|id| !after.contains_key(*id))
+            .map(|id| Change::Answer(id.clone(), None)),
+    );
+    out.changes.extend(moved);
+    out
+}
+
+/// A session being answered, by a patient or (clinician forms) by staff.
+pub struct Questionnaire {
+    pub session: Uuid,
+    pub runner: Runner,
+    /// Set when a save failed; the respondent is told to fetch staff.
+    pub save_error: Option<StoreError>,
+    /// Items whose latest answer is not yet on disk.
+    pub unsaved: BTreeSet<String>,
+    /// A clinician form filled in by staff: no hand-back, no full screen.
+    pub by_staff: bool,
+}
+
+/// How a step ended, for the screen to follow.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// Still answering; `invalid` holds the words for a refused value,
+    /// `retype` says typing starts afresh.
+    Answering {
+        invalid: Option<Message>,
+        retype: bool,
+    },
+    /// Paused or finished: the tablet goes back to staff (locked for a
+    /// patient form). `unsaved`: something did not reach the disk.
+    HandBack { finished: bool, unsaved: bool },
+}
+
+impl Questionnaire {
+    /// Saves what a step changed, each answer its own commit. An answer
+    /// that fails to save stays listed as unsaved and is retried (with its
+    /// latest value) on every later step; the error stays until everything
+    /// is saved, and nobody is told "saved" before. Returns whether the
+    /// session ended (`Some(true)` completed, `Some(false)` paused).
+    pub fn persist(&mut self, store: &mut Store, changes: &[Change]) -> Option<bool> {
+        let mut failed: Option<StoreError> = None;
+        for c in changes {
+            if let Change::Answer(id, _) = c {
+                self.unsaved.insert(id.clone());
+            }
+        }
+        for id in self.unsaved.clone() {
+            let saved = match self.runner.answer(&id) {
+                Some(a) => store.save_answer(self.session, &id, a),
+                None => store.clear_answer(self.session, &id),
+            };
+            match saved {
+                Ok(()) => {
+                    self.unsaved.remove(&id);
+                }
+                Err(e) => failed = Some(e),
+            }
+        }
+        let moved = changes.iter().any(|c| !matches!(c, Change::Answer(..)));
+        if moved
+            && let Err(e) =
+                store.set_position(self.session, self.runner.position_id(), self.runner.seen())
+        {
+            failed = Some(e);
+        }
+        let mut end = None;
+        for c in changes {
+            let done = match c {
+                Change::Paused => store
+                    .pause_session(self.session)
+                    .map(|()| end = Some(false)),
+                Change::Finished if failed.is_none() => store
+                    .complete_session(self.session)
+                    .map(|()| end = Some(true)),
+                _ => Ok(()),
+            };
+            if let Err(e) = done {
+                failed = Some(e);
+            }
+        }
+        self.save_error = failed;
+        end
+    }
+
+    /// Whether something did not reach the disk.
+    pub fn unsaved(&self) -> bool {
+        self.save_error.is_some() || !self.unsaved.is_empty()
+    }
+}

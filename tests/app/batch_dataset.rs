@@ -1,0 +1,233 @@
+//! The whole way: `kohort demo` database → export → import → dataset, and
+//! every answer in the analysis files equals what the tablet saved, with
+//! its state, derived scores included.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use kohort_batch::ResearchKeys;
+use kohort_form::ItemState;
+use kohort_research::dataset;
+use kohort_tablet::store::{SessionFilter, SessionStatus, demo};
+use kohort_tablet::sync;
+
+/// A minimal CSV reader: quoted fields with doubled quotes, CRLF lines.
+fn csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let (mut row, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    rows
+}
+
+fn expected(state: &ItemState) -> (String, &'static str) {
+    let value = match state {
+        ItemState::Answered(v) => dataset::render(v),
+        s => s.missing_code().unwrap().to_string(),
+    };
+    (value, state.name())
+}
+
+#[test]
+fn every_answer_in_the_dataset_equals_what_was_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) = kohort_testkit::create(&dir.path().join("t.db"));
+    let keys = ResearchKeys::from_secrets("hab", [7; 32], [8; 32]);
+    let public = keys.public().unwrap();
+    store
+        .set_research_key(&public.render(), &public.fingerprint())
+        .unwrap();
+    demo::fill(&mut store, &kohort_testkit::study(), 6, 11).unwrap();
+    let out = dir.path().join("out");
+    fs::create_dir_all(&out).unwrap();
+    sync::export(&mut store, &out).unwrap();
+    let research_dir = dir.path().join("research");
+    let report = kohort_research::import_dir(&keys, &out, &research_dir).unwrap();
+    assert_eq!(report.refused().count(), 0);
+    let files = dir.path().join("dataset");
+    dataset::write(&research_dir, &files).unwrap();
+
+    let long = csv(&fs::read_to_string(files.join("long.csv")).unwrap());
+    let col = |name: &str| long[0].iter().position(|c| c == name).unwrap();
+    let (c_session, c_var, c_value, c_state) = (
+        col("session_id"),
+        col("variable"),
+        col("value"),
+        col("state"),
+    );
+    let got: HashMap<(String, String), (String, String)> = long[1..]
+        .iter()
+        .map(|r| {
+            (
+                (r[c_session].clone(), r[c_var].clone()),
+                (r[c_value].clone(), r[c_state].clone()),
+            )
+        })
+        .collect();
+
+    let completed = store
+        .list_sessions(&SessionFilter {
+            status: Some(SessionStatus::Completed),
+            participant: None,
+        })
+        .unwrap();
+    let mut rows = 0;
+    let mut wide_expect: HashMap<(String, String), String> = HashMap::new();
+    let mut scores = 0;
+    for s in &completed {
+        let loaded = store.load_session(s.id).unwrap();
+        let score_ids: Vec<String> = loaded
+            .questionnaire
+            .instruments
+            .iter()
+            .flat_map(|i| i.items.iter())
+            .filter(|i| matches!(i.kind, kohort_form::ItemKind::Score { .. }))
+            .map(|i| i.id.clone())
+            .collect();
+        for (var, state) in loaded.into_runner().outcome() {
+            let (value, name) = expected(&state);
+            let key = (s.id.to_string(), var.clone());
+            assert_eq!(
+                got.get(&key),
+                Some(&(value.clone(), name.to_owned())),
+                "{var} in session {}",
+                s.id
+            );
+            if score_ids.contains(&var) && matches!(state, ItemState::Answered(_)) {
+                scores += 1;
+            }
+            wide_expect.insert(key, value);
+            rows += 1;
+        }
+    }
+    assert_eq!(long.len() - 1, rows, "long.csv has rows for other sessions");
+    assert!(scores > 0, "no derived score was checked");
+
+    // Every wide cell agrees with the tablet too.
+    let mut cells = 0;
+    for entry in fs::read_dir(&files).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if !name.starts_with("wide_") {
+            continue;
+        }
+        let wide = csv(&fs::read_to_string(&path).unwrap());
+        let header = &wide[0];
+        let sid = header.iter().position(|c| c == "session_id").unwrap();
+        let first_var = header
+            .iter()
+            .rposition(|c| c.ends_with("_version"))
+            .unwrap()
+            + 1;
+        for row in &wide[1..] {
+            for (i, var) in header.iter().enumerate().skip(first_var) {
+                match wide_expect.get(&(row[sid].clone(), var.clone())) {
+                    Some(v) => {
+                        assert_eq!(&row[i], v, "{name}: {var}");
+                        cells += 1;
+                    }
+                    None => assert_eq!(row[i], "", "{name}: {var} is not in that session"),
+                }
+            }
+        }
+    }
+    assert_eq!(cells, rows);
+    for f in ["codebook.csv", "labels.do", "labels.sps", "labels.R"] {
+        assert!(files.join(f).metadata().unwrap().len() > 100, "{f}");
+    }
+}
+
+fn kohort(args: &[&str], dir: &Path) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kohort"))
+        .args(args)
+        .current_dir(kohort_testkit::repo_root())
+        .env("KOHORT_PASSPHRASE", kohort_testkit::PASS)
+        .env("TMPDIR", dir)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn the_commands_carry_a_demo_database_to_analysis_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |s: &str| dir.path().join(s).to_str().unwrap().to_owned();
+    let run = |args: &[&str]| {
+        let (ok, out) = kohort(args, dir.path());
+        assert!(ok, "kohort {args:?} failed: {out}");
+        out
+    };
+    run(&["demo", "--db", &p("t.db"), "--participants", "3"]);
+    let out = run(&["store", "keygen", "--out", &p("keys"), "--study", "hab"]);
+    let fp = out
+        .lines()
+        .last()
+        .unwrap()
+        .trim_start_matches("fingerprint: ")
+        .to_owned();
+    let out = run(&[
+        "device",
+        "set-research-key",
+        &p("keys/research.pub"),
+        "--db",
+        &p("t.db"),
+    ]);
+    assert!(out.contains(&fp), "{out}");
+    assert!(run(&["export", "--db", &p("t.db"), "--to", &p("out")]).contains("batch 1"));
+    assert!(run(&["export", "--db", &p("t.db"), "--to", &p("out")]).contains("nothing to export"));
+    assert_eq!(fs::read_dir(p("out")).unwrap().count(), 1);
+    let args = [
+        "store",
+        "import",
+        "--key",
+        &p("keys"),
+        "--in",
+        &p("out"),
+        "--store",
+        &p("st"),
+    ];
+    assert!(run(&args).contains("1 imported now"));
+    assert!(run(&args).contains("nothing changed"));
+    let out = run(&["store", "dataset", "--store", &p("st"), "--out", &p("ds")]);
+    assert!(
+        out.contains("long.csv") && out.contains("labels.R"),
+        "{out}"
+    );
+    // The tablet holds no private key: a batch refused by a wrong key says so.
+    let (ok, out) = kohort(
+        &[
+            "store",
+            "import",
+            "--key",
+            &p("out"),
+            "--in",
+            &p("out"),
+            "--store",
+            &p("x"),
+        ],
+        dir.path(),
+    );
+    assert!(!ok && out.contains("research.key"), "{out}");
+}

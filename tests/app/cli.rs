@@ -1,0 +1,151 @@
+//! The `kohort` command as a person runs it: checking forms, printing a
+//! schedule.
+
+use std::process::Command;
+
+use kohort_testkit::repo_root;
+
+fn forms_cli(args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kohort"))
+        .args(args)
+        .current_dir(repo_root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    (out.status.success(), stdout)
+}
+
+#[test]
+fn forms_check_reports_every_problem_of_every_file() {
+    let a = "tests/fixtures/bad-forms/duplicate-option-code.json";
+    let b = "tests/fixtures/bad-studies/respondent-mismatch";
+    let (ok, stdout) = forms_cli(&["forms", "check", a, b]);
+    assert!(!ok, "exit code 0 for broken files:\n{stdout}");
+    let expected = [
+        format!("error: {a}: item 'q_living' at /items/0/options/1/code: duplicate option code 1"),
+        format!(
+            "error: {b}/study.json at /timepoints/0/instruments/1: instrument 'medication' is for a \
+             clinician"
+        ),
+    ];
+    for line in &expected {
+        assert!(stdout.contains(line), "missing {line:?} in:\n{stdout}");
+    }
+    assert!(stdout.contains("2 error(s)"), "{stdout}");
+}
+
+#[test]
+fn forms_check_accepts_the_shipped_study() {
+    let (ok, stdout) = forms_cli(&["forms", "check", "forms/"]);
+    assert!(ok, "forms/ has errors:\n{stdout}");
+    assert!(stdout.contains("ok: no errors"), "{stdout}");
+}
+
+fn kohort(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_kohort"))
+        .args(args)
+        .current_dir(repo_root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "kohort {args:?} failed: {stderr}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The line of the table that starts with `title`, spaces squeezed.
+fn line(out: &str, title: &str) -> String {
+    let found = out
+        .lines()
+        .find(|l| l.starts_with(&format!("{title}  ")))
+        .unwrap_or_else(|| panic!("no line for {title} in:\n{out}"));
+    found.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn cli_prints_a_table_for_the_patient_file() {
+    let out = kohort(&[
+        "schedule",
+        "--anchor",
+        "2024-02-29",
+        "--today",
+        "2024-03-10",
+        "--forms",
+        "forms",
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        out.contains("First day of diacetylmorphine: 2024-02-29"),
+        "{out}"
+    );
+    assert_eq!(
+        line(&out, "Baseline"),
+        "Baseline 2024-02-29 2024-02-22 – 2024-03-30 open now"
+    );
+    assert_eq!(
+        line(&out, "12 months"),
+        "12 months 2025-02-28 2025-01-29 – 2025-04-29 upcoming"
+    );
+    assert_eq!(
+        line(&out, "48 months"),
+        "48 months 2028-02-29 2028-01-30 – 2028-04-29 upcoming"
+    );
+    assert_eq!(
+        line(&out, "Medication registration 1"),
+        "Medication registration 1 2024-03-29 2024-03-15 – 2024-04-28 upcoming"
+    );
+    assert_eq!(
+        line(&out, "Serious adverse event"),
+        "Serious adverse event – – can be started"
+    );
+    assert!(!out.contains("End of treatment"), "{out}");
+}
+
+#[test]
+fn cli_after_an_end_in_norwegian() {
+    let out = kohort(&[
+        "schedule",
+        "--anchor",
+        "2025-01-06",
+        "--end",
+        "2025-04-20",
+        "--today",
+        "2025-04-25",
+    ]);
+    assert!(out.contains("Behandlingsslutt: 2025-04-20"), "{out}");
+    assert_eq!(
+        line(&out, "3 måneder"),
+        "3 måneder 2025-04-06 2025-03-23 – 2025-04-20 ikke samlet inn (episode avsluttet)"
+    );
+    assert_eq!(
+        line(&out, "Slutt på behandlingen – pasient"),
+        "Slutt på behandlingen – pasient 2025-04-20 fra 2025-04-20 åpen nå"
+    );
+    assert_eq!(
+        line(&out, "6 måneder"),
+        "6 måneder 2025-07-06 2025-06-22 – 2025-08-05 ikke aktuell"
+    );
+}
+
+#[test]
+fn cli_rejects_a_bad_date_or_study_folder() {
+    let out = Command::new(env!("CARGO_BIN_EXE_kohort"))
+        .args(["schedule", "--anchor", "2025-02-30"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--anchor"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_kohort"))
+        .args([
+            "schedule",
+            "--anchor",
+            "2025-01-06",
+            "--forms",
+            "no/such/dir",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/dir/study.json"));
+}

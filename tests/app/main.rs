@@ -1,0 +1,16 @@
+//! The app's tests: its screens in an egui_kittest harness, the app core
+//! without a screen, the `kohort` command, and walks across the tablet and
+//! the research store. One binary, so a change links it once.
+#![allow(clippy::unwrap_used)]
+
+mod app_delivery;
+mod app_patient;
+mod app_staff;
+mod batch_dataset;
+mod cli;
+mod clinic;
+mod delivery_store;
+mod packaging;
+mod patient_screen;
+mod store_audit;
+mod support;

@@ -1,0 +1,40 @@
+//! Driving the whole app in an egui_kittest harness, on a clock the test
+//! moves.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kohort::core::ManualClock;
+use kohort::ui::app::App;
+
+/// The app on `db` with the shipped study, no unlock delay, `size` points,
+/// its time from `clock`; `app` may configure it further.
+pub fn harness_on(
+    db: &Path,
+    size: [f32; 2],
+    clock: &ManualClock,
+    app: impl FnOnce(App) -> App,
+) -> Harness<'static, App> {
+    let study = Arc::new(kohort_testkit::study());
+    let app = app(App::with_clock(study, db.to_owned(), clock.clone()).without_unlock_delay());
+    Harness::builder().with_size(size).build_eframe(|_| app)
+}
+
+/// [`harness_on`] with a clock of its own.
+pub fn harness(db: &Path, size: [f32; 2], app: impl FnOnce(App) -> App) -> Harness<'static, App> {
+    harness_on(db, size, &ManualClock::new(), app)
+}
+
+pub fn tap(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+pub fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
