@@ -54,12 +54,12 @@ impl UploadRequest {
                     source,
                 }
             })?);
-        Ok(Target::Tsd(Tsd::new(
+        Ok(Target::Tsd(Box::new(Tsd::new(
             &self.url,
             &self.project,
             self.group.as_deref(),
             &token,
-        )?))
+        )?)))
     }
 }
 

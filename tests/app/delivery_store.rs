@@ -43,7 +43,7 @@ fn states(store: &Store) -> Vec<BatchState> {
 fn deliver_to(store: &mut Store, outbox: &Path, dir: &Path) -> Vec<Event> {
     let plan = sync::plan(store, outbox).unwrap();
     let mut events = Vec::new();
-    sync::deliver::run(
+    sync::run(
         &plan,
         &Target::Folder(dir.to_owned()),
         &AtomicBool::new(false),
@@ -52,7 +52,7 @@ fn deliver_to(store: &mut Store, outbox: &Path, dir: &Path) -> Vec<Event> {
     .unwrap();
     for e in &events {
         if let Event::Delivered(d) = e {
-            sync::deliver::record(store, d).unwrap();
+            sync::record(store, d).unwrap();
         }
     }
     events
@@ -175,7 +175,7 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
     // Delivered to a folder: files, manifest, read back; still not purgeable.
     let usb = dir.path().join("usb");
     assert!(matches!(
-        sync::deliver::run(
+        sync::run(
             &sync::plan(&store, &outbox).unwrap(),
             &Target::Folder(usb.clone()),
             &AtomicBool::new(false),

@@ -16,11 +16,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::store::Via;
 
-use super::deliver::{Delivered, DeliveryError, Event, OutboxFile, Plan, io};
+use super::outbox::{Delivered, DeliveryError, Event, Plan, check_outbox, hash_file, io};
 
 /// The manifest beside the batch files: `<device id>.manifest.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,34 +42,6 @@ pub struct ManifestFile {
 
 pub fn manifest_name(device_id: &str) -> String {
     format!("{device_id}.manifest.json")
-}
-
-/// SHA-256 (hex) and size of a file, read in blocks.
-pub fn hash_file(path: &Path) -> Result<(String, u64), DeliveryError> {
-    let mut f = File::open(path).map_err(io(path))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut n = 0u64;
-    loop {
-        let k = f.read(&mut buf).map_err(io(path))?;
-        if k == 0 {
-            break;
-        }
-        h.update(&buf[..k]);
-        n += k as u64;
-    }
-    Ok((hex::encode(h.finalize()), n))
-}
-
-/// Checks an outbox file against the hash it was sealed with; its size.
-pub fn check_outbox(f: &OutboxFile) -> Result<u64, DeliveryError> {
-    let (hash, size) = hash_file(&f.path)?;
-    if !hash.eq_ignore_ascii_case(&f.sha256) {
-        return Err(DeliveryError::Damaged {
-            name: f.name.clone(),
-        });
-    }
-    Ok(size)
 }
 
 /// Writes `bytes` from `src` to `dir/name` through a synced temporary file.

@@ -66,7 +66,7 @@ fn plan(dir: &Path, sizes: &[usize]) -> Plan {
 
 fn run(plan: &Plan, target: Target) -> (Result<(), String>, Vec<Event>) {
     let mut events = Vec::new();
-    let r = sync::deliver::run(plan, &target, &AtomicBool::new(false), &mut |e| {
+    let r = sync::run(plan, &target, &AtomicBool::new(false), &mut |e| {
         events.push(e)
     });
     (r.map_err(|e| e.to_string()), events)
@@ -103,7 +103,7 @@ fn files_arrive_byte_identical_by_put_and_by_chunks() {
     let server = Server::start(Faults::default());
     // 1 KiB and 40 KiB by PUT; 200 KiB + 7 bytes in 13 chunks.
     let plan = plan(dir.path(), &[1024, 40 << 10, (200 << 10) + 7]);
-    let (r, events) = run(&plan, Target::Tsd(tsd(&server, TOKEN)));
+    let (r, events) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
     r.unwrap();
     assert_eq!(delivered(&events), [1, 2, 3]);
     assert_eq!(retries(&events), 0);
@@ -149,7 +149,7 @@ fn a_named_group_and_a_listing_when_head_is_not_allowed() {
     let tsd = Tsd::new(&server.url, "p11", Some("p11-data-group"), TOKEN)
         .unwrap()
         .with_tuning(tuning());
-    let (r, events) = run(&plan, Target::Tsd(tsd));
+    let (r, events) = run(&plan, Target::Tsd(Box::new(tsd)));
     r.unwrap();
     assert_eq!(delivered(&events), [1, 2]);
     assert_arrived(&server, &plan, "p11-data-group");
@@ -181,7 +181,7 @@ fn a_cut_connection_is_retried_and_the_upload_completes() {
         ..Default::default()
     });
     let plan = plan(dir.path(), &[30 << 10]);
-    let (r, events) = run(&plan, Target::Tsd(tsd(&server, TOKEN)));
+    let (r, events) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
     r.unwrap();
     assert_eq!(delivered(&events), [1]);
     assert_eq!(retries(&events), 2);
@@ -199,7 +199,7 @@ fn a_resumable_upload_resumes_from_the_last_acknowledged_chunk() {
         ..Default::default()
     });
     let plan = plan(dir.path(), &[(100 << 10) + 1]);
-    let (r, events) = run(&plan, Target::Tsd(tsd(&server, TOKEN)));
+    let (r, events) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
     r.unwrap();
     assert_eq!(retries(&events), 1);
     assert_arrived(&server, &plan, "p11-member-group");
@@ -218,7 +218,7 @@ fn a_resumable_upload_resumes_from_the_last_acknowledged_chunk() {
         only_chunk: Some("5".into()),
         ..Default::default()
     });
-    let (r, events) = run(&plan, Target::Tsd(tsd(&server, TOKEN)));
+    let (r, events) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
     r.unwrap();
     assert_eq!(retries(&events), 1);
     assert_arrived(&server, &plan, "p11-member-group");
@@ -236,7 +236,7 @@ fn a_refused_token_stops_at_once_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(Faults::default());
     let plan = plan(dir.path(), &[2048, 2048]);
-    let (r, events) = run(&plan, Target::Tsd(tsd(&server, "expired-token")));
+    let (r, events) = run(&plan, Target::Tsd(Box::new(tsd(&server, "expired-token"))));
     let e = r.unwrap_err();
     assert!(e.contains("the token is wrong or expired"), "{e}");
     assert!(e.contains("401"), "{e}");
@@ -258,7 +258,7 @@ fn a_captive_portal_page_is_not_taken_as_delivered() {
     });
     for sizes in [[2048], [100 << 10]] {
         let plan = plan(dir.path(), &sizes);
-        let (r, events) = run(&plan, Target::Tsd(tsd(&server, TOKEN)));
+        let (r, events) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
         let e = r.unwrap_err();
         assert!(e.contains("captive portal"), "{e}");
         assert!(delivered(&events).is_empty());
@@ -273,7 +273,7 @@ fn a_file_of_the_wrong_size_on_the_server_is_not_delivered() {
         ..Default::default()
     });
     let plan = plan(dir.path(), &[4096]);
-    let (r, events) = run(&plan, Target::Tsd(tsd(&server, TOKEN)));
+    let (r, events) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
     let e = r.unwrap_err();
     assert!(e.contains("not 4096 bytes"), "{e}");
     assert!(delivered(&events).is_empty());
@@ -285,7 +285,7 @@ fn a_damaged_outbox_file_is_not_sent() {
     let server = Server::start(Faults::default());
     let plan = plan(dir.path(), &[4096]);
     std::fs::write(&plan.files[0].path, b"something else").unwrap();
-    let (r, _) = run(&plan, Target::Tsd(tsd(&server, TOKEN)));
+    let (r, _) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
     assert!(r.unwrap_err().contains("damaged or replaced"));
     assert!(server.log().is_empty());
 }
@@ -308,7 +308,7 @@ fn uploaded_batches_are_recorded_delivered_with_where_they_went() {
     sync::export(&mut store, &outbox).unwrap();
     let plan = sync::plan(&store, &outbox).unwrap();
     assert_eq!(plan.files.len(), 1);
-    let mut t = Transfer::spawn(plan.clone(), Target::Tsd(tsd(&server, TOKEN)));
+    let mut t = Transfer::spawn(plan.clone(), Target::Tsd(Box::new(tsd(&server, TOKEN))));
     let mut finished = None;
     while let Some(e) = t.wait() {
         t.record(&mut store, &e).unwrap();
@@ -382,7 +382,7 @@ fn throughput() {
                     ..tuning()
                 });
             let t = Instant::now();
-            run(&plan, Target::Tsd(tsd)).0.unwrap();
+            run(&plan, Target::Tsd(Box::new(tsd))).0.unwrap();
             times.push(t.elapsed().as_secs_f64());
         }
     }

@@ -1,0 +1,129 @@
+//! A delivery on a worker thread that only reads files and talks to the
+//! destination (a folder, or the TSD file API); the thread that owns the
+//! store records each [`Delivered`] event with [`record`]; nothing is
+//! marked delivered before the transport has checked the bytes arrived.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::thread::JoinHandle;
+
+use crate::store::{FailedAction, Store, StoreError};
+
+use super::folder;
+use super::outbox::{Delivered, DeliveryError, Event, Plan};
+use super::tsd::Tsd;
+
+/// Where the files go.
+#[derive(Debug)]
+pub enum Target {
+    Folder(PathBuf),
+    // Boxed: the TSD destination is large beside a path.
+    Tsd(Box<Tsd>),
+}
+
+impl Target {
+    fn failed(&self) -> FailedAction {
+        match self {
+            Target::Folder(_) => FailedAction::Folder,
+            Target::Tsd(_) => FailedAction::Upload,
+        }
+    }
+}
+
+/// Delivers `plan` on the current thread, reporting through `report`.
+pub fn run(
+    plan: &Plan,
+    target: &Target,
+    cancel: &AtomicBool,
+    report: &mut dyn FnMut(Event),
+) -> Result<(), DeliveryError> {
+    match target {
+        Target::Folder(dir) => folder::deliver(plan, dir, cancel, report),
+        Target::Tsd(tsd) => tsd.deliver(plan, cancel, report),
+    }
+}
+
+/// A delivery running on its own thread.
+pub struct Transfer {
+    events: Receiver<Event>,
+    cancel: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    failed: FailedAction,
+}
+
+impl Transfer {
+    /// Starts delivering `plan` to `target` on a worker thread.
+    pub fn spawn(plan: Plan, target: Target) -> Transfer {
+        let (tx, events) = mpsc::channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&cancel);
+        let failed = target.failed();
+        let thread = std::thread::spawn(move || {
+            let mut report = |e: Event| {
+                // The receiver is gone: nobody will record anything, so stop.
+                if tx.send(e).is_err() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            };
+            let outcome = run(&plan, &target, &stop, &mut report);
+            report(Event::Finished(outcome.err().map(|e| e.to_string())));
+        });
+        Transfer {
+            events,
+            cancel,
+            thread: Some(thread),
+            failed,
+        }
+    }
+
+    /// Events so far, without waiting.
+    pub fn poll(&mut self) -> Vec<Event> {
+        let mut out = Vec::new();
+        loop {
+            match self.events.try_recv() {
+                Ok(e) => out.push(e),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    if let Some(t) = self.thread.take() {
+                        let _ = t.join();
+                    }
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// The next event, waiting for it; `None` once the worker is done.
+    pub fn wait(&mut self) -> Option<Event> {
+        let e = self.events.recv().ok();
+        if e.is_none()
+            && let Some(t) = self.thread.take()
+        {
+            let _ = t.join();
+        }
+        e
+    }
+
+    /// Asks the worker to stop at the next chunk or file.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Records an event in the store (on the thread that owns it): a
+    /// delivered file moves its batch on; a failure is audited.
+    pub fn record(&self, store: &mut Store, event: &Event) -> Result<(), StoreError> {
+        match event {
+            Event::Delivered(d) => record(store, d),
+            Event::Finished(Some(why)) => store.record_failed_delivery(self.failed, why),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Records one delivered file.
+pub fn record(store: &mut Store, d: &Delivered) -> Result<(), StoreError> {
+    store.record_delivery(d.seq, &d.via, d.bytes, &d.sha256)
+}

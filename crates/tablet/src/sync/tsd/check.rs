@@ -1,0 +1,82 @@
+//! After an upload: the file must be in the group folder with its size
+//! (`HEAD`, or the group's listing where HEAD is not allowed).
+
+use std::sync::atomic::AtomicBool;
+
+use serde_json::Value;
+use ureq::Agent;
+use ureq::http::StatusCode;
+
+use super::super::outbox::{DeliveryError, Event, OutboxFile};
+use super::answer::{Fail, body_text, not_confirmed, unexpected};
+use super::retry::retrying;
+use super::{Tsd, TsdError};
+
+impl Tsd {
+    /// Checks the file is in the group folder with the right size.
+    pub(super) fn confirm(
+        &self,
+        agent: &Agent,
+        f: &OutboxFile,
+        size: u64,
+        cancel: &AtomicBool,
+        report: &mut dyn FnMut(Event),
+    ) -> Result<(), DeliveryError> {
+        let group = self.group();
+        let no_query: [(&str, &str); 0] = [];
+        let head = self.api.files(&["stream", &group, &f.name], no_query);
+        let listing = self.api.files(&["stream", &group], no_query);
+        let wrong_size = |got: String| {
+            Fail::Stop(TsdError::NotDelivered(format!(
+                "{} is in {group} with {got}, not {size} bytes: it is not taken as delivered",
+                f.name
+            )))
+        };
+        retrying(&self.tuning, &f.name, cancel, report, &mut |_| {
+            let mut resp = agent
+                .head(head.as_str())
+                .header("Authorization", self.auth())
+                .call()?;
+            match resp.status().as_u16() {
+                200 => {
+                    let len = resp
+                        .headers()
+                        .get("content-length")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok());
+                    return match len {
+                        Some(n) if n == size => Ok(()),
+                        Some(n) => Err(wrong_size(format!("{n}"))),
+                        None => Err(wrong_size("no size given".into())),
+                    };
+                }
+                // HEAD not allowed here: look in the group's listing.
+                405 | 501 => {}
+                _ => return Err(unexpected("check of the upload", &mut resp)),
+            }
+            let resp = agent
+                .get(listing.as_str())
+                .header("Authorization", self.auth())
+                .call()?;
+            let mut resp = resp;
+            if resp.status() != StatusCode::OK {
+                return Err(unexpected("listing of the group folder", &mut resp));
+            }
+            let json: Value = serde_json::from_str(&body_text(&mut resp))
+                .map_err(|_| not_confirmed("listing of the group folder"))?;
+            let entry = json.get("files").and_then(Value::as_array).and_then(|fs| {
+                fs.iter()
+                    .find(|e| e.get("filename").and_then(Value::as_str) == Some(&f.name))
+            });
+            match entry.map(|e| e.get("size").and_then(Value::as_u64)) {
+                Some(Some(n)) if n == size => Ok(()),
+                Some(Some(n)) => Err(wrong_size(format!("{n}"))),
+                Some(None) => Err(wrong_size("no size given".into())),
+                None => Err(Fail::Stop(TsdError::NotDelivered(format!(
+                    "{} is not in {group} after the upload: it is not taken as delivered",
+                    f.name
+                )))),
+            }
+        })
+    }
+}
