@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::Via;
 
-use super::outbox::{Delivered, DeliveryError, Event, Plan, check_outbox, hash_file, io};
+use super::error::{DeliveryError, io};
+use super::outbox::{Delivered, Event, Plan, check_outbox, hash_file};
 
 /// The manifest beside the batch files: `<device id>.manifest.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

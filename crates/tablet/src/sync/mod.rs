@@ -5,6 +5,7 @@
 //! `docs/delivery.md`.
 
 mod collect;
+mod error;
 pub mod export;
 pub mod folder;
 pub mod outbox;
@@ -14,9 +15,10 @@ mod transfer;
 pub mod tsd;
 
 pub use collect::{Collected, collect};
+pub use error::{DeliveryError, TsdError};
 pub use export::{ExportError, Exported, export};
-pub use outbox::{Delivered, DeliveryError, Event, OutboxFile, Plan, outbox, plan};
+pub use outbox::{Delivered, Event, OutboxFile, Plan, outbox, plan};
 pub use receipt::{PurgeReport, ReceiptError, apply_receipt, purge, read_receipt};
 pub use status::Status;
 pub use transfer::{Target, Transfer, record, run};
-pub use tsd::{Tsd, TsdError, Tuning};
+pub use tsd::{Tsd, Tuning};

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::store::{Store, StoreError, Via};
 
-use super::tsd::TsdError;
+use super::error::{DeliveryError, io};
 
 /// Sealed batch files wait here until the research store confirms them:
 /// the folder `outbox/` beside the database.
@@ -20,38 +20,6 @@ pub fn outbox(db: &Path) -> PathBuf {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .join("outbox")
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DeliveryError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("cannot read or write {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error(
-        "{0} is not a folder: is the USB stick plugged in and mounted? (Kohort does not create it)"
-    )]
-    NoFolder(PathBuf),
-    #[error(
-        "the batch file {name} in the outbox does not match the batch sealed: it was damaged or replaced"
-    )]
-    Damaged { name: String },
-    #[error("{name} did not read back as written from {dir}: the copy is not trusted")]
-    ReadBack { name: String, dir: PathBuf },
-    #[error(transparent)]
-    Tsd(#[from] TsdError),
-    #[error("stopped before the end")]
-    Cancelled,
-}
-
-pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DeliveryError + '_ {
-    move |source| DeliveryError::Io {
-        path: path.to_owned(),
-        source,
-    }
 }
 
 /// One batch file to deliver.

@@ -11,8 +11,9 @@ use std::thread::JoinHandle;
 
 use crate::store::{FailedAction, Store, StoreError};
 
+use super::error::DeliveryError;
 use super::folder;
-use super::outbox::{Delivered, DeliveryError, Event, Plan};
+use super::outbox::{Delivered, Event, Plan};
 use super::tsd::Tsd;
 
 /// Where the files go.

@@ -5,7 +5,7 @@ use serde_json::Value;
 use ureq::Body;
 use ureq::http::{Response, StatusCode};
 
-use super::super::outbox::DeliveryError;
+use super::super::error::DeliveryError;
 use super::TsdError;
 
 /// A failed request: whether trying again may help.

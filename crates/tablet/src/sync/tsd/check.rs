@@ -7,7 +7,8 @@ use serde_json::Value;
 use ureq::Agent;
 use ureq::http::StatusCode;
 
-use super::super::outbox::{DeliveryError, Event, OutboxFile};
+use super::super::error::DeliveryError;
+use super::super::outbox::{Event, OutboxFile};
 use super::answer::{Fail, body_text, not_confirmed, unexpected};
 use super::retry::retrying;
 use super::{Tsd, TsdError};

@@ -35,33 +35,11 @@ use zeroize::Zeroizing;
 
 use crate::store::Via;
 
-use super::outbox::{Delivered, DeliveryError, Event, Plan, check_outbox};
+use super::error::DeliveryError;
+pub use super::error::TsdError;
+use super::outbox::{Delivered, Event, Plan, check_outbox};
 pub use retry::Tuning;
 use url::Api;
-
-#[derive(Debug, thiserror::Error)]
-pub enum TsdError {
-    #[error(
-        "the address must start with https:// (plain http only to 127.0.0.1 or localhost, for tests): {0}"
-    )]
-    NotHttps(String),
-    #[error("{0:?} is not a TSD project number like p11")]
-    BadProject(String),
-    #[error("{0:?} is not a TSD group name like p11-member-group")]
-    BadGroup(String),
-    #[error("the token file is empty")]
-    NoToken,
-    #[error("the token is wrong or expired (HTTP {0}): get a new upload token")]
-    Token(u16),
-    #[error("{0}")]
-    NotDelivered(String),
-    #[error("gave up on {file} after {attempts} tries: {last}")]
-    GaveUp {
-        file: String,
-        attempts: u32,
-        last: String,
-    },
-}
 
 /// The token: never shown, wiped when dropped.
 struct Token(Zeroizing<String>);

@@ -4,7 +4,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::super::outbox::{DeliveryError, Event};
+use super::super::error::DeliveryError;
+use super::super::outbox::Event;
 use super::TsdError;
 use super::answer::Fail;
 

@@ -9,7 +9,8 @@ use serde_json::Value;
 use ureq::http::StatusCode;
 use ureq::{Agent, SendBody};
 
-use super::super::outbox::{DeliveryError, Event, OutboxFile, io};
+use super::super::error::{DeliveryError, io};
+use super::super::outbox::{Event, OutboxFile};
 use super::answer::{body_text, created_json, not_confirmed};
 use super::retry::retrying;
 use super::{Meter, Tsd, TsdError};
