@@ -40,11 +40,7 @@ fn the_data_manager_seals_copies_to_a_folder_confirms_and_purges() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("tablet.db");
     let completed = {
-        let (mut store, _) = kohort_testkit::create(&db);
-        let public = kohort_testkit::research_keys().public().unwrap();
-        store
-            .set_research_key(&public.render(), &public.fingerprint())
-            .unwrap();
+        let mut store = kohort_testkit::tablet(&db);
         kohort_tablet::store::demo::fill(&mut store, &kohort_testkit::study(), 3, 2).unwrap();
         store.unbatched_completed().unwrap().len()
     };

@@ -16,11 +16,7 @@ use kohort_tablet::store::{BatchState, SessionFilter, SessionStatus, Store, Stor
 use kohort_tablet::sync::{self, Event, ReceiptError, Target};
 
 fn tablet(db: &Path) -> Store {
-    let (mut store, _) = kohort_testkit::create(db);
-    let public = kohort_testkit::research_keys().public().unwrap();
-    store
-        .set_research_key(&public.render(), &public.fingerprint())
-        .unwrap();
+    let mut store = kohort_testkit::tablet(db);
     demo::fill(&mut store, &kohort_testkit::study(), 4, 3).unwrap();
     store
 }

@@ -9,6 +9,7 @@ mod app_staff;
 mod batch_dataset;
 mod cli;
 mod clinic;
+mod core;
 mod delivery_store;
 mod packaging;
 mod patient_screen;
