@@ -114,7 +114,8 @@ pub fn lock(dir: &Path, check: bool) -> Result<ExitCode> {
             println!("{shown} does not exist yet: run `kohort forms lock`");
             return Ok(ExitCode::FAILURE);
         }
-        fs::write(&path, &rendered).with_context(|| format!("cannot write {shown}"))?;
+        kohort_files::write_atomic(&path, rendered.as_bytes())
+            .with_context(|| format!("cannot write {shown}"))?;
         println!(
             "wrote {shown}: {} variables locked",
             current.variables.len()
@@ -160,7 +161,8 @@ pub fn lock(dir: &Path, check: bool) -> Result<ExitCode> {
             current.variables.len()
         );
     } else {
-        fs::write(&path, &rendered).with_context(|| format!("cannot write {shown}"))?;
+        kohort_files::write_atomic(&path, rendered.as_bytes())
+            .with_context(|| format!("cannot write {shown}"))?;
         println!(
             "wrote {shown}: {} variables, {added} addition(s) newly locked",
             current.variables.len()
@@ -177,7 +179,8 @@ pub fn codebook(dir: &Path, format: Format, out: Option<&Path>) -> Result<ExitCo
     let text = codebook::render(&study, format);
     match out {
         Some(file) => {
-            fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
+            kohort_files::write_atomic(file, text.as_bytes())
+                .with_context(|| format!("cannot write {}", file.display()))?;
             println!("wrote {}", file.display());
         }
         None => print!("{text}"),

@@ -58,7 +58,8 @@ pub fn write(cmd: clap::Command, out: &Path) -> Result<ExitCode> {
     man.render_subcommands_section(&mut page)?;
     page.write_all(MAIN_EXTRA.as_bytes())?;
     man.render_version_section(&mut page)?;
-    fs::write(&path, page).with_context(|| format!("cannot write {}", path.display()))?;
+    kohort_files::write_atomic(&path, &page)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     written.push(path);
     for p in &written {
         println!("wrote {}", p.display());

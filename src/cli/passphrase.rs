@@ -12,19 +12,26 @@ use kohort_tablet::store::Store;
 
 pub const ENV: &str = "KOHORT_PASSPHRASE";
 
+/// A passphrase file holds a line, not a disk: anything larger is refused.
+const MAX_FILE: u64 = 4 << 10;
+
 pub fn read(file: Option<&Path>, prompt: &str) -> Result<Zeroizing<String>> {
     if let Some(file) = file {
         let text = Zeroizing::new(
-            std::fs::read_to_string(file)
-                .with_context(|| format!("cannot read the passphrase file {}", file.display()))?,
+            kohort_files::read_small_text(file, MAX_FILE)
+                .with_context(|| format!("cannot use the passphrase file {}", file.display()))?,
         );
         // Only the line ending is stripped; inner spaces belong to the passphrase.
         return Ok(Zeroizing::new(
             text.trim_end_matches(['\r', '\n']).to_owned(),
         ));
     }
-    if let Ok(p) = std::env::var(ENV) {
-        return Ok(Zeroizing::new(p));
+    match std::env::var(ENV) {
+        Ok(p) => return Ok(Zeroizing::new(p)),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            bail!("{ENV} is not valid text (UTF-8): set it again, or use --passphrase-file")
+        }
+        Err(std::env::VarError::NotPresent) => {}
     }
     let p = Zeroizing::new(
         rpassword::prompt_password(prompt)

@@ -98,7 +98,7 @@ fn keygen(out: &Path, study: &str) -> Result<ExitCode> {
     let keys = ResearchKeys::generate(study);
     let public = keys.public()?;
     write_private(&key_path, keys.render().as_bytes())?;
-    std::fs::write(&pub_path, public.render())
+    kohort_files::write_atomic(&pub_path, public.render().as_bytes())
         .with_context(|| format!("cannot write {}", pub_path.display()))?;
     println!(
         "wrote {} (keep it in the research store only)",
@@ -126,10 +126,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 
 pub fn load_keys(dir: &Path) -> Result<ResearchKeys> {
     let path = dir.join("research.key");
-    let text = zeroize::Zeroizing::new(
-        std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?,
-    );
+    let text = zeroize::Zeroizing::new(kohort_files::read_small_text(&path, 16 << 10)?);
     ResearchKeys::parse(&text).with_context(|| format!("{}", path.display()))
 }
 

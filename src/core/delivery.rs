@@ -34,6 +34,11 @@ pub fn status(store: &Store, outbox: &Path, now: DateTime<Utc>) -> Result<Status
     Ok(Status::load(store, outbox, now)?)
 }
 
+/// The largest token file read: TSD's tokens are a few kilobytes.
+const MAX_TOKEN: u64 = 64 << 10;
+/// The largest research key file read (`research.pub` is a few lines).
+const MAX_KEY_FILE: u64 = 16 << 10;
+
 /// An upload to the TSD file API, as the data manager gives it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UploadRequest {
@@ -47,13 +52,7 @@ impl UploadRequest {
     /// Reads the token (never kept longer than the transfer) and checks the
     /// address, project and group.
     pub fn target(&self) -> Result<Target> {
-        let token =
-            Zeroizing::new(std::fs::read_to_string(&self.token_file).map_err(|source| {
-                CoreError::Read {
-                    path: self.token_file.clone(),
-                    source,
-                }
-            })?);
+        let token = Zeroizing::new(kohort_files::read_small_text(&self.token_file, MAX_TOKEN)?);
         Ok(Target::Tsd(Box::new(Tsd::new(
             &self.url,
             &self.project,
@@ -209,10 +208,7 @@ pub fn set_retention(store: &mut Store, days: u32) -> Result<()> {
 
 /// Sets the research store's public key that batches are sealed to.
 pub fn set_research_key(store: &mut Store, file: &Path) -> Result<ResearchPublic> {
-    let text = std::fs::read_to_string(file).map_err(|source| CoreError::Read {
-        path: file.to_owned(),
-        source,
-    })?;
+    let text = kohort_files::read_small_text(file, MAX_KEY_FILE)?;
     let key = ResearchPublic::parse(&text).map_err(|e| {
         CoreError::Invalid(format!(
             "{} is not a research public key: {e}",

@@ -32,11 +32,8 @@ pub enum CoreError {
     NoQuestionnaire,
     #[error("a transfer is under way; wait for it or stop it first")]
     Busy,
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Read(#[from] kohort_files::ReadError),
     #[error("cannot create {path}: {source}")]
     Create {
         path: PathBuf,
@@ -75,7 +72,7 @@ impl CoreError {
             | CoreError::Receipt(ReceiptError::Store(e)) => store_kind(e),
             CoreError::Receipt(_) | CoreError::Export(_) => ErrorKind::Refused,
             CoreError::Delivery(DeliveryError::Damaged { .. }) => ErrorKind::Tampered,
-            CoreError::Delivery(_) | CoreError::Read { .. } | CoreError::Create { .. } => {
+            CoreError::Delivery(_) | CoreError::Read(_) | CoreError::Create { .. } => {
                 ErrorKind::Unavailable
             }
             CoreError::Tsd(TsdError::Token(_)) => ErrorKind::WrongCredentials,

@@ -421,13 +421,20 @@ fn entry_md(o: &mut String, e: &Entry<'_>) {
     }
 }
 
-/// One CSV field, quoted when it holds a comma, quote or line break.
-pub fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
+/// CSV as analysis tools read it: RFC 4180, CRLF line ends, fields
+/// quoted only where they must be.
+pub fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+/// The text a [`csv_writer`] wrote.
+pub fn csv_text(w: csv::Writer<Vec<u8>>) -> String {
+    // Every field written was a `&str`, so the bytes are UTF-8.
+    w.into_inner()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
 }
 
 const CSV_COLUMNS: &[&str] = &[
@@ -460,8 +467,9 @@ pub fn csv_of<'a>(instruments: impl Iterator<Item = (&'a Instrument, Vec<&'a str
 }
 
 fn csv_rows(entries: Vec<Entry<'_>>) -> String {
-    let mut o = CSV_COLUMNS.join(",");
-    o.push_str("\r\n");
+    let mut o = csv_writer();
+    // Writing into memory cannot fail.
+    let _ = o.write_record(CSV_COLUMNS);
     for e in entries {
         let labels = |lang: fn(&Text) -> &str| {
             e.labels
@@ -497,11 +505,9 @@ fn csv_rows(entries: Vec<Entry<'_>>) -> String {
             e.expr().unwrap_or_default().to_owned(),
             missing,
         ];
-        let fields: Vec<String> = row.iter().map(|f| field(f)).collect();
-        o.push_str(&fields.join(","));
-        o.push_str("\r\n");
+        let _ = o.write_record(&row);
     }
-    o
+    csv_text(o)
 }
 
 #[cfg(test)]
@@ -510,11 +516,13 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_only_when_needed() {
-        assert_eq!(field("plain"), "plain");
-        assert_eq!(field("a, b"), "\"a, b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(field("two\nlines"), "\"two\nlines\"");
-        assert_eq!(field(""), "");
+        let mut w = csv_writer();
+        w.write_record(["plain", "a, b", "say \"hi\"", "two\nlines", ""])
+            .unwrap_or_default();
+        assert_eq!(
+            csv_text(w),
+            "plain,\"a, b\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n"
+        );
     }
 
     #[test]

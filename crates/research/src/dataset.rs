@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use kohort_batch::Pinned;
-use kohort_form::codebook::{self, field};
+use kohort_form::codebook::{self, csv_text, csv_writer};
 use kohort_form::{AnswerValue, ItemState};
 use kohort_form::{Instrument, load};
 
@@ -269,7 +269,7 @@ fn safe(s: &str) -> String {
 
 fn put(dir: &Path, name: &str, text: &str, w: &mut Written) -> Result<()> {
     let path = dir.join(name);
-    fs::write(&path, text).map_err(|source| ResearchError::Io {
+    kohort_files::write_atomic(&path, text.as_bytes()).map_err(|source| ResearchError::Io {
         path: path.clone(),
         source,
     })?;
@@ -277,10 +277,9 @@ fn put(dir: &Path, name: &str, text: &str, w: &mut Written) -> Result<()> {
     Ok(())
 }
 
-fn line(o: &mut String, fields: &[&str]) {
-    let f: Vec<String> = fields.iter().map(|s| field(s)).collect();
-    o.push_str(&f.join(","));
-    o.push_str("\r\n");
+fn line(o: &mut csv::Writer<Vec<u8>>, fields: &[&str]) {
+    // Writing into memory cannot fail.
+    let _ = o.write_record(fields);
 }
 
 pub const LONG_COLUMNS: &[&str] = &[
@@ -301,7 +300,7 @@ pub const LONG_COLUMNS: &[&str] = &[
 ];
 
 fn long_csv(sessions: &[SessionRow]) -> (String, usize) {
-    let mut o = String::new();
+    let mut o = csv_writer();
     line(&mut o, LONG_COLUMNS);
     let mut n = 0;
     for s in sessions {
@@ -335,7 +334,7 @@ fn long_csv(sessions: &[SessionRow]) -> (String, usize) {
             n += 1;
         }
     }
-    (o, n)
+    (csv_text(o), n)
 }
 
 fn wide_csv(rows: &[&SessionRow]) -> String {
@@ -367,7 +366,7 @@ fn wide_csv(rows: &[&SessionRow]) -> String {
     ];
     header.extend(version_cols.iter().map(String::as_str));
     header.extend(vars.iter().copied());
-    let mut o = String::new();
+    let mut o = csv_writer();
     line(&mut o, &header);
     let mut occurrence: HashMap<(&str, &str), usize> = HashMap::new();
     for s in rows {
@@ -406,7 +405,7 @@ fn wide_csv(rows: &[&SessionRow]) -> String {
         let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
         line(&mut o, &refs);
     }
-    o
+    csv_text(o)
 }
 
 #[cfg(test)]

@@ -49,6 +49,6 @@ pub fn write(
     };
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let path = dir.join(format!("{device}-{last:06}.receipt"));
-    std::fs::write(&path, text).map_err(io(&path))?;
+    kohort_files::write_atomic(&path, text.as_bytes()).map_err(io(&path))?;
     Ok(Some(path))
 }

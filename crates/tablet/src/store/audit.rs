@@ -70,7 +70,7 @@ pub fn entry_hash(
         h.update((part.len() as u32).to_be_bytes());
         h.update(part);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(h.finalize())
 }
 
 /// Appends one entry; call it inside the transaction of the change it records.

@@ -3,9 +3,10 @@
 //! from it. Everything secret lives in `Zeroizing` buffers and is wiped on drop.
 
 use argon2::{Algorithm, Argon2, Params, Version};
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 use rand::rngs::OsRng;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use super::error::{Result, StoreError};
@@ -121,30 +122,13 @@ impl Keys {
     }
 }
 
-/// HMAC-SHA-256 (RFC 2104) over the `sha2` crate already in the tree.
+/// HMAC-SHA-256 (RFC 2104).
 fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    let mut block = Zeroizing::new([0u8; 64]);
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| -> Zeroizing<[u8; 64]> {
-        let mut p = Zeroizing::new([0u8; 64]);
-        for (o, k) in p.iter_mut().zip(block.iter()) {
-            *o = k ^ byte;
-        }
-        p
-    };
-    let inner = Sha256::new()
-        .chain_update(pad(0x36).as_ref())
-        .chain_update(msg)
-        .finalize();
-    Sha256::new()
-        .chain_update(pad(0x5c).as_ref())
-        .chain_update(inner)
-        .finalize()
-        .into()
+    // Any key length is valid for HMAC, so this cannot fail.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(msg);
+    mac.finalize().into_bytes().into()
 }
 
 const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -232,9 +216,8 @@ mod tests {
     #[test]
     fn hmac_matches_rfc4231_case_2() {
         let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
-        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(
-            hex,
+            hex::encode(mac),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
     }

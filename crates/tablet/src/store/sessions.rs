@@ -126,10 +126,6 @@ struct SessionPlace {
     seen: BTreeSet<String>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 const SUMMARY_SQL: &str =
     "SELECT s.id, s.participant, s.episode, s.form_id, s.respondent, s.status,
         s.started_at, s.updated_at, s.completed_at,
@@ -240,7 +236,7 @@ impl Store {
     }
 
     fn answer_place<'a>(session: &str, tag: &[u8], row: &'a mut String) -> Place<'a> {
-        *row = format!("{session}/{}", hex(tag));
+        *row = format!("{session}/{}", hex::encode(tag));
         Place {
             table: "answers",
             row,

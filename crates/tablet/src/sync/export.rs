@@ -2,15 +2,13 @@
 //! next batch file in a folder.
 //!
 //! Order of writes, so that a crash never loses or doubles a batch: the
-//! file is written under a temporary name and synced, then the batch is
-//! recorded in the database (one transaction), then the file is renamed to
-//! its final name. A crash before the commit leaves only a `.tmp` file and
-//! the sessions unbatched (the next run seals them again under the same
-//! sequence number); a crash after it leaves a recorded batch whose `.tmp`
-//! file is complete and can be renamed by hand.
-
-use std::fs;
-use std::io::Write as _;
+//! file is written under a unique temporary name (`.{name}.XXXXXX.tmp`)
+//! and synced, then the batch is recorded in the database (one
+//! transaction), then the file is renamed to its final name and the folder
+//! synced. A crash before the commit leaves only a temporary file and the
+//! sessions unbatched (the next run seals them again under the same
+//! sequence number); a crash after it leaves a recorded batch whose
+//! temporary file is complete.
 use std::path::{Path, PathBuf};
 
 use chrono::{SecondsFormat, Utc};
@@ -37,6 +35,11 @@ pub enum ExportError {
     BadResearchKey(BatchError),
     #[error("{0} already exists; refusing to overwrite a batch file")]
     Exists(PathBuf),
+    #[error(
+        "batch recorded, but its file could not be put in place: {0}; nothing is lost, \
+         the sealed file is kept under that name"
+    )]
+    Commit(kohort_files::CommitError),
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -106,8 +109,10 @@ pub fn export_with<R: CryptoRng + RngCore>(
     if path.exists() {
         return Err(ExportError::Exists(path));
     }
-    let tmp = dir.join(format!(".{name}.tmp"));
-    write_synced(&tmp, &bytes)?;
+    let staged = kohort_files::stage(&path, &bytes).map_err(|source| ExportError::Io {
+        path: path.clone(),
+        source,
+    })?;
     let recorded = store.record_batch(&NewBatch {
         seq,
         created_at,
@@ -116,18 +121,9 @@ pub fn export_with<R: CryptoRng + RngCore>(
         sessions: &c.sessions,
         audit_to: c.audit_to,
     });
-    if let Err(e) = recorded {
-        let _ = fs::remove_file(&tmp);
-        return Err(e.into());
-    }
-    fs::rename(&tmp, &path).map_err(|source| ExportError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    // Make the rename itself durable.
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    // Not recorded: dropping the staged file removes it.
+    recorded?;
+    staged.commit().map_err(ExportError::Commit)?;
     Ok(Exported::Batch {
         path,
         seq,
@@ -135,14 +131,4 @@ pub fn export_with<R: CryptoRng + RngCore>(
         audit_entries: payload.audit.len(),
         hash,
     })
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    let io = |source| ExportError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let mut f = fs::File::create(path).map_err(io)?;
-    f.write_all(bytes).map_err(io)?;
-    f.sync_all().map_err(io)
 }

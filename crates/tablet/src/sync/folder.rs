@@ -10,7 +10,7 @@
 //! them on the stick.
 
 use std::fs::{self, File};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -45,45 +45,18 @@ pub fn manifest_name(device_id: &str) -> String {
     format!("{device_id}.manifest.json")
 }
 
-/// Writes `bytes` from `src` to `dir/name` through a synced temporary file.
+/// Writes what `src` gives to `dir/name` whole or not at all.
 fn write_synced(
     dir: &Path,
     name: &str,
     src: &mut dyn Read,
     on_bytes: &mut dyn FnMut(u64),
 ) -> Result<(), DeliveryError> {
-    let tmp = dir.join(format!(".{name}.part"));
     let dest = dir.join(name);
-    let result = (|| {
-        let mut out = File::create(&tmp).map_err(io(&tmp))?;
-        let mut buf = vec![0u8; 1 << 16];
-        loop {
-            let k = src.read(&mut buf).map_err(io(&tmp))?;
-            if k == 0 {
-                break;
-            }
-            out.write_all(&buf[..k]).map_err(io(&tmp))?;
-            on_bytes(k as u64);
-        }
-        out.sync_all().map_err(io(&tmp))?;
-        fs::rename(&tmp, &dest).map_err(io(&dest))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-fn sync_dir(dir: &Path) -> Result<(), DeliveryError> {
-    // Directories cannot be opened for syncing on Windows; there the file
-    // syncs are all there is.
-    #[cfg(unix)]
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io(dir))?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
+    kohort_files::stage_from(&dest, src, on_bytes)
+        .map_err(io(&dest))?
+        .commit()
+        .map_err(|e| io(&dest)(e.source))
 }
 
 pub(crate) fn deliver(
@@ -134,7 +107,6 @@ pub(crate) fn deliver(
     })?;
     let mname = manifest_name(&plan.device_id);
     write_synced(dir, &mname, &mut text.as_slice(), &mut |_| {})?;
-    sync_dir(dir)?;
 
     // Read everything back before anything is marked delivered.
     let back = fs::read(dir.join(&mname)).map_err(io(dir))?;

@@ -5,8 +5,7 @@
 //! The purge then removes what the research store holds, after the
 //! retention period, and the outbox copies of purged batches.
 
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
@@ -30,13 +29,8 @@ pub enum ReceiptError {
     },
     #[error("the receipt is for tablet {receipt}, but this is tablet {ours}")]
     OtherDevice { receipt: String, ours: String },
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{0} is too large to be a receipt")]
-    TooLarge(PathBuf),
+    #[error(transparent)]
+    Read(#[from] kohort_files::ReadError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -53,19 +47,7 @@ impl ReceiptError {
 
 /// Reads a receipt file, refusing anything larger than a receipt can be.
 pub fn read_receipt(path: &Path) -> Result<String, ReceiptError> {
-    let read = |source| ReceiptError::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let f = std::fs::File::open(path).map_err(read)?;
-    let mut text = String::new();
-    f.take(MAX_RECEIPT + 1)
-        .read_to_string(&mut text)
-        .map_err(read)?;
-    if text.len() as u64 > MAX_RECEIPT {
-        return Err(ReceiptError::TooLarge(path.to_owned()));
-    }
-    Ok(text)
+    Ok(kohort_files::read_small_text(path, MAX_RECEIPT)?)
 }
 
 /// Verifies a receipt and confirms the batches it lists. A refused
