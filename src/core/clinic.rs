@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Local, NaiveDate, Utc};
 use uuid::Uuid;
 
 use kohort_form::ItemKind;
@@ -117,23 +117,23 @@ impl Clinic {
             .sessions
             .iter()
             .filter(|s| s.episode == episode)
-            .filter_map(|s| {
-                let started = day(&s.started_at)?;
+            .map(|s| {
+                let started = day(&s.started_at);
                 let progress =
                     answer_slots(study, &s.form_id).map(|n| (s.answers as f32 / n as f32).min(1.0));
                 let happened = match s.status {
                     SessionStatus::Completed => Happened::Completed {
-                        on: s.completed_at.as_deref().and_then(day).unwrap_or(started),
+                        on: s.completed_at.as_ref().map_or(started, day),
                     },
                     SessionStatus::Paused => Happened::Paused { started, progress },
                     SessionStatus::InProgress => Happened::InProgress { started, progress },
                     SessionStatus::Abandoned => Happened::Abandoned { on: started },
                 };
-                Some(Fact {
+                Fact {
                     form: s.form_id.clone(),
                     occurrence: s.occurrence,
                     happened,
-                })
+                }
             })
             .collect();
         out.extend(
@@ -184,7 +184,7 @@ impl Clinic {
     pub fn open_session(&self, episode: Uuid, row: &Row) -> Option<&SessionSummary> {
         self.sessions_of(episode, row)
             .filter(|s| matches!(s.status, SessionStatus::Paused | SessionStatus::InProgress))
-            .max_by_key(|s| s.started_at.clone())
+            .max_by_key(|s| s.started_at)
     }
 
     /// Whether the row's completed answers have left the tablet: the
@@ -282,9 +282,9 @@ fn site_entry<'a>(counts: &'a mut Vec<SiteCount>, site: &str) -> &'a mut SiteCou
     &mut counts[i]
 }
 
-/// The date part of a stored RFC 3339 time.
-fn day(at: &str) -> Option<NaiveDate> {
-    at.get(..10)?.parse().ok()
+/// The tablet's calendar day of an instant.
+fn day(at: &DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&Local).date_naive()
 }
 
 /// How many answers a form can hold at most (matrix rows each count), for

@@ -10,6 +10,7 @@ mod keys;
 mod payload;
 mod receipt;
 mod seal;
+mod stamp;
 
 pub use error::{BatchError, Result};
 pub use frame::{MAX_FILE, MAX_HEADER, MAX_PAYLOAD};
@@ -21,3 +22,4 @@ pub use payload::{
 };
 pub use receipt::{Accepted, MAX_RECEIPT, ReceiptBody, sign_receipt, verify_receipt};
 pub use seal::{INFO, Opened, Verified, open, seal, verify};
+pub use stamp::{now_stamp, parse_stamp, stamp};

@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use chrono::{SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use kohort_batch::{
@@ -277,7 +276,7 @@ fn write_batch(
     key_changed: bool,
 ) -> Result<(usize, usize)> {
     let h = &v.header;
-    let now = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    let now = kohort_batch::now_stamp();
     if new_device {
         tx.execute(
             "INSERT INTO devices (device_id, public_key, first_seen, trusted_via)

@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{SecondsFormat, Utc};
 use rusqlite::Connection;
 
 use kohort_batch::{Accepted, ReceiptBody, ResearchKeys, sign_receipt};
@@ -31,7 +30,7 @@ pub fn write(
         format: 1,
         study_id: study,
         device_id: device.to_owned(),
-        issued_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+        issued_at: kohort_batch::now_stamp(),
         research_key: keys.public()?.fingerprint(),
         batches: rows
             .into_iter()

@@ -5,7 +5,6 @@
 
 use std::path::Path;
 
-use chrono::{SecondsFormat, Utc};
 use rusqlite::params;
 
 use kohort_batch::{self as batch, BatchError};
@@ -35,7 +34,7 @@ pub fn trust_file(store_dir: &Path, file: &Path) -> Result<(String, String)> {
     })?;
     let v = batch::verify(&bytes)?;
     let conn = db::open(store_dir, true)?;
-    let now = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    let now = kohort_batch::now_stamp();
     conn.execute(
         "INSERT OR IGNORE INTO trusted_keys (device_id, public_key, added_at) VALUES (?1, ?2, ?3)",
         params![v.header.device_id, v.header.device_key, now],

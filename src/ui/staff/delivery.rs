@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use eframe::egui::{self, Button, ProgressBar, RichText, Vec2};
 
 use crate::core::{Delivery, Route, UploadRequest};
+use crate::ui::format;
 use crate::ui::theme::WARN;
 use kohort_tablet::store::{BatchState, MAX_RETENTION_DAYS};
 use kohort_tablet::sync::Status;
@@ -128,7 +129,7 @@ fn summary_ui(ui: &mut egui::Ui, s: &Status, v: &DeliveryView) -> Option<Deliver
         Some(d) => format!(
             "Last delivery: batch {} at {} via {}",
             d.batch,
-            d.at.get(..16).unwrap_or(&d.at).replace('T', " "),
+            format::minute(&d.at),
             d.via.describe()
         ),
         None => "Last delivery: none yet".into(),
@@ -166,16 +167,13 @@ fn batches_ui(ui: &mut egui::Ui, s: &Status) {
             ui.end_row();
             for b in s.batches.iter().rev() {
                 ui.label(b.seq.to_string());
-                ui.label(b.created_at.get(..10).unwrap_or(&b.created_at));
+                ui.label(format::day(&b.created_at));
                 ui.label(b.records.to_string());
                 ui.label(state_text(b.state));
                 let how = match (b.state, s.delivery_of(b.seq)) {
                     (BatchState::Confirmed | BatchState::Purged, _) => format!(
                         "confirmed {}",
-                        b.confirmed_at
-                            .as_deref()
-                            .and_then(|c| c.get(..10))
-                            .unwrap_or("")
+                        b.confirmed_at.as_ref().map(format::day).unwrap_or_default()
                     ),
                     (_, Some(d)) => d.via.describe(),
                     (_, None) => "in the outbox".into(),

@@ -85,7 +85,7 @@ pub fn participant_ui(
     ui.label(format!(
         "{label}Site {} · enrolled {}",
         p.site,
-        p.enrolled_at.get(..10).unwrap_or("")
+        crate::ui::format::day(&p.enrolled_at)
     ));
     let withdrawn = p.consent.as_ref().and_then(|c| c.withdrawn_at);
     if let Some(c) = &p.consent {

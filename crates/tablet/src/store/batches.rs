@@ -2,6 +2,7 @@
 //! to, which completed sessions have gone into which batch, and how far the
 //! audit log has been included. The batch format itself is `kohort_batch`.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
@@ -15,7 +16,7 @@ use super::{Store, now};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BatchRow {
     pub seq: u64,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
     pub file_name: String,
     /// SHA-256 (hex) of the whole file.
     pub hash: String,
@@ -24,10 +25,10 @@ pub struct BatchRow {
     /// The last audit entry included.
     pub audit_to: i64,
     /// First delivery (folder or upload) that was checked.
-    pub delivered_at: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
     /// When a receipt listing it was applied.
-    pub confirmed_at: Option<String>,
-    pub purged_at: Option<String>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub purged_at: Option<DateTime<Utc>>,
 }
 
 const BATCH_SQL: &str = "SELECT seq, created_at, file_name, hash, state, records, audit_to,

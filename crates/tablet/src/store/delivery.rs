@@ -7,7 +7,8 @@
 //! batches only, and triggers (schema V5) refuse to delete the answers of a
 //! session, or to mark it purged, unless its batch is confirmed.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Utc};
+use kohort_batch::stamp;
 use rusqlite::{OptionalExtension, params};
 
 use super::audit;
@@ -102,7 +103,7 @@ impl Via {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeliveryRow {
     pub batch: u64,
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub via: Via,
     pub bytes: u64,
     pub sha256: String,
@@ -152,10 +153,6 @@ impl FailedAction {
             FailedAction::Receipt => "receipt_refused",
         }
     }
-}
-
-fn stamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 /// The sessions a purge at `cutoff` may touch: in a batch confirmed no later

@@ -1,6 +1,7 @@
 //! This tablet's identity: an id, a name, and the Ed25519 key pair that
 //! signs its batches. The private half is sealed with the data key.
 
+use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
 use rusqlite::{Connection, params};
 use uuid::Uuid;
@@ -15,7 +16,7 @@ use super::seal::{self, Place};
 pub struct Device {
     pub id: Uuid,
     pub name: String,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
     pub public_key: [u8; 32],
 }
 
@@ -49,7 +50,7 @@ pub(super) fn insert(conn: &Connection, k: &Keys, name: &str, at: &str) -> Resul
 
 impl Store {
     pub fn device(&self) -> Result<Device> {
-        let (id, name, created_at, public): (String, String, String, Vec<u8>) =
+        let (id, name, created_at, public): (String, String, DateTime<Utc>, Vec<u8>) =
             self.conn.query_row(
                 "SELECT device_id, name, created_at, public_key FROM device WHERE id = 1",
                 [],

@@ -21,7 +21,7 @@ mod workflow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 pub use audit::{Actor, AuditEntry, BrokenLink};
@@ -64,8 +64,9 @@ impl Delay {
     }
 }
 
+/// Now, in the one text form every instant is stored in.
 fn now() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+    kohort_batch::now_stamp()
 }
 
 /// Creates an empty database file readable by its owner only. SQLite gives
@@ -390,7 +391,7 @@ impl LockedStore {
             |r| r.get(0),
         )?;
         let wait = self.delay.after(failures);
-        let until = (Utc::now() + wait).to_rfc3339_opts(SecondsFormat::Millis, true);
+        let until = kohort_batch::stamp(Utc::now() + wait);
         tx.execute("UPDATE device SET not_before = ?1 WHERE id = 1", [until])?;
         audit::append(
             &tx,

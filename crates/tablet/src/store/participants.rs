@@ -1,7 +1,7 @@
 //! Participants (pseudonymous study code, site, sealed label), their
 //! consent, and their treatment episodes.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
@@ -27,7 +27,7 @@ pub struct Participant {
     pub site: String,
     /// Shown to staff only; sealed in the database.
     pub label: Option<String>,
-    pub enrolled_at: String,
+    pub enrolled_at: DateTime<Utc>,
     pub consent: Option<Consent>,
 }
 

@@ -2,6 +2,7 @@
 //! sealed position, and the status life cycle. Every save is its own
 //! committed transaction: once it returns, the answer is on disk.
 
+use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -65,16 +66,16 @@ pub struct SessionSummary {
     pub form_id: String,
     pub respondent: Respondent,
     pub status: SessionStatus,
-    pub started_at: String,
-    pub updated_at: String,
-    pub completed_at: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
     /// Answer rows (answers and declines).
     pub answers: usize,
     /// Which occurrence of a recurring or repeatable form, from 0.
     pub occurrence: u32,
     /// When its answers were purged after the research store confirmed
     /// them; the session itself (form, dates, status) stays.
-    pub purged_at: Option<String>,
+    pub purged_at: Option<DateTime<Utc>>,
 }
 
 /// Which sessions [`Store::list_sessions`] returns; empty means all.

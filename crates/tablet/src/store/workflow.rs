@@ -3,7 +3,7 @@
 //! corrections, consent withdrawal, and device settings. Every change is
 //! audited in the same transaction.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
@@ -18,7 +18,7 @@ pub struct Missed {
     pub form_id: String,
     pub occurrence: u32,
     pub reason: String,
-    pub marked_at: String,
+    pub marked_at: DateTime<Utc>,
 }
 
 fn reason_place(row: &str) -> Place<'_> {

@@ -11,7 +11,6 @@
 //! temporary file is complete.
 use std::path::{Path, PathBuf};
 
-use chrono::{SecondsFormat, Utc};
 use hpke::rand_core::{CryptoRng, RngCore};
 
 use crate::store::{NewBatch, Store, StoreError};
@@ -65,7 +64,7 @@ pub enum Exported {
 
 /// Seals the next batch into `dir` with the operating system's generator.
 pub fn export(store: &mut Store, dir: &Path) -> Result<Exported, ExportError> {
-    let now = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    let now = kohort_batch::now_stamp();
     let mut rng = rand_core::UnwrapErr(rand_core::OsRng);
     export_with(store, dir, &now, &mut rng)
 }

@@ -14,7 +14,6 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use chrono::{SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::store::Via;
@@ -98,7 +97,7 @@ pub(crate) fn deliver(
     let manifest = Manifest {
         format: 1,
         device_id: plan.device_id.clone(),
-        written_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+        written_at: kohort_batch::now_stamp(),
         files,
     };
     let text = serde_json::to_vec_pretty(&manifest).map_err(|e| DeliveryError::Io {
