@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use kohort_form::Respondent;
+use kohort_form::schedule::EndType;
 use kohort_form::study::Study;
 use kohort_tablet::store::{Actor, Confirmed, Consent, SessionStatus};
 use kohort_tablet::sync::{Exported, PurgeReport, Target};
@@ -183,7 +184,7 @@ impl Core {
         self.act(|s| Ok(s.set_anchor(episode, anchor, &baseline)?))
     }
 
-    pub fn end_episode(&mut self, episode: Uuid, end: NaiveDate, end_type: &str) -> Result<()> {
+    pub fn end_episode(&mut self, episode: Uuid, end: NaiveDate, end_type: EndType) -> Result<()> {
         self.act(|s| Ok(s.end_episode(episode, end, end_type)?))
     }
 

@@ -113,7 +113,11 @@ fn a_new_episode_has_its_own_schedule_and_the_old_one_leaves_the_work_list() {
         .enrol("HAB-OSL-0001", "OSL", None, &consent(), date(2024, 1, 8))
         .unwrap();
     store
-        .end_episode(first, date(2024, 6, 1), "dropped_out")
+        .end_episode(
+            first,
+            date(2024, 6, 1),
+            kohort_form::schedule::EndType::DroppedOut,
+        )
         .unwrap();
     let second = store.start_episode(pid, date(2025, 5, 20)).unwrap();
     let clinic = Clinic::load(&store, &study, date(2025, 6, 1)).unwrap();

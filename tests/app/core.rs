@@ -189,8 +189,12 @@ fn a_nurse_s_actions_from_enrolment_to_withdrawal() {
         .start(participant, episode, "no-such-form", 0)
         .unwrap_err();
     assert!(matches!(unknown, CoreError::NoSuchForm(_)));
-    c.end_episode(episode, day0() + Days::new(100), "dropped_out")
-        .unwrap();
+    c.end_episode(
+        episode,
+        day0() + Days::new(100),
+        kohort_form::schedule::EndType::DroppedOut,
+    )
+    .unwrap();
     assert_eq!(state_of(&c, "m06"), State::NotApplicable);
     let second = c.new_episode(participant, day0() + Days::new(120)).unwrap();
     assert_eq!(c.clinic().current_episode(participant).unwrap().id, second);

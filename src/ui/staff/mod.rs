@@ -23,6 +23,7 @@ use uuid::Uuid;
 use crate::core::{Clinic, Core, Enrolment};
 use crate::ui::theme::WARN;
 use kohort_form::Lang;
+use kohort_form::schedule::EndType;
 use kohort_form::study::Study;
 
 /// Which page the central panel shows.
@@ -83,7 +84,7 @@ pub enum StaffAction {
     EndEpisode {
         episode: Uuid,
         end: NaiveDate,
-        end_type: &'static str,
+        end_type: EndType,
     },
     NewEpisode {
         participant: Uuid,

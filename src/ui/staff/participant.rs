@@ -10,20 +10,22 @@ use super::today::{form_text, state_text, window_text};
 use super::{StaffAction, named_button, parse_date};
 use crate::core::clinic::Clinic;
 use crate::ui::theme::{WARN, toggle};
-use kohort_form::schedule::{Row, State};
+use kohort_form::schedule::{EndType, Row, State};
 use kohort_form::study::Study;
 use kohort_form::{Lang, Respondent};
 use kohort_tablet::store::{Episode, Participant};
 
-/// How an episode ended: stored code and what staff reads.
-pub const END_TYPES: &[(&str, &str)] = &[
-    ("completed", "Treatment completed"),
-    ("dropped_out", "Dropped out"),
-    ("transferred", "Transferred"),
-    ("discharged", "Discharged"),
-    ("died", "Died"),
-    ("other", "Other"),
-];
+/// How an episode ended, as staff reads it.
+pub fn end_label(t: EndType) -> &'static str {
+    match t {
+        EndType::Completed => "Treatment completed",
+        EndType::DroppedOut => "Dropped out",
+        EndType::Transferred => "Transferred",
+        EndType::Discharged => "Discharged",
+        EndType::Died => "Died",
+        EndType::Other => "Other",
+    }
+}
 
 /// Half-filled fields of the page; cleared when another page is shown.
 #[derive(Default)]
@@ -51,7 +53,7 @@ pub enum Dialog {
     End {
         episode: Uuid,
         date: String,
-        end_type: Option<&'static str>,
+        end_type: Option<EndType>,
     },
     NewEpisode {
         date: String,
@@ -59,13 +61,6 @@ pub enum Dialog {
     Withdraw {
         date: String,
     },
-}
-
-fn end_label(code: &str) -> &str {
-    END_TYPES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or(code, |(_, l)| l)
 }
 
 pub fn participant_ui(
@@ -193,7 +188,7 @@ fn episode_header(
             Some(end) => {
                 ui.label(format!(
                     "· Treatment ended {end}: {}",
-                    end_label(e.end_type.as_deref().unwrap_or("other"))
+                    end_label(e.end_type.unwrap_or(EndType::Other))
                 ));
                 if collecting && ui.button("Start new episode…").clicked() {
                     d.dialog = Some(Dialog::NewEpisode { date: today(data) });
@@ -396,9 +391,9 @@ fn dialog_ui(ui: &mut egui::Ui, p: &Participant, d: &mut PageDraft) -> Option<St
                 );
                 date_field(ui, "End date", date);
                 ui.horizontal_wrapped(|ui| {
-                    for (code, label) in END_TYPES {
-                        if ui.add(toggle(*end_type == Some(code), *label)).clicked() {
-                            *end_type = Some(code);
+                    for t in EndType::ALL {
+                        if ui.add(toggle(*end_type == Some(t), end_label(t))).clicked() {
+                            *end_type = Some(t);
                         }
                     }
                 });

@@ -30,7 +30,10 @@
 //! A second episode is simply another call with its own anchor and facts.
 
 mod due;
+mod end;
 mod state;
+
+pub use end::EndType;
 
 use std::collections::BTreeSet;
 

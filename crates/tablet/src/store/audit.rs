@@ -73,14 +73,79 @@ pub fn entry_hash(
     hex::encode(h.finalize())
 }
 
+/// What an audit entry records; each has one fixed name in the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    StoreCreated,
+    PassphraseChanged,
+    UnlockFailed,
+    UnlockWithRecoveryKey,
+    RecoveryUnlockFailed,
+    Enrol,
+    ConsentRecorded,
+    ConsentWithdrawn,
+    EpisodeStart,
+    EpisodeEnd,
+    AnchorSet,
+    MarkMissed,
+    Setting,
+    SessionStart,
+    SessionPause,
+    SessionResume,
+    SessionComplete,
+    SessionAbandon,
+    ResearchKeySet,
+    BatchSealed,
+    BatchDelivered,
+    DeliveryFolderFailed,
+    DeliveryUploadFailed,
+    ReceiptApplied,
+    ReceiptRefused,
+    Purge,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::StoreCreated => "store_created",
+            Action::PassphraseChanged => "passphrase_changed",
+            Action::UnlockFailed => "unlock_failed",
+            Action::UnlockWithRecoveryKey => "unlock_with_recovery_key",
+            Action::RecoveryUnlockFailed => "recovery_unlock_failed",
+            Action::Enrol => "enrol",
+            Action::ConsentRecorded => "consent_recorded",
+            Action::ConsentWithdrawn => "consent_withdrawn",
+            Action::EpisodeStart => "episode_start",
+            Action::EpisodeEnd => "episode_end",
+            Action::AnchorSet => "anchor_set",
+            Action::MarkMissed => "mark_missed",
+            Action::Setting => "setting",
+            Action::SessionStart => "session_start",
+            Action::SessionPause => "session_pause",
+            Action::SessionResume => "session_resume",
+            Action::SessionComplete => "session_complete",
+            Action::SessionAbandon => "session_abandon",
+            Action::ResearchKeySet => "research_key_set",
+            Action::BatchSealed => "batch_sealed",
+            Action::BatchDelivered => "batch_delivered",
+            Action::DeliveryFolderFailed => "delivery_folder_failed",
+            Action::DeliveryUploadFailed => "delivery_upload_failed",
+            Action::ReceiptApplied => "receipt_applied",
+            Action::ReceiptRefused => "receipt_refused",
+            Action::Purge => "purge",
+        }
+    }
+}
+
 /// Appends one entry; call it inside the transaction of the change it records.
 pub fn append(
     conn: &Connection,
     at: &str,
     actor: Actor,
-    action: &str,
+    action: Action,
     subject: &str,
 ) -> Result<()> {
+    let action = action.as_str();
     let last: Option<(i64, String)> = conn
         .query_row(
             "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",

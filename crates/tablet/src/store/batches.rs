@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
+use super::audit::Action;
 use super::audit::{self, AuditEntry};
 use super::delivery::BatchState;
 use super::device::parse_id;
@@ -96,7 +97,7 @@ impl Store {
             &tx,
             &at,
             self.actor,
-            "research_key_set",
+            Action::ResearchKeySet,
             &format!("fingerprint={fingerprint}"),
         )?;
         tx.commit()?;
@@ -188,7 +189,7 @@ impl Store {
             &tx,
             &now(),
             self.actor,
-            "batch_sealed",
+            Action::BatchSealed,
             &format!(
                 "seq={} file={} sessions={} hash={}",
                 b.seq,

@@ -12,6 +12,7 @@ use kohort_batch::stamp;
 use rusqlite::{OptionalExtension, params};
 
 use super::audit;
+use super::audit::Action;
 use super::error::{Result, StoreError};
 use super::{Store, now};
 
@@ -146,11 +147,11 @@ pub enum FailedAction {
 }
 
 impl FailedAction {
-    fn action(self) -> &'static str {
+    fn action(self) -> Action {
         match self {
-            FailedAction::Folder => "delivery_folder_failed",
-            FailedAction::Upload => "delivery_upload_failed",
-            FailedAction::Receipt => "receipt_refused",
+            FailedAction::Folder => Action::DeliveryFolderFailed,
+            FailedAction::Upload => Action::DeliveryUploadFailed,
+            FailedAction::Receipt => Action::ReceiptRefused,
         }
     }
 }
@@ -208,7 +209,7 @@ impl Store {
             &tx,
             &at,
             self.actor,
-            "batch_delivered",
+            Action::BatchDelivered,
             &format!("seq={seq} via={} bytes={bytes}", via.describe()),
         )?;
         tx.commit()?;
@@ -292,7 +293,7 @@ impl Store {
             &tx,
             &at,
             self.actor,
-            "receipt_applied",
+            Action::ReceiptApplied,
             &format!(
                 "issued_at={} confirmed={} already={}",
                 receipt.issued_at,
@@ -394,7 +395,7 @@ impl Store {
             &tx,
             &at,
             self.actor,
-            "purge",
+            Action::Purge,
             &format!(
                 "sessions={sessions} answers={answers} batches={} retention_days={days}",
                 batches

@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use kohort_form::AnswerValue;
 use kohort_form::runner::Runner;
-use kohort_form::schedule::{EpisodeDates, State, schedule};
+use kohort_form::schedule::{EndType, EpisodeDates, State, schedule};
 use kohort_form::study::{Questionnaire, Study, Trigger};
 use kohort_form::{Item, ItemKind, Respondent, choices};
 
@@ -101,7 +101,7 @@ pub fn fill_until(
         let ended = (rng.gen_bool(0.1) && today > anchor + Days::new(120))
             .then(|| anchor + Days::new(rng.gen_range(100..=(today - anchor).num_days() as u64)));
         if let Some(end) = ended {
-            store.end_episode(episode, end, "completed")?;
+            store.end_episode(episode, end, EndType::Completed)?;
         }
         let dates = EpisodeDates { anchor, end: ended };
         let rows = schedule(study, dates, today, &[]).unwrap_or_default();

@@ -24,7 +24,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-pub use audit::{Actor, AuditEntry, BrokenLink};
+pub use audit::{Action, Actor, AuditEntry, BrokenLink};
 pub use batches::{BatchRow, NewBatch};
 pub use delivery::{
     BatchState, Confirmed, DEFAULT_RETENTION_DAYS, DeliveryRow, FailedAction, MAX_RETENTION_DAYS,
@@ -161,7 +161,7 @@ impl Store {
             &tx,
             &at,
             Actor::Staff,
-            "store_created",
+            Action::StoreCreated,
             &format!("device={device_id}"),
         )?;
         tx.commit()?;
@@ -223,7 +223,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let at = now();
         put_passphrase_wrap(&tx, &kdf, &wrapped, &at)?;
-        audit::append(&tx, &at, Actor::Staff, "passphrase_changed", "")?;
+        audit::append(&tx, &at, Actor::Staff, Action::PassphraseChanged, "")?;
         tx.commit()?;
         Ok(())
     }
@@ -291,7 +291,7 @@ impl LockedStore {
         match self.try_passphrase(passphrase) {
             Ok(Some(key)) => self.unlocked(key, None),
             Ok(None) => {
-                let error = match self.record_failure("unlock_failed") {
+                let error = match self.record_failure(Action::UnlockFailed) {
                     Ok(retry_after) => StoreError::WrongPassphrase { retry_after },
                     Err(e) => e,
                 };
@@ -321,9 +321,9 @@ impl LockedStore {
             Ok(keys::unwrap(key.key(), "recovery", &wrapped))
         })();
         match attempt {
-            Ok(Some(key)) => self.unlocked(key, Some("unlock_with_recovery_key")),
+            Ok(Some(key)) => self.unlocked(key, Some(Action::UnlockWithRecoveryKey)),
             Ok(None) => {
-                let error = match self.record_failure("recovery_unlock_failed") {
+                let error = match self.record_failure(Action::RecoveryUnlockFailed) {
                     Ok(_) => StoreError::WrongRecoveryKey,
                     Err(e) => e,
                 };
@@ -383,7 +383,7 @@ impl LockedStore {
     }
 
     /// Counts a failure, sets the earliest next try, audits; returns the wait.
-    fn record_failure(&mut self, action: &str) -> Result<Duration> {
+    fn record_failure(&mut self, action: Action) -> Result<Duration> {
         let tx = self.conn.transaction()?;
         let failures: i64 = tx.query_row(
             "UPDATE device SET failed_unlocks = failed_unlocks + 1 WHERE id = 1 RETURNING failed_unlocks",
@@ -407,7 +407,7 @@ impl LockedStore {
     fn unlocked(
         mut self,
         key: zeroize::Zeroizing<[u8; 32]>,
-        action: Option<&str>,
+        action: Option<Action>,
     ) -> Result<Store, Refused> {
         let reset = (|| -> Result<()> {
             let tx = self.conn.transaction()?;

@@ -2,9 +2,11 @@
 //! consent, and their treatment episodes.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use kohort_form::schedule::EndType;
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
+use super::audit::Action;
 use super::device::parse_id;
 use super::error::{Result, StoreError};
 use super::seal::{self, Place};
@@ -37,7 +39,7 @@ pub struct Episode {
     pub participant: Uuid,
     pub anchor_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
-    pub end_type: Option<String>,
+    pub end_type: Option<EndType>,
 }
 
 fn label_place(id: &str) -> Place<'_> {
@@ -97,7 +99,7 @@ impl Store {
             &tx,
             &at,
             self.actor,
-            "enrol",
+            Action::Enrol,
             &format!("participant={id} episode={episode}"),
         )?;
         tx.commit()?;
@@ -109,9 +111,9 @@ impl Store {
         let tx = self.conn.transaction()?;
         put_consent(&tx, &participant.to_string(), consent)?;
         let action = if consent.withdrawn_at.is_some() {
-            "consent_withdrawn"
+            Action::ConsentWithdrawn
         } else {
-            "consent_recorded"
+            Action::ConsentRecorded
         };
         super::audit::append(
             &tx,
@@ -154,7 +156,7 @@ impl Store {
             &tx,
             &now(),
             self.actor,
-            "episode_start",
+            Action::EpisodeStart,
             &format!("participant={participant} episode={episode}"),
         )?;
         tx.commit()?;
@@ -163,7 +165,7 @@ impl Store {
 
     /// Records (or corrects) the end of an episode: its date and type
     /// (`completed`, `dropped_out`, `transferred`, `died`, …).
-    pub fn end_episode(&mut self, episode: Uuid, end: NaiveDate, end_type: &str) -> Result<()> {
+    pub fn end_episode(&mut self, episode: Uuid, end: NaiveDate, end_type: EndType) -> Result<()> {
         let tx = self.conn.transaction()?;
         let anchor: String = tx
             .query_row(
@@ -180,14 +182,14 @@ impl Store {
         }
         tx.execute(
             "UPDATE episodes SET end_date = ?2, end_type = ?3 WHERE id = ?1",
-            params![episode.to_string(), end.to_string(), end_type],
+            params![episode.to_string(), end.to_string(), end_type.code()],
         )?;
         super::audit::append(
             &tx,
             &now(),
             self.actor,
-            "episode_end",
-            &format!("episode={episode} end={end} type={end_type}"),
+            Action::EpisodeEnd,
+            &format!("episode={episode} end={end} type={}", end_type.code()),
         )?;
         tx.commit()?;
         Ok(())
@@ -248,7 +250,13 @@ impl Store {
                 participant,
                 anchor_date: date(&r.get::<_, String>(1)?)?,
                 end_date: opt_date(r.get(2)?)?,
-                end_type: r.get(3)?,
+                end_type: r
+                    .get::<_, Option<String>>(3)?
+                    .map(|c| {
+                        EndType::from_code(&c)
+                            .ok_or_else(|| StoreError::Corrupt(format!("unknown end type {c:?}")))
+                    })
+                    .transpose()?,
             });
         }
         Ok(out)

@@ -16,6 +16,7 @@ use kohort_form::runner::Runner;
 use kohort_form::study::Questionnaire;
 use kohort_form::{Respondent, load};
 
+use super::audit::Action;
 use super::device::parse_id;
 use super::error::{Result, StoreError};
 use super::seal::{self, Place};
@@ -226,7 +227,7 @@ impl Store {
             &tx,
             &at,
             self.actor,
-            "session_start",
+            Action::SessionStart,
             &format!(
                 "session={id} participant={participant} episode={episode} form={} occurrence={occurrence}",
                 q.form_id
@@ -313,7 +314,7 @@ impl Store {
             session,
             &[SessionStatus::InProgress],
             SessionStatus::Paused,
-            "session_pause",
+            Action::SessionPause,
         )
     }
 
@@ -323,7 +324,7 @@ impl Store {
             session,
             &[SessionStatus::Paused],
             SessionStatus::InProgress,
-            "session_resume",
+            Action::SessionResume,
         )
     }
 
@@ -333,13 +334,18 @@ impl Store {
             session,
             &[InProgress, Paused],
             Completed,
-            "session_complete",
+            Action::SessionComplete,
         )
     }
 
     pub fn abandon_session(&mut self, session: Uuid) -> Result<()> {
         use SessionStatus::*;
-        self.transition(session, &[InProgress, Paused], Abandoned, "session_abandon")
+        self.transition(
+            session,
+            &[InProgress, Paused],
+            Abandoned,
+            Action::SessionAbandon,
+        )
     }
 
     fn transition(
@@ -347,7 +353,7 @@ impl Store {
         session: Uuid,
         from: &[SessionStatus],
         to: SessionStatus,
-        action: &str,
+        action: Action,
     ) -> Result<()> {
         let sid = session.to_string();
         let tx = self.conn.transaction()?;

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
+use super::audit::Action;
 use super::error::{Result, StoreError};
 use super::seal::{self, Place};
 use super::{Store, now};
@@ -85,7 +86,7 @@ impl Store {
             &tx,
             &at,
             self.actor,
-            "mark_missed",
+            Action::MarkMissed,
             &format!("episode={episode} form={form_id} occurrence={occurrence}"),
         )?;
         tx.commit()?;
@@ -166,7 +167,7 @@ impl Store {
             &tx,
             &now(),
             self.actor,
-            "anchor_set",
+            Action::AnchorSet,
             &format!("episode={episode} from={old} to={anchor}"),
         )?;
         tx.commit()?;
@@ -199,7 +200,7 @@ impl Store {
             &tx,
             &at,
             self.actor,
-            "consent_withdrawn",
+            Action::ConsentWithdrawn,
             &format!("participant={participant} on={on} sessions_stopped={stopped}"),
         )?;
         tx.commit()?;
@@ -226,7 +227,13 @@ impl Store {
              ON CONFLICT (key) DO UPDATE SET value = ?2, updated_at = ?3",
             params![key, value, at],
         )?;
-        super::audit::append(&tx, &at, self.actor, "setting", &format!("{key}={value}"))?;
+        super::audit::append(
+            &tx,
+            &at,
+            self.actor,
+            Action::Setting,
+            &format!("{key}={value}"),
+        )?;
         tx.commit()?;
         Ok(())
     }

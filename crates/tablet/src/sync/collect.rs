@@ -60,7 +60,7 @@ pub fn collect(store: &Store) -> Result<Collected> {
                         id: e.id.to_string(),
                         anchor_date: e.anchor_date.to_string(),
                         end_date: e.end_date.map(|d| d.to_string()),
-                        end_type: e.end_type,
+                        end_type: e.end_type.map(|t| t.code().to_owned()),
                     },
                 );
             }

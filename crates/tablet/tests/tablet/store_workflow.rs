@@ -103,11 +103,19 @@ fn a_new_episode_needs_the_last_one_ended_before_its_anchor() {
         Err(StoreError::Refused(_))
     ));
     assert!(matches!(
-        store.end_episode(ep, date(2024, 12, 31), "dropped_out"),
+        store.end_episode(
+            ep,
+            date(2024, 12, 31),
+            kohort_form::schedule::EndType::DroppedOut
+        ),
         Err(StoreError::Refused(_))
     ));
     store
-        .end_episode(ep, date(2025, 5, 1), "dropped_out")
+        .end_episode(
+            ep,
+            date(2025, 5, 1),
+            kohort_form::schedule::EndType::DroppedOut,
+        )
         .unwrap();
     assert!(matches!(
         store.start_episode(pid, date(2025, 5, 1)),
@@ -117,7 +125,10 @@ fn a_new_episode_needs_the_last_one_ended_before_its_anchor() {
     let eps = store.episodes(pid).unwrap();
     assert_eq!(eps.len(), 2);
     assert_eq!(eps[0].end_date, Some(date(2025, 5, 1)));
-    assert_eq!(eps[0].end_type.as_deref(), Some("dropped_out"));
+    assert_eq!(
+        eps[0].end_type,
+        Some(kohort_form::schedule::EndType::DroppedOut)
+    );
     assert_eq!((eps[1].id, eps[1].end_date), (second, None));
 }
 
