@@ -8,7 +8,7 @@ use crate::ui::theme::{self, TOUCH};
 use crate::ui::widgets::{date_picker, keyboard, numpad};
 use kohort_form::runner::Runner;
 use kohort_form::{Answer, AnswerValue};
-use kohort_form::{Item, ItemKind, Lang, choices};
+use kohort_form::{Choice, Item, ItemKind, Lang, Row, choices};
 
 /// How a stored value looks while typing it again.
 pub(super) fn typed(v: &AnswerValue) -> String {
@@ -61,66 +61,10 @@ pub(super) fn answer_ui(
     let current = value(runner, &id);
     match &item.kind {
         ItemKind::SingleChoice { .. } | ItemKind::YesNo => {
-            for c in choices(&item.kind) {
-                let chosen = current == Some(&AnswerValue::Code(c.code));
-                let b = theme::toggle(chosen, c.text.get(lang))
-                    .wrap()
-                    .min_size(Vec2::new(ui.available_width().min(900.0), TOUCH));
-                if ui.add(b).clicked() && !chosen {
-                    out.push(Step::Set(id.clone(), AnswerValue::Code(c.code)));
-                }
-            }
+            choice_ui(ui, item, current, lang, out);
         }
-        ItemKind::Scale { options } => {
-            let n = options.len().max(1) as f32;
-            let width = ((ui.available_width() - (n - 1.0) * 10.0) / n).clamp(TOUCH, 220.0);
-            ui.horizontal_wrapped(|ui| {
-                ui.spacing_mut().item_spacing.x = 10.0;
-                for c in options {
-                    let chosen = current == Some(&AnswerValue::Code(c.code));
-                    let b = theme::toggle(chosen, c.text.get(lang))
-                        .wrap()
-                        .min_size(Vec2::new(width, TOUCH * 1.5));
-                    if ui.add_sized([width, TOUCH * 1.5], b).clicked() && !chosen {
-                        out.push(Step::Set(id.clone(), AnswerValue::Code(c.code)));
-                    }
-                }
-            });
-        }
-        ItemKind::MultiChoice { options } => {
-            let selected: Vec<i64> = match current {
-                Some(AnswerValue::Codes(c)) => c.clone(),
-                _ => Vec::new(),
-            };
-            for c in options {
-                let on = selected.contains(&c.code);
-                let mark = if on { "☑" } else { "☐" };
-                let b = theme::toggle(on, format!("{mark}  {}", c.text.get(lang)))
-                    .wrap()
-                    .min_size(Vec2::new(ui.available_width().min(900.0), TOUCH));
-                if ui.add(b).clicked() {
-                    let next: Vec<i64> = if on {
-                        selected.iter().copied().filter(|x| *x != c.code).collect()
-                    } else if c.exclusive {
-                        vec![c.code]
-                    } else {
-                        let exclusive: Vec<i64> = options
-                            .iter()
-                            .filter(|o| o.exclusive)
-                            .map(|o| o.code)
-                            .collect();
-                        let mut v: Vec<i64> = selected
-                            .iter()
-                            .copied()
-                            .filter(|x| !exclusive.contains(x))
-                            .collect();
-                        v.push(c.code);
-                        v
-                    };
-                    out.push(Step::Set(id.clone(), AnswerValue::Codes(next)));
-                }
-            }
-        }
+        ItemKind::Scale { options } => scale_ui(ui, &id, options, current, lang, out),
+        ItemKind::MultiChoice { options } => multi_ui(ui, &id, options, current, lang, out),
         ItemKind::Integer { min, max, unit } | ItemKind::Decimal { min, max, unit } => {
             let decimal = matches!(item.kind, ItemKind::Decimal { .. });
             let range = range_text(*min, *max, unit.as_ref().map(|u| u.get(lang)));
@@ -153,27 +97,7 @@ pub(super) fn answer_ui(
                 out,
             );
         }
-        ItemKind::Date => {
-            let today = chrono::Local::now().date_naive();
-            let mut date = view.date.unwrap_or(today);
-            if date_picker(ui, &mut date, lang) {
-                view.date = Some(date);
-                out.push(Step::Set(id.clone(), AnswerValue::Date(date)));
-            }
-            if current.is_none() {
-                let use_it = match lang {
-                    Lang::Nb => "Bruk denne datoen",
-                    Lang::En => "Use this date",
-                };
-                if ui
-                    .add(Button::new(use_it).min_size(Vec2::new(280.0, TOUCH)))
-                    .clicked()
-                {
-                    view.date = Some(date);
-                    out.push(Step::Set(id.clone(), AnswerValue::Date(date)));
-                }
-            }
-        }
+        ItemKind::Date => date_ui(ui, &id, current, view, out),
         ItemKind::Text { max_length } | ItemKind::LongText { max_length } => {
             let long = matches!(item.kind, ItemKind::LongText { .. });
             if keyboard(
@@ -190,40 +114,167 @@ pub(super) fn answer_ui(
                 ));
             }
         }
-        ItemKind::Matrix { options, rows } => {
-            let label_width = 300.0;
-            let n = options.len().max(1) as f32;
-            let width = ((ui.available_width() - label_width - n * 10.0) / n).clamp(TOUCH, 200.0);
-            egui::Grid::new("matrix")
-                .spacing([10.0, 10.0])
-                .striped(true)
-                .show(ui, |ui| {
-                    for row in rows {
-                        ui.allocate_ui_with_layout(
-                            Vec2::new(label_width, TOUCH),
-                            egui::Layout::left_to_right(egui::Align::Center).with_main_wrap(true),
-                            |ui| {
-                                ui.set_width(label_width);
-                                ui.add(egui::Label::new(row.text.get(lang)).wrap());
-                            },
-                        );
-                        let chosen_now = value(runner, &row.id);
-                        for c in options {
-                            let chosen = chosen_now == Some(&AnswerValue::Code(c.code));
-                            let b =
-                                theme::toggle(chosen, RichText::new(c.text.get(lang)).size(20.0))
-                                    .wrap()
-                                    .min_size(Vec2::new(width, TOUCH));
-                            if ui.add_sized([width, TOUCH], b).clicked() && !chosen {
-                                out.push(Step::Set(row.id.clone(), AnswerValue::Code(c.code)));
-                            }
-                        }
-                        ui.end_row();
-                    }
-                });
-        }
+        ItemKind::Matrix { options, rows } => matrix_ui(ui, runner, options, rows, lang, out),
         ItemKind::Note | ItemKind::Section | ItemKind::Score { .. } => {}
     }
+}
+
+/// One big button per option; a tap chooses it.
+fn choice_ui(
+    ui: &mut egui::Ui,
+    item: &Item,
+    current: Option<&AnswerValue>,
+    lang: Lang,
+    out: &mut Vec<Step>,
+) {
+    for c in choices(&item.kind) {
+        let chosen = current == Some(&AnswerValue::Code(c.code));
+        let b = theme::toggle(chosen, c.text.get(lang))
+            .wrap()
+            .min_size(Vec2::new(ui.available_width().min(900.0), TOUCH));
+        if ui.add(b).clicked() && !chosen {
+            out.push(Step::Set(item.id.clone(), AnswerValue::Code(c.code)));
+        }
+    }
+}
+
+/// The labelled points of a scale side by side.
+fn scale_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    options: &[Choice],
+    current: Option<&AnswerValue>,
+    lang: Lang,
+    out: &mut Vec<Step>,
+) {
+    let n = options.len().max(1) as f32;
+    let width = ((ui.available_width() - (n - 1.0) * 10.0) / n).clamp(TOUCH, 220.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 10.0;
+        for c in options {
+            let chosen = current == Some(&AnswerValue::Code(c.code));
+            let b = theme::toggle(chosen, c.text.get(lang))
+                .wrap()
+                .min_size(Vec2::new(width, TOUCH * 1.5));
+            if ui.add_sized([width, TOUCH * 1.5], b).clicked() && !chosen {
+                out.push(Step::Set(id.to_owned(), AnswerValue::Code(c.code)));
+            }
+        }
+    });
+}
+
+/// Check boxes; an exclusive option ("none of these") clears the others.
+fn multi_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    options: &[Choice],
+    current: Option<&AnswerValue>,
+    lang: Lang,
+    out: &mut Vec<Step>,
+) {
+    let selected: Vec<i64> = match current {
+        Some(AnswerValue::Codes(c)) => c.clone(),
+        _ => Vec::new(),
+    };
+    for c in options {
+        let on = selected.contains(&c.code);
+        let mark = if on { "☑" } else { "☐" };
+        let b = theme::toggle(on, format!("{mark}  {}", c.text.get(lang)))
+            .wrap()
+            .min_size(Vec2::new(ui.available_width().min(900.0), TOUCH));
+        if !ui.add(b).clicked() {
+            continue;
+        }
+        let next: Vec<i64> = if on {
+            selected.iter().copied().filter(|x| *x != c.code).collect()
+        } else if c.exclusive {
+            vec![c.code]
+        } else {
+            let exclusive: Vec<i64> = options
+                .iter()
+                .filter(|o| o.exclusive)
+                .map(|o| o.code)
+                .collect();
+            let mut v: Vec<i64> = selected
+                .iter()
+                .copied()
+                .filter(|x| !exclusive.contains(x))
+                .collect();
+            v.push(c.code);
+            v
+        };
+        out.push(Step::Set(id.to_owned(), AnswerValue::Codes(next)));
+    }
+}
+
+/// The date picker, starting at today; "use this date" keeps today.
+fn date_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    current: Option<&AnswerValue>,
+    view: &mut PatientView,
+    out: &mut Vec<Step>,
+) {
+    let lang = view.lang;
+    let today = chrono::Local::now().date_naive();
+    let mut date = view.date.unwrap_or(today);
+    if date_picker(ui, &mut date, lang) {
+        view.date = Some(date);
+        out.push(Step::Set(id.to_owned(), AnswerValue::Date(date)));
+    }
+    if current.is_none() {
+        let use_it = match lang {
+            Lang::Nb => "Bruk denne datoen",
+            Lang::En => "Use this date",
+        };
+        if ui
+            .add(Button::new(use_it).min_size(Vec2::new(280.0, TOUCH)))
+            .clicked()
+        {
+            view.date = Some(date);
+            out.push(Step::Set(id.to_owned(), AnswerValue::Date(date)));
+        }
+    }
+}
+
+/// Several items on one scale: a row per item, its label beside its buttons.
+fn matrix_ui(
+    ui: &mut egui::Ui,
+    runner: &Runner,
+    options: &[Choice],
+    rows: &[Row],
+    lang: Lang,
+    out: &mut Vec<Step>,
+) {
+    let label_width = 300.0;
+    let n = options.len().max(1) as f32;
+    let width = ((ui.available_width() - label_width - n * 10.0) / n).clamp(TOUCH, 200.0);
+    egui::Grid::new("matrix")
+        .spacing([10.0, 10.0])
+        .striped(true)
+        .show(ui, |ui| {
+            for row in rows {
+                ui.allocate_ui_with_layout(
+                    Vec2::new(label_width, TOUCH),
+                    egui::Layout::left_to_right(egui::Align::Center).with_main_wrap(true),
+                    |ui| {
+                        ui.set_width(label_width);
+                        ui.add(egui::Label::new(row.text.get(lang)).wrap());
+                    },
+                );
+                let chosen_now = value(runner, &row.id);
+                for c in options {
+                    let chosen = chosen_now == Some(&AnswerValue::Code(c.code));
+                    let b = theme::toggle(chosen, RichText::new(c.text.get(lang)).size(20.0))
+                        .wrap()
+                        .min_size(Vec2::new(width, TOUCH));
+                    if ui.add_sized([width, TOUCH], b).clicked() && !chosen {
+                        out.push(Step::Set(row.id.clone(), AnswerValue::Code(c.code)));
+                    }
+                }
+                ui.end_row();
+            }
+        });
 }
 
 /// The number pad, with what was typed turned into an answer (or a clear).

@@ -13,7 +13,7 @@ use eframe::egui::{self, Button, Frame, ProgressBar, RichText, ScrollArea, Vec2}
 
 use crate::core::Step;
 use crate::ui::theme::{self, TOUCH, TextSize, WARN, WARN_BG};
-use kohort_form::runner::Runner;
+use kohort_form::runner::{Current, Runner};
 use kohort_form::{Answer, AnswerValue};
 use kohort_form::{Lang, Message};
 
@@ -101,9 +101,22 @@ pub fn patient_ui(ui: &mut egui::Ui, runner: &Runner, view: &mut PatientView) ->
         end_ui(ui, view.lang, &mut actions);
         return actions;
     };
+    top_ui(ui, runner, &current, view, &mut actions);
+    bottom_ui(ui, runner, &current, view.lang, &mut actions);
+    question_ui(ui, runner, &current, view, &mut actions);
+    actions
+}
+
+/// The section, Pause, text size and language; progress below.
+fn top_ui(
+    ui: &mut egui::Ui,
+    runner: &Runner,
+    current: &Current<'_>,
+    view: &mut PatientView,
+    actions: &mut Vec<Step>,
+) {
     let w = words(view.lang);
     let lang = view.lang;
-
     egui::Panel::top("patient_top")
         .frame(Frame::new().fill(theme::QUIET).inner_margin(12.0))
         .show(ui, |ui| {
@@ -158,7 +171,17 @@ pub fn patient_ui(ui: &mut egui::Ui, runner: &Runner, view: &mut PatientView) ->
                 );
             });
         });
+}
 
+/// Back, "Vil ikke svare", Next.
+fn bottom_ui(
+    ui: &mut egui::Ui,
+    runner: &Runner,
+    current: &Current<'_>,
+    lang: Lang,
+    actions: &mut Vec<Step>,
+) {
+    let w = words(lang);
     egui::Panel::bottom("patient_bottom")
         .frame(Frame::new().fill(theme::QUIET).inner_margin(16.0))
         .show(ui, |ui| {
@@ -187,7 +210,17 @@ pub fn patient_ui(ui: &mut egui::Ui, runner: &Runner, view: &mut PatientView) ->
                 });
             });
         });
+}
 
+/// The question, its help, the answer widget and a message about the input.
+fn question_ui(
+    ui: &mut egui::Ui,
+    runner: &Runner,
+    current: &Current<'_>,
+    view: &mut PatientView,
+    actions: &mut Vec<Step>,
+) {
+    let lang = view.lang;
     egui::CentralPanel::default()
         .frame(
             Frame::new()
@@ -206,7 +239,7 @@ pub fn patient_ui(ui: &mut egui::Ui, runner: &Runner, view: &mut PatientView) ->
                         ui.label(RichText::new(help.get(lang)).small());
                     }
                     ui.add_space(12.0);
-                    answer::answer_ui(ui, runner, current.item, view, &mut actions);
+                    answer::answer_ui(ui, runner, current.item, view, actions);
                     if let Some(msg) = &view.message {
                         ui.add_space(8.0);
                         Frame::new()
@@ -219,7 +252,6 @@ pub fn patient_ui(ui: &mut egui::Ui, runner: &Runner, view: &mut PatientView) ->
                     }
                 });
         });
-    actions
 }
 
 /// Past the last screen but not yet completed (the completion did not save,

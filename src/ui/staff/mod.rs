@@ -7,14 +7,15 @@
 mod access;
 pub mod actions;
 pub mod delivery;
+mod dialogs;
 mod enrol;
 mod participant;
 mod settings;
 mod today;
 
 pub use access::{SetupDraft, UnlockDraft, recovery_ui, setup_ui, unlock_ui};
+pub use dialogs::PageDraft;
 pub use enrol::{EnrolDraft, enrol_ui};
-pub use participant::PageDraft;
 
 use chrono::NaiveDate;
 use eframe::egui::{self, Button, RichText, Vec2};

@@ -3,65 +3,17 @@
 //! until the baseline is completed), end of treatment, a new episode, and
 //! withdrawal of consent. Earlier episodes are shown read-only.
 
-use eframe::egui::{self, Button, RichText, Vec2};
-use uuid::Uuid;
+use eframe::egui::{self, RichText};
 
+use super::dialogs::{Dialog, PageDraft, dialog_ui, end_label};
 use super::today::{form_text, state_text, window_text};
-use super::{StaffAction, named_button, parse_date};
+use super::{StaffAction, named_button};
 use crate::core::clinic::Clinic;
-use crate::ui::theme::{WARN, toggle};
+use crate::ui::theme::WARN;
 use kohort_form::schedule::{EndType, Row, State};
 use kohort_form::study::Study;
 use kohort_form::{Lang, Respondent};
 use kohort_tablet::store::{Episode, Participant};
-
-/// How an episode ended, as staff reads it.
-pub fn end_label(t: EndType) -> &'static str {
-    match t {
-        EndType::Completed => "Treatment completed",
-        EndType::DroppedOut => "Dropped out",
-        EndType::Transferred => "Transferred",
-        EndType::Discharged => "Discharged",
-        EndType::Died => "Died",
-        EndType::Other => "Other",
-    }
-}
-
-/// Half-filled fields of the page; cleared when another page is shown.
-#[derive(Default)]
-pub struct PageDraft {
-    /// The dialog open over the page, if any.
-    pub dialog: Option<Dialog>,
-    /// A typed date that does not parse, and the like.
-    pub problem: Option<String>,
-}
-
-/// A change that needs a few fields and a confirmation, shown as a modal
-/// dialog so it is in view wherever the page is scrolled.
-pub enum Dialog {
-    Missed {
-        episode: Uuid,
-        form: String,
-        occurrence: u32,
-        title: String,
-        reason: String,
-    },
-    Anchor {
-        episode: Uuid,
-        date: String,
-    },
-    End {
-        episode: Uuid,
-        date: String,
-        end_type: Option<EndType>,
-    },
-    NewEpisode {
-        date: String,
-    },
-    Withdraw {
-        date: String,
-    },
-}
 
 pub fn participant_ui(
     ui: &mut egui::Ui,
@@ -308,161 +260,6 @@ fn row_actions(
             title: title.to_owned(),
             reason: String::new(),
         });
-    }
-    action
-}
-
-fn date_field(ui: &mut egui::Ui, label: &str, value: &mut String) {
-    ui.horizontal(|ui| {
-        let l = ui.label(label);
-        ui.add(
-            egui::TextEdit::singleline(value)
-                .desired_width(130.0)
-                .hint_text("YYYY-MM-DD"),
-        )
-        .labelled_by(l.id);
-    });
-}
-
-/// The open dialog over the page: returns the confirmed action; Cancel or
-/// a confirmed action closes it.
-fn dialog_ui(ui: &mut egui::Ui, p: &Participant, d: &mut PageDraft) -> Option<StaffAction> {
-    let PageDraft {
-        dialog: Some(dialog),
-        problem: kept,
-    } = d
-    else {
-        return None;
-    };
-    let mut action = None;
-    let mut problem = None;
-    let mut close = false;
-    let modal = egui::Modal::new(ui.scope_id().with("participant_dialog")).show(ui.ctx(), |ui| {
-        crate::ui::theme::staff(ui);
-        ui.set_max_width(640.0);
-        let confirm = |ui: &mut egui::Ui, text: &str, ready: bool| {
-            ui.add_enabled(ready, Button::new(text).min_size(Vec2::new(0.0, 44.0)))
-                .clicked()
-        };
-        match dialog {
-            Dialog::Missed {
-                episode,
-                form,
-                occurrence,
-                title,
-                reason,
-            } => {
-                ui.heading(format!("Mark {title} as missed"));
-                let l = ui.label("Reason (kept sealed)");
-                ui.text_edit_singleline(reason).labelled_by(l.id);
-                if confirm(ui, "Save missed", !reason.trim().is_empty()) {
-                    action = Some(StaffAction::MarkMissed {
-                        episode: *episode,
-                        form: form.clone(),
-                        occurrence: *occurrence,
-                        reason: reason.trim().to_owned(),
-                    });
-                }
-            }
-            Dialog::Anchor { episode, date } => {
-                ui.heading("Correct the anchor date");
-                ui.label("Allowed until the baseline is completed; the change is audited.");
-                date_field(ui, "New anchor date", date);
-                if confirm(ui, "Save anchor", true) {
-                    match parse_date(date, "The anchor date") {
-                        Ok(anchor) => {
-                            action = Some(StaffAction::SetAnchor {
-                                episode: *episode,
-                                anchor,
-                            })
-                        }
-                        Err(e) => problem = Some(e),
-                    }
-                }
-            }
-            Dialog::End {
-                episode,
-                date,
-                end_type,
-            } => {
-                ui.heading("End of treatment");
-                ui.label(
-                    "Both end-of-treatment forms become due; later timepoints are no longer collected.",
-                );
-                date_field(ui, "End date", date);
-                ui.horizontal_wrapped(|ui| {
-                    for t in EndType::ALL {
-                        if ui.add(toggle(*end_type == Some(t), end_label(t))).clicked() {
-                            *end_type = Some(t);
-                        }
-                    }
-                });
-                if confirm(ui, "Record end of treatment", end_type.is_some())
-                    && let Some(end_type) = *end_type
-                {
-                    match parse_date(date, "The end date") {
-                        Ok(end) => {
-                            action = Some(StaffAction::EndEpisode {
-                                episode: *episode,
-                                end,
-                                end_type,
-                            })
-                        }
-                        Err(e) => problem = Some(e),
-                    }
-                }
-            }
-            Dialog::NewEpisode { date } => {
-                ui.heading("Returning to treatment");
-                ui.label("A new episode gets its own anchor date and schedule; earlier episodes stay as they are.");
-                date_field(ui, "New anchor date", date);
-                if confirm(ui, "Start new episode", true) {
-                    match parse_date(date, "The new anchor date") {
-                        Ok(anchor) => {
-                            action = Some(StaffAction::NewEpisode {
-                                participant: p.id,
-                                anchor,
-                            })
-                        }
-                        Err(e) => problem = Some(e),
-                    }
-                }
-            }
-            Dialog::Withdraw { date } => {
-                ui.heading("Withdraw consent");
-                ui.label(
-                    RichText::new(
-                        "This stops all further questionnaires for this participant. Answers \
-                         already given are kept, as the protocol says, and the withdrawal is \
-                         sent to the research store.",
-                    )
-                    .color(WARN),
-                );
-                date_field(ui, "Withdrawn on", date);
-                if confirm(ui, "Confirm withdrawal", true) {
-                    match parse_date(date, "The withdrawal date") {
-                        Ok(on) => {
-                            action = Some(StaffAction::Withdraw {
-                                participant: p.id,
-                                on,
-                            })
-                        }
-                        Err(e) => problem = Some(e),
-                    }
-                }
-            }
-        }
-        if let Some(e) = problem.as_ref().or(kept.as_ref()) {
-            ui.label(RichText::new(e).color(WARN));
-        }
-        close = ui.button("Cancel").clicked();
-    });
-    if problem.is_some() {
-        *kept = problem;
-    }
-    if close || modal.should_close() || action.is_some() {
-        d.dialog = None;
-        d.problem = None;
     }
     action
 }
