@@ -7,15 +7,14 @@ set -euo pipefail
 out=${1:?usage: scripts/screenshots.sh OUTDIR}
 mkdir -p "$out"
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kohort-target}"
-# Removing the binary makes cargo put this checkout's build there, even when
-# another checkout sharing the target dir built last; then take a private copy.
-rm -f "$CARGO_TARGET_DIR/debug/kohort"
+# The same build as `cargo run` (./target unless CARGO_TARGET_DIR says
+# otherwise); a private copy, so a rebuild meanwhile cannot swap it.
+target="${CARGO_TARGET_DIR:-target}"
 cargo build --quiet
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 bin="$tmp/kohort"
-cp "$CARGO_TARGET_DIR/debug/kohort" "$bin"
+cp "$target/debug/kohort" "$bin"
 
 # shoot NAME COMMAND...: starts COMMAND, waits until its window has drawn
 # (a busy machine is slow), and saves OUTDIR/SIZE-NAME.png. Leaves it running

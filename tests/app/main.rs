@@ -11,6 +11,7 @@ mod cli;
 mod clinic;
 mod core;
 mod delivery_store;
+mod layers;
 mod packaging;
 mod patient_screen;
 mod store_audit;
