@@ -258,10 +258,12 @@ impl Clinic {
         for w in self.work() {
             let c = site_entry(&mut out, &w.participant.site);
             c.due += 1;
-            match w.row.state {
-                State::Late { .. } => c.late += 1,
-                State::Paused { .. } => c.paused += 1,
-                _ => {}
+            // A paused form past its window counts in both.
+            if w.row.state.days_late().is_some() {
+                c.late += 1;
+            }
+            if matches!(w.row.state, State::Paused { .. }) {
+                c.paused += 1;
             }
         }
         out

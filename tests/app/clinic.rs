@@ -46,7 +46,10 @@ fn todays_work_puts_started_then_late_then_open_across_participants() {
     );
     let paused = &clinic.work()[0];
     match paused.row.state {
-        State::Paused { progress: Some(p) } => assert!(p > 0.0 && p < 0.05, "{p}"),
+        State::Paused {
+            progress: Some(p),
+            days_late: None,
+        } => assert!(p > 0.0 && p < 0.05, "{p}"),
         ref s => panic!("{s:?}"),
     }
     let sites = clinic.sites(&study);
@@ -130,4 +133,49 @@ fn a_new_episode_has_its_own_schedule_and_the_old_one_leaves_the_work_list() {
     let old = clinic.rows(first).unwrap().as_ref().unwrap();
     let m12 = old.iter().find(|r| r.form == "m12").unwrap();
     assert_eq!(m12.state, State::NotApplicable);
+}
+
+/// A form begun after its window closed and paused stays late: shown as
+/// paused and late, counted in both columns of its site.
+#[test]
+fn a_paused_late_form_is_counted_late() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) = create(&dir.path().join("k.db"));
+    let study = kohort_testkit::study();
+    let (p, e) = store
+        .enrol("HAB-OSL-0001", "OSL", None, &consent(), date(2025, 1, 1))
+        .unwrap();
+    let today = date(2025, 9, 1);
+    let before = Clinic::load(&store, &study, today).unwrap();
+    let late_before = before.sites(&study)[0].late;
+    assert!(late_before >= 2, "baseline and more are late");
+
+    let s = store
+        .start_session(p, e, &study.questionnaire("baseline").unwrap())
+        .unwrap();
+    store
+        .save_answer(s, "a_born_norway", &kohort_form::Answer::Declined)
+        .unwrap();
+    store.pause_session(s).unwrap();
+    let clinic = Clinic::load(&store, &study, today).unwrap();
+    let work = clinic.work();
+    let baseline = work.iter().find(|w| w.row.form == "baseline").unwrap();
+    let late = baseline.row.state.days_late().unwrap();
+    assert!(late > 200, "{late}");
+    assert!(
+        baseline
+            .row
+            .state
+            .label(kohort_form::Lang::En)
+            .starts_with("paused (")
+    );
+    assert!(
+        baseline
+            .row
+            .state
+            .label(kohort_form::Lang::En)
+            .ends_with(&format!("late {late} d"))
+    );
+    let osl = &clinic.sites(&study)[0];
+    assert_eq!((osl.late, osl.paused), (late_before, 1));
 }

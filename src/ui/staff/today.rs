@@ -14,8 +14,11 @@ use kohort_form::{Lang, Respondent};
 /// A state label, late ones in the warning colour and bold.
 pub(crate) fn state_text(state: &State) -> RichText {
     let text = RichText::new(state.label(Lang::En));
+    if state.days_late().is_some() {
+        return text.color(WARN).strong();
+    }
     match state {
-        State::Late { .. } | State::Closed => text.color(WARN).strong(),
+        State::Closed => text.color(WARN).strong(),
         State::InProgress { .. } | State::Paused { .. } | State::Open => text.strong(),
         _ => text,
     }

@@ -8,10 +8,11 @@ use super::{Row, State};
 /// patient has started and nothing answered should go to waste), then late
 /// forms (most days late first), then open ones (closing soonest first).
 pub fn urgency(r: &Row) -> (u8, i64, Option<NaiveDate>) {
+    let late = -r.state.days_late().unwrap_or(0);
     match r.state {
-        State::InProgress { .. } => (0, 0, r.closes),
-        State::Paused { .. } => (1, 0, r.closes),
-        State::Late { days_late } => (2, -days_late, r.closes),
+        State::InProgress { .. } => (0, late, r.closes),
+        State::Paused { .. } => (1, late, r.closes),
+        State::Late { .. } => (2, late, r.closes),
         _ => (3, 0, r.closes),
     }
 }

@@ -119,8 +119,11 @@ pub fn schedule(
             let n = occurrence.unwrap_or(0);
             let target = target.ok_or_else(|| out_of_range(form, n))?;
             let (opens, closes) = window.around(target).ok_or_else(|| out_of_range(form, n))?;
-            let state = state::from_facts(facts_of(facts, &form.id, occurrence), Some(target))
-                .unwrap_or_else(|| state::from_dates(opens, Some(closes), today, episode.end));
+            let by_dates = state::from_dates(opens, Some(closes), today, episode.end);
+            let state = match state::from_facts(facts_of(facts, &form.id, occurrence), Some(target)) {
+                Some(s) => state::with_lateness(s, &by_dates),
+                None => by_dates,
+            };
             Ok::<_, ScheduleError>(Row {
                 target: Some(target),
                 opens: Some(opens),

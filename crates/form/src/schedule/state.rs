@@ -48,15 +48,20 @@ pub enum State {
     /// Today is inside its window.
     Open,
     /// Its window has closed, but the episode goes on, so it can still be
-    /// collected; `days_late` counts from the last day of the window.
+    /// collected; `days_late` counts from the last day of the window (the
+    /// day after it is 1 day late).
     Late {
         days_late: i64,
     },
+    /// A session under way; `days_late` when its window has closed (it
+    /// stays late until it is done).
     InProgress {
         progress: Option<f32>,
+        days_late: Option<i64>,
     },
     Paused {
         progress: Option<f32>,
+        days_late: Option<i64>,
     },
     /// `deviation_days` from the target date (negative when early); `None`
     /// for forms without a target (manual events).
@@ -79,6 +84,16 @@ pub enum State {
 }
 
 impl State {
+    /// Days since the window closed, for a form not yet done (late, or a
+    /// session under way past its window).
+    pub fn days_late(&self) -> Option<i64> {
+        match self {
+            State::Late { days_late } => Some(*days_late),
+            State::InProgress { days_late, .. } | State::Paused { days_late, .. } => *days_late,
+            _ => None,
+        }
+    }
+
     /// Work that can be done today.
     pub fn is_due(&self) -> bool {
         matches!(
@@ -94,6 +109,11 @@ impl State {
             Some(p) if p.is_finite() => format!(" ({:.0} %)", p.clamp(0.0, 1.0) * 100.0),
             _ => String::new(),
         };
+        let late = |d: &Option<i64>| match d {
+            Some(d) if nb => format!(", forsinket {d} d"),
+            Some(d) => format!(", late {d} d"),
+            None => String::new(),
+        };
         match self {
             State::Upcoming => if nb { "kommende" } else { "upcoming" }.into(),
             State::Open => if nb { "åpen nå" } else { "open now" }.into(),
@@ -104,16 +124,24 @@ impl State {
                     format!("late, {days_late} d")
                 }
             }
-            State::InProgress { progress } => {
-                format!(
-                    "{}{}",
-                    if nb { "pågår" } else { "in progress" },
-                    pct(progress)
-                )
-            }
-            State::Paused { progress } => {
-                format!("{}{}", if nb { "pause" } else { "paused" }, pct(progress))
-            }
+            State::InProgress {
+                progress,
+                days_late,
+            } => format!(
+                "{}{}{}",
+                if nb { "pågår" } else { "in progress" },
+                pct(progress),
+                late(days_late)
+            ),
+            State::Paused {
+                progress,
+                days_late,
+            } => format!(
+                "{}{}{}",
+                if nb { "pause" } else { "paused" },
+                pct(progress),
+                late(days_late)
+            ),
             State::Completed {
                 on,
                 deviation_days: Some(d),
@@ -171,12 +199,14 @@ pub(super) fn from_facts<'a>(
                 *started,
                 State::InProgress {
                     progress: *progress,
+                    days_late: None,
                 },
             )),
             Happened::Paused { started, progress } => Some((
                 *started,
                 State::Paused {
                     progress: *progress,
+                    days_late: None,
                 },
             )),
             _ => None,
@@ -222,5 +252,25 @@ pub(super) fn from_dates(
             days_late: (today - closes).num_days(),
         },
         _ => State::Open,
+    }
+}
+
+/// A session under way past its window is late too: the facts say it is
+/// under way, the dates how late.
+pub(super) fn with_lateness(state: State, by_dates: &State) -> State {
+    let late = match by_dates {
+        State::Late { days_late } => Some(*days_late),
+        _ => None,
+    };
+    match state {
+        State::InProgress { progress, .. } => State::InProgress {
+            progress,
+            days_late: late,
+        },
+        State::Paused { progress, .. } => State::Paused {
+            progress,
+            days_late: late,
+        },
+        other => other,
     }
 }

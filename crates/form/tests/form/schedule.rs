@@ -121,7 +121,8 @@ fn late_baseline_completed_or_not() {
     // Not completed: late, counted from the window's last day (5 Feb).
     let r = rows(anchor, None, today, &[]);
     assert_eq!(one(&r, "baseline").state, State::Late { days_late: 15 });
-    // An abandoned session leaves it late; a paused one shows how far it got.
+    // An abandoned session leaves it late; a paused one shows how far it
+    // got, and stays late.
     let abandoned = [fact(
         "baseline",
         0,
@@ -142,8 +143,13 @@ fn late_baseline_completed_or_not() {
     assert_eq!(
         one(&r, "baseline").state,
         State::Paused {
-            progress: Some(0.4)
+            progress: Some(0.4),
+            days_late: Some(15)
         }
+    );
+    assert_eq!(
+        one(&r, "baseline").state.label(kohort_form::Lang::En),
+        "paused (40 %), late 15 d"
     );
 }
 
@@ -320,7 +326,13 @@ fn adverse_events_can_be_started_again_and_again() {
                     deviation_days: None
                 }
             ),
-            (Some(1), &State::InProgress { progress: None }),
+            (
+                Some(1),
+                &State::InProgress {
+                    progress: None,
+                    days_late: None
+                }
+            ),
             (None, &State::Available),
         ]
     );
