@@ -14,5 +14,6 @@ mod delivery_store;
 mod layers;
 mod packaging;
 mod patient_screen;
+mod screens;
 mod store_audit;
 mod support;

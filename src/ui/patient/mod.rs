@@ -29,6 +29,8 @@ pub struct PatientView {
     pub shift: bool,
     pub date: Option<NaiveDate>,
     pub message: Option<Message>,
+    /// The item whose screen is showing: a new one starts at its top.
+    shown: Option<String>,
 }
 
 impl PatientView {
@@ -142,7 +144,19 @@ fn top_ui(
                         };
                         let b =
                             theme::toggle(view.size == *size, label).min_size(Vec2::splat(TOUCH));
-                        if ui.add(b).on_hover_text(name).clicked() {
+                        let r = ui.add(b).on_hover_text(name);
+                        // The button shows only "A": a screen reader (and a
+                        // test) needs its name.
+                        let selected = view.size == *size;
+                        r.widget_info(|| {
+                            egui::WidgetInfo::selected(
+                                egui::WidgetType::Button,
+                                true,
+                                selected,
+                                name,
+                            )
+                        });
+                        if r.clicked() {
                             view.size = *size;
                         }
                     }
@@ -221,6 +235,10 @@ fn question_ui(
     actions: &mut Vec<Step>,
 ) {
     let lang = view.lang;
+    let fresh = view.shown.as_deref() != Some(current.item.id.as_str());
+    if fresh {
+        view.shown = Some(current.item.id.clone());
+    }
     egui::CentralPanel::default()
         .frame(
             Frame::new()
@@ -228,30 +246,61 @@ fn question_ui(
                 .inner_margin(Vec2::new(48.0, 16.0)),
         )
         .show(ui, |ui| {
-            ScrollArea::vertical()
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    ui.set_max_width(ui.available_width());
-                    if let Some(text) = &current.item.text {
-                        ui.label(RichText::new(text.get(lang)).heading().strong());
-                    }
-                    if let Some(help) = &current.item.help {
-                        ui.label(RichText::new(help.get(lang)).small());
-                    }
-                    ui.add_space(12.0);
-                    answer::answer_ui(ui, runner, current.item, view, actions);
-                    if let Some(msg) = &view.message {
-                        ui.add_space(8.0);
-                        Frame::new()
-                            .fill(WARN_BG)
-                            .inner_margin(12.0)
-                            .corner_radius(8.0)
-                            .show(ui, |ui| {
-                                ui.label(RichText::new(msg.get(lang)).color(WARN));
-                            });
-                    }
-                });
+            let mut area = ScrollArea::vertical()
+                .id_salt("question")
+                .auto_shrink([false, false]);
+            if fresh {
+                // Every question opens at its top, whatever was scrolled before.
+                area = area.vertical_scroll_offset(0.0);
+            }
+            let out = area.show(ui, |ui| {
+                ui.set_max_width(ui.available_width());
+                if let Some(text) = &current.item.text {
+                    ui.label(RichText::new(text.get(lang)).heading().strong());
+                }
+                if let Some(help) = &current.item.help {
+                    ui.label(RichText::new(help.get(lang)).small());
+                }
+                ui.add_space(12.0);
+                answer::answer_ui(ui, runner, current.item, view, actions);
+                if let Some(msg) = &view.message {
+                    ui.add_space(8.0);
+                    Frame::new()
+                        .fill(WARN_BG)
+                        .inner_margin(12.0)
+                        .corner_radius(8.0)
+                        .show(ui, |ui| {
+                            ui.label(RichText::new(msg.get(lang)).color(WARN));
+                        });
+                }
+            });
+            let hidden =
+                out.content_size.y - out.state.clamped_offset().y - out.inner_rect.height();
+            if hidden > 8.0 {
+                more_below_ui(ui, out.inner_rect, lang);
+            }
         });
+}
+
+/// A cue over the bottom of the question when answers continue below it.
+fn more_below_ui(ui: &mut egui::Ui, area: egui::Rect, lang: Lang) {
+    let text = match lang {
+        Lang::Nb => "Flere svar nedenfor ↓",
+        Lang::En => "More answers below ↓",
+    };
+    let rect = egui::Rect::from_min_max(
+        egui::pos2(area.center().x - 200.0, area.bottom() - 48.0),
+        egui::pos2(area.center().x + 200.0, area.bottom() - 4.0),
+    );
+    ui.put(
+        rect,
+        egui::Label::new(
+            RichText::new(text)
+                .size(22.0)
+                .color(theme::PAPER)
+                .background_color(theme::CHOSEN),
+        ),
+    );
 }
 
 /// Past the last screen but not yet completed (the completion did not save,

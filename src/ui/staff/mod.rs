@@ -28,7 +28,7 @@ use kohort_form::schedule::EndType;
 use kohort_form::study::Study;
 
 /// Which page the central panel shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Page {
     #[default]
     Today,
@@ -175,7 +175,9 @@ pub fn home_ui(
         .default_size(230.0)
         .show(ui, |ui| participants_ui(ui, data, view));
     egui::CentralPanel::default().show(ui, |ui| {
+        // Each page keeps its own place; none inherits another's scroll.
         egui::ScrollArea::vertical()
+            .id_salt(("staff_page", view.page))
             .auto_shrink(false)
             .show(ui, |ui| {
                 let a = match view.page {

@@ -120,7 +120,8 @@ pub fn schedule(
             let target = target.ok_or_else(|| out_of_range(form, n))?;
             let (opens, closes) = window.around(target).ok_or_else(|| out_of_range(form, n))?;
             let by_dates = state::from_dates(opens, Some(closes), today, episode.end);
-            let state = match state::from_facts(facts_of(facts, &form.id, occurrence), Some(target)) {
+            let state = match state::from_facts(facts_of(facts, &form.id, occurrence), Some(target))
+            {
                 Some(s) => state::with_lateness(s, &by_dates),
                 None => by_dates,
             };
