@@ -149,12 +149,7 @@ fn top_ui(
                         // test) needs its name.
                         let selected = view.size == *size;
                         r.widget_info(|| {
-                            egui::WidgetInfo::selected(
-                                egui::WidgetType::Button,
-                                true,
-                                selected,
-                                name,
-                            )
+                            egui::WidgetInfo::selected(egui::Role::Button, true, selected, name)
                         });
                         if r.clicked() {
                             view.size = *size;
