@@ -186,6 +186,13 @@ pub enum Command {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
+pub enum TextArg {
+    Normal,
+    Large,
+    Larger,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
 pub enum LangArg {
     /// Norwegian bokmål.
     Nb,
@@ -231,6 +238,12 @@ pub enum FormsCommand {
         /// Window size in pixels.
         #[arg(long, default_value = "1280x800", value_parser = parse_size)]
         size: [f32; 2],
+        /// The text size the patient chose.
+        #[arg(long, value_enum, default_value_t = TextArg::Normal)]
+        text: TextArg,
+        /// The language shown.
+        #[arg(long, value_enum, default_value_t = LangArg::Nb)]
+        lang: LangArg,
     },
     /// Write DIR/codes.lock.json: every variable's type and option codes.
     ///
@@ -277,4 +290,13 @@ pub fn parse_size(s: &str) -> Result<[f32; 2], String> {
             .map_err(|_| format!("'{v}' is not a number"))
     };
     Ok([n(w)?, n(h)?])
+}
+
+impl From<LangArg> for kohort_form::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Nb => kohort_form::Lang::Nb,
+            LangArg::En => kohort_form::Lang::En,
+        }
+    }
 }

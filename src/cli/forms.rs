@@ -58,7 +58,13 @@ pub fn outline(file: &Path) -> Result<ExitCode> {
 }
 
 /// Opens one form of a study in patient mode without saving anything.
-pub fn preview(dir: &Path, form_id: &str, at: Option<&str>, size: [f32; 2]) -> Result<ExitCode> {
+pub fn preview(
+    dir: &Path,
+    form_id: &str,
+    at: Option<&str>,
+    size: [f32; 2],
+    (text, lang): (kohort::ui::theme::TextSize, kohort_form::Lang),
+) -> Result<ExitCode> {
     let Some(study) = load_study(dir) else {
         return Ok(ExitCode::FAILURE);
     };
@@ -69,7 +75,7 @@ pub fn preview(dir: &Path, form_id: &str, at: Option<&str>, size: [f32; 2]) -> R
             ids.join(", ")
         );
     };
-    let app = kohort::ui::preview::Preview::new(q, at);
+    let app = kohort::ui::preview::Preview::new(q, at).with_look(text, lang);
     kohort::ui::window::open(&format!("Kohort preview: {form_id}"), size, Box::new(app))
         .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)

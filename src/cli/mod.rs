@@ -19,7 +19,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::CommandFactory;
 
-use args::{AuditCommand, Cli, CodebookFormat, Command, FormsCommand, LangArg};
+use args::{AuditCommand, Cli, CodebookFormat, Command, FormsCommand, TextArg};
+use kohort::ui::theme::TextSize;
 
 /// Runs what the command line asked for.
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -32,7 +33,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             form,
             at,
             size,
-        })) => app::study_dir(forms).and_then(|d| forms::preview(&d, &form, at.as_deref(), size)),
+            text,
+            lang,
+        })) => app::study_dir(forms).and_then(|d| {
+            let text = match text {
+                TextArg::Normal => TextSize::Normal,
+                TextArg::Large => TextSize::Large,
+                TextArg::Larger => TextSize::Larger,
+            };
+            forms::preview(&d, &form, at.as_deref(), size, (text, lang.into()))
+        }),
         Some(Command::Forms(FormsCommand::Lock { dir, check })) => forms::lock(&dir, check),
         Some(Command::Forms(FormsCommand::Codebook { dir, format, out })) => {
             let format = match format {
@@ -105,10 +115,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 &forms,
                 kohort_form::schedule::EpisodeDates { anchor, end },
                 today.unwrap_or_else(|| chrono::Local::now().date_naive()),
-                match lang {
-                    LangArg::Nb => kohort_form::Lang::Nb,
-                    LangArg::En => kohort_form::Lang::En,
-                },
+                lang.into(),
             )
         }),
     }

@@ -39,6 +39,15 @@ impl Preview {
     }
 }
 
+impl Preview {
+    /// Opens with a text size and language chosen (screenshots, checks).
+    pub fn with_look(mut self, size: crate::ui::theme::TextSize, lang: kohort_form::Lang) -> Self {
+        self.view.size = size;
+        self.view.lang = lang;
+        self
+    }
+}
+
 impl eframe::App for Preview {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         if let Some(finished) = self.ending {

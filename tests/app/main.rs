@@ -12,6 +12,7 @@ mod clinic;
 mod core;
 mod delivery_store;
 mod layers;
+mod layout;
 mod packaging;
 mod patient_screen;
 mod screens;

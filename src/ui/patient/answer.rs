@@ -3,6 +3,7 @@
 use eframe::egui::{self, Button, RichText, Slider, Vec2};
 
 use super::PatientView;
+use super::fit;
 use crate::core::Step;
 use crate::ui::theme::{self, TOUCH};
 use crate::ui::widgets::{date_picker, keyboard, numpad};
@@ -127,18 +128,26 @@ fn choice_ui(
     lang: Lang,
     out: &mut Vec<Step>,
 ) {
-    for c in choices(&item.kind) {
-        let chosen = current == Some(&AnswerValue::Code(c.code));
-        let b = theme::toggle(chosen, c.text.get(lang))
-            .wrap()
-            .min_size(Vec2::new(ui.available_width().min(900.0), TOUCH));
-        if ui.add(b).clicked() && !chosen {
-            out.push(Step::Set(item.id.clone(), AnswerValue::Code(c.code)));
-        }
-    }
+    choice_list(ui, &item.id, &choices(&item.kind), current, lang, out);
 }
 
-/// The labelled points of a scale side by side.
+/// A button exactly `width` wide (at least `height` high) whose text wraps
+/// between words; returns whether it was tapped.
+fn sized_button(ui: &mut egui::Ui, b: Button<'_>, width: f32, height: f32) -> egui::Response {
+    ui.allocate_ui_with_layout(
+        Vec2::new(width, height),
+        egui::Layout::top_down_justified(egui::Align::Center),
+        |ui| {
+            ui.set_width(width);
+            ui.add(b.wrap().min_size(Vec2::new(width, height)))
+        },
+    )
+    .inner
+}
+
+/// The points of a scale side by side when every word of every label fits
+/// its button; otherwise numbered buttons with the long labels at the ends
+/// of the row; otherwise one under the other. No word is broken.
 fn scale_ui(
     ui: &mut egui::Ui,
     id: &str,
@@ -147,20 +156,104 @@ fn scale_ui(
     lang: Lang,
     out: &mut Vec<Step>,
 ) {
+    let gap = 10.0;
     let n = options.len().max(1) as f32;
-    let width = ((ui.available_width() - (n - 1.0) * 10.0) / n).clamp(TOUCH, 220.0);
-    ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing.x = 10.0;
-        for c in options {
+    let width = ((ui.available_width() - (n - 1.0) * gap) / n).min(220.0);
+    let fits = |ui: &egui::Ui, t: &str| width >= TOUCH && fit::fits_button(ui, t, width);
+    let whole = options.iter().all(|c| fits(ui, c.text.get(lang)));
+    let numbered = options.iter().all(|c| fits(ui, &c.code.to_string()));
+    if !whole && !numbered {
+        return choice_list(ui, id, options, current, lang, out);
+    }
+    let mut legend = Vec::new();
+    let shown_text = |ui: &egui::Ui, c: &Choice| {
+        let text = c.text.get(lang);
+        if fits(ui, text) {
+            text.to_owned()
+        } else {
+            c.code.to_string()
+        }
+    };
+    let shown: Vec<String> = options.iter().map(|c| shown_text(ui, c)).collect();
+    let height = fit::button_height(ui, shown.iter().map(String::as_str), width, TOUCH * 1.5);
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = gap;
+        for (c, shown) in options.iter().zip(shown) {
+            let text = c.text.get(lang);
             let chosen = current == Some(&AnswerValue::Code(c.code));
-            let b = theme::toggle(chosen, c.text.get(lang))
-                .wrap()
-                .min_size(Vec2::new(width, TOUCH * 1.5));
-            if ui.add_sized([width, TOUCH * 1.5], b).clicked() && !chosen {
+            if shown != text {
+                legend.push(c);
+            }
+            let r = sized_button(ui, theme::toggle(chosen, shown), width, height);
+            // The full label is the button's name when it shows a number.
+            r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, chosen, text));
+            if r.clicked() && !chosen {
                 out.push(Step::Set(id.to_owned(), AnswerValue::Code(c.code)));
             }
         }
     });
+    legend_ui(ui, options, &legend, lang);
+}
+
+/// Under numbered buttons: the first point's label at the left end, the
+/// last one's at the right end, any other as "code = label" below.
+fn legend_ui(ui: &mut egui::Ui, options: &[Choice], legend: &[&Choice], lang: Lang) {
+    if legend.is_empty() {
+        return;
+    }
+    let (first, last) = (options.first(), options.last());
+    let in_legend = |c: &Choice| legend.iter().any(|l| l.code == c.code);
+    let first = first.filter(|c| in_legend(c));
+    let last = last.filter(|c| in_legend(c));
+    let half = (ui.available_width() / 2.0 - 8.0).max(TOUCH);
+    ui.horizontal(|ui| {
+        ui.allocate_ui_with_layout(
+            Vec2::new(half, 0.0),
+            egui::Layout::top_down(egui::Align::Min),
+            |ui| {
+                ui.set_width(half);
+                if let Some(c) = first {
+                    ui.add(egui::Label::new(format!("{} = {}", c.code, c.text.get(lang))).wrap());
+                }
+            },
+        );
+        ui.allocate_ui_with_layout(
+            Vec2::new(half, 0.0),
+            egui::Layout::top_down(egui::Align::Max),
+            |ui| {
+                ui.set_width(half);
+                if let Some(c) = last {
+                    ui.add(egui::Label::new(format!("{} = {}", c.code, c.text.get(lang))).wrap());
+                }
+            },
+        );
+    });
+    let ends = [options.first(), options.last()];
+    for c in legend {
+        if !ends.iter().flatten().any(|e| e.code == c.code) {
+            ui.add(egui::Label::new(format!("{} = {}", c.code, c.text.get(lang))).wrap());
+        }
+    }
+}
+
+/// One big button per option, one under the other.
+fn choice_list(
+    ui: &mut egui::Ui,
+    id: &str,
+    options: &[Choice],
+    current: Option<&AnswerValue>,
+    lang: Lang,
+    out: &mut Vec<Step>,
+) {
+    for c in options {
+        let chosen = current == Some(&AnswerValue::Code(c.code));
+        let b = theme::toggle(chosen, c.text.get(lang))
+            .wrap()
+            .min_size(Vec2::new(ui.available_width().min(900.0), TOUCH));
+        if ui.add(b).clicked() && !chosen {
+            out.push(Step::Set(id.to_owned(), AnswerValue::Code(c.code)));
+        }
+    }
 }
 
 /// Check boxes; an exclusive option ("none of these") clears the others.
@@ -237,7 +330,10 @@ fn date_ui(
     }
 }
 
-/// Several items on one scale: a row per item, its label beside its buttons.
+/// Several items on one scale: a row per item, its label beside its
+/// buttons when label and buttons fit side by side (no word broken), else
+/// the label on its own line with the buttons under it. Rows are striped
+/// so each label stays with its own buttons.
 fn matrix_ui(
     ui: &mut egui::Ui,
     runner: &Runner,
@@ -246,35 +342,65 @@ fn matrix_ui(
     lang: Lang,
     out: &mut Vec<Step>,
 ) {
-    let label_width = 300.0;
+    let gap = 10.0;
     let n = options.len().max(1) as f32;
-    let width = ((ui.available_width() - label_width - n * 10.0) / n).clamp(TOUCH, 200.0);
-    egui::Grid::new("matrix")
-        .spacing([10.0, 10.0])
-        .striped(true)
-        .show(ui, |ui| {
-            for row in rows {
-                ui.allocate_ui_with_layout(
-                    Vec2::new(label_width, TOUCH),
-                    egui::Layout::left_to_right(egui::Align::Center).with_main_wrap(true),
-                    |ui| {
-                        ui.set_width(label_width);
-                        ui.add(egui::Label::new(row.text.get(lang)).wrap());
-                    },
-                );
-                let chosen_now = value(runner, &row.id);
-                for c in options {
-                    let chosen = chosen_now == Some(&AnswerValue::Code(c.code));
-                    let b = theme::toggle(chosen, RichText::new(c.text.get(lang)).size(20.0))
-                        .wrap()
-                        .min_size(Vec2::new(width, TOUCH));
-                    if ui.add_sized([width, TOUCH], b).clicked() && !chosen {
-                        out.push(Step::Set(row.id.clone(), AnswerValue::Code(c.code)));
+    let avail = ui.available_width();
+    let font = fit::button_font(ui);
+    let pad = fit::button_pad(ui);
+    let need = options
+        .iter()
+        .map(|c| fit::widest_word(ui, c.text.get(lang), &font) + pad)
+        .fold(TOUCH, f32::max);
+    let label_w = (avail * 0.28).clamp(200.0, 420.0);
+    let beside_w = ((avail - label_w - n * gap) / n).min(200.0);
+    let body = fit::body_font(ui);
+    let labels_fit = rows
+        .iter()
+        .all(|r| fit::widest_word(ui, r.text.get(lang), &body) <= label_w);
+    let beside = beside_w >= need && labels_fit;
+    let under_w = ((avail - n * gap) / n - 1.0).min(220.0).max(need);
+    let texts = || options.iter().map(|c| c.text.get(lang));
+    let height = fit::button_height(ui, texts(), if beside { beside_w } else { under_w }, TOUCH);
+    for (i, row) in rows.iter().enumerate() {
+        let fill = if i % 2 == 0 {
+            theme::QUIET
+        } else {
+            theme::PAPER
+        };
+        egui::Frame::new()
+            .fill(fill)
+            .inner_margin(Vec2::new(0.0, 6.0))
+            .show(ui, |ui| {
+                ui.set_width(avail);
+                let buttons = |ui: &mut egui::Ui, width: f32, out: &mut Vec<Step>| {
+                    ui.spacing_mut().item_spacing.x = gap;
+                    let chosen_now = value(runner, &row.id);
+                    for c in options {
+                        let chosen = chosen_now == Some(&AnswerValue::Code(c.code));
+                        let b = theme::toggle(chosen, c.text.get(lang));
+                        if sized_button(ui, b, width, height).clicked() && !chosen {
+                            out.push(Step::Set(row.id.clone(), AnswerValue::Code(c.code)));
+                        }
                     }
+                };
+                if beside {
+                    ui.horizontal(|ui| {
+                        ui.allocate_ui_with_layout(
+                            Vec2::new(label_w, TOUCH),
+                            egui::Layout::top_down(egui::Align::Min),
+                            |ui| {
+                                ui.set_width(label_w);
+                                ui.add(egui::Label::new(row.text.get(lang)).wrap());
+                            },
+                        );
+                        buttons(ui, beside_w, out);
+                    });
+                } else {
+                    ui.add(egui::Label::new(row.text.get(lang)).wrap());
+                    ui.horizontal_wrapped(|ui| buttons(ui, under_w, out));
                 }
-                ui.end_row();
-            }
-        });
+            });
+    }
 }
 
 /// The number pad, with what was typed turned into an answer (or a clear).

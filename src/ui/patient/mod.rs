@@ -4,6 +4,7 @@
 //! the app core applies to the runner and the store.
 
 mod answer;
+mod fit;
 mod handback;
 
 pub use handback::{HandBack, handback_ui};
@@ -71,7 +72,7 @@ pub(crate) fn words(lang: Lang) -> Words {
             decline: "Vil ikke svare",
             pause: "Pause",
             question_of: "Spørsmål",
-            of: "av",
+            of_about: "av omtrent",
         },
         Lang::En => Words {
             back: "← Back",
@@ -79,7 +80,7 @@ pub(crate) fn words(lang: Lang) -> Words {
             decline: "Prefer not to answer",
             pause: "Pause",
             question_of: "Question",
-            of: "of",
+            of_about: "of about",
         },
     }
 }
@@ -90,7 +91,7 @@ pub(crate) struct Words {
     pub decline: &'static str,
     pub pause: &'static str,
     pub question_of: &'static str,
-    pub of: &'static str,
+    pub of_about: &'static str,
 }
 
 /// Draws the question on screen and returns what the patient did.
@@ -122,48 +123,25 @@ fn top_ui(
     egui::Panel::top("patient_top")
         .frame(Frame::new().fill(theme::QUIET).inner_margin(12.0))
         .show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(RichText::new(current.section.get(lang)).heading().strong());
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui
-                        .add(Button::new(w.pause).min_size(Vec2::new(140.0, TOUCH)))
-                        .clicked()
-                    {
-                        actions.push(Step::Pause);
-                    }
-                    ui.add_space(24.0);
-                    for size in TextSize::ALL.iter().rev() {
-                        let label = RichText::new("A").size(22.0 * size.factor() * 1.2);
-                        let name = match (lang, size) {
-                            (Lang::Nb, TextSize::Normal) => "Normal tekst",
-                            (Lang::Nb, TextSize::Large) => "Stor tekst",
-                            (Lang::Nb, TextSize::Larger) => "Større tekst",
-                            (Lang::En, TextSize::Normal) => "Normal text",
-                            (Lang::En, TextSize::Large) => "Large text",
-                            (Lang::En, TextSize::Larger) => "Larger text",
-                        };
-                        let b =
-                            theme::toggle(view.size == *size, label).min_size(Vec2::splat(TOUCH));
-                        let r = ui.add(b).on_hover_text(name);
-                        // The button shows only "A": a screen reader (and a
-                        // test) needs its name.
-                        let selected = view.size == *size;
-                        r.widget_info(|| {
-                            egui::WidgetInfo::selected(egui::Role::Button, true, selected, name)
-                        });
-                        if r.clicked() {
-                            view.size = *size;
-                        }
-                    }
-                    ui.add_space(24.0);
-                    for (l, name) in [(Lang::En, "English"), (Lang::Nb, "Norsk")] {
-                        let b = theme::toggle(lang == l, name).min_size(Vec2::new(120.0, TOUCH));
-                        if ui.add(b).clicked() {
-                            view.lang = l;
-                        }
-                    }
+            let title = RichText::new(current.section.get(lang)).heading().strong();
+            let title_w = fit::line_width(ui, current.section.get(lang), &fit::heading_font(ui));
+            // The controls keep their place; the title moves to a line of
+            // its own rather than run under them.
+            if title_w + controls_width(ui, lang) + 24.0 > ui.available_width() {
+                ui.add(egui::Label::new(title).wrap());
+                ui.allocate_ui_with_layout(
+                    Vec2::new(ui.available_width(), TOUCH),
+                    egui::Layout::right_to_left(egui::Align::Center),
+                    |ui| controls_ui(ui, view, actions),
+                );
+            } else {
+                ui.horizontal(|ui| {
+                    ui.label(title);
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        controls_ui(ui, view, actions);
+                    });
                 });
-            });
+            }
             let p = runner.progress();
             let fraction = if p.total == 0 {
                 0.0
@@ -171,8 +149,8 @@ fn top_ui(
                 p.step as f32 / p.total as f32
             };
             ui.horizontal(|ui| {
-                let text = format!("{} {} {} ~{}", w.question_of, p.step, w.of, p.total);
-                ui.label(RichText::new(text).size(22.0));
+                let text = format!("{} {} {} {}", w.question_of, p.step, w.of_about, p.total);
+                ui.label(RichText::new(text).small());
                 ui.add(
                     ProgressBar::new(fraction)
                         .desired_height(18.0)
@@ -180,6 +158,63 @@ fn top_ui(
                 );
             });
         });
+}
+
+const PAUSE_W: f32 = 140.0;
+const LANG_W: f32 = 120.0;
+
+/// How wide Pause, the text sizes and the languages are together.
+fn controls_width(ui: &egui::Ui, lang: Lang) -> f32 {
+    let font = fit::button_font(ui);
+    let pad = fit::button_pad(ui);
+    let button = |t: &str, min: f32| (fit::line_width(ui, t, &font) + pad).max(min);
+    let gap = ui.spacing().item_spacing.x;
+    button(words(lang).pause, PAUSE_W)
+        + 3.0 * (TOUCH + gap)
+        + button("English", LANG_W)
+        + button("Norsk", LANG_W)
+        + 48.0
+        + 3.0 * gap
+}
+
+/// Pause, text size and language, right to left.
+fn controls_ui(ui: &mut egui::Ui, view: &mut PatientView, actions: &mut Vec<Step>) {
+    let lang = view.lang;
+    let w = words(lang);
+    if ui
+        .add(Button::new(w.pause).min_size(Vec2::new(PAUSE_W, TOUCH)))
+        .clicked()
+    {
+        actions.push(Step::Pause);
+    }
+    ui.add_space(24.0);
+    for size in TextSize::ALL.iter().rev() {
+        let label = RichText::new("A").size(22.0 * size.factor() * 1.2);
+        let name = match (lang, size) {
+            (Lang::Nb, TextSize::Normal) => "Normal tekst",
+            (Lang::Nb, TextSize::Large) => "Stor tekst",
+            (Lang::Nb, TextSize::Larger) => "Større tekst",
+            (Lang::En, TextSize::Normal) => "Normal text",
+            (Lang::En, TextSize::Large) => "Large text",
+            (Lang::En, TextSize::Larger) => "Larger text",
+        };
+        let selected = view.size == *size;
+        let r = ui
+            .add(theme::toggle(selected, label).min_size(Vec2::splat(TOUCH)))
+            .on_hover_text(name);
+        // The button shows only "A": a screen reader (and a test) needs its name.
+        r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, name));
+        if r.clicked() {
+            view.size = *size;
+        }
+    }
+    ui.add_space(24.0);
+    for (l, name) in [(Lang::En, "English"), (Lang::Nb, "Norsk")] {
+        let b = theme::toggle(lang == l, name).min_size(Vec2::new(LANG_W, TOUCH));
+        if ui.add(b).clicked() {
+            view.lang = l;
+        }
+    }
 }
 
 /// Back, "Vil ikke svare", Next.

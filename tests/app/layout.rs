@@ -1,0 +1,188 @@
+//! Every patient item type at every text size, on a tablet (1280×800) and
+//! a large screen (1920×1200), in both languages: no painted text runs
+//! into another, is cut off at the side, or breaks inside a word. Read
+//! from what egui paints (text shapes and their rows), so buttons and
+//! labels are checked alike.
+
+use eframe::egui::epaint::{ClippedShape, Shape, TextShape};
+use eframe::egui::{FullOutput, Label, Pos2, Rect, vec2};
+use egui_kittest::Harness;
+use kohort::ui::preview::Preview;
+use kohort::ui::theme::TextSize;
+use kohort_form::Lang;
+
+/// One item of each type in the shipped study (form, item).
+const ITEMS: &[(&str, &str)] = &[
+    ("baseline", "b_living"),
+    ("baseline", "b_living_desc"),
+    ("baseline", "a_born_norway"),
+    ("baseline", "a_birth_year"),
+    ("baseline", "d_hungry"),
+    ("baseline", "e_craving"),
+    ("baseline", "e_heroin"),
+    ("baseline", "h_health_today"),
+    ("baseline", "i_symptoms"),
+    ("baseline", "i_note_longterm"),
+    ("baseline", "k_gp"),
+    ("medication", "n_other_meds"),
+    ("medication", "n_dam_am_mg"),
+    ("adverse_event", "o_type"),
+    ("adverse_event", "o_date"),
+    ("adverse_event", "o_description"),
+];
+
+/// A painted row of text: where it shows and what it says.
+struct Painted {
+    text: String,
+    rect: Rect,
+    clip: Rect,
+    /// The row ends inside a word that goes on in the next row.
+    breaks_word: bool,
+}
+
+/// The rows of a text as painted. Where a row ends is read against the
+/// text laid out: a row that stops between two letters broke a word.
+fn rows_of(t: &TextShape, clip: Rect, out: &mut Vec<Painted>) {
+    let source: Vec<char> = t.galley.job.text.chars().collect();
+    let mut at = 0;
+    for row in &t.galley.rows {
+        let mut last = None;
+        for g in &row.row.glyphs {
+            // Spaces a wrap swallowed are in the source, not in the row.
+            while at < source.len() && source[at] != g.chr && source[at].is_whitespace() {
+                at += 1;
+            }
+            if source.get(at) == Some(&g.chr) {
+                at += 1;
+            }
+            last = Some(g.chr);
+        }
+        let breaks_word = !row.ends_with_newline
+            && last.is_some_and(char::is_alphanumeric)
+            && source.get(at).is_some_and(|c| c.is_alphanumeric());
+        let min = t.pos + row.pos.to_vec2();
+        out.push(Painted {
+            text: row.row.glyphs.iter().map(|g| g.chr).collect(),
+            rect: Rect::from_min_size(min, row.row.size),
+            clip,
+            breaks_word,
+        });
+    }
+}
+
+fn collect(shape: &Shape, clip: Rect, out: &mut Vec<Painted>) {
+    match shape {
+        Shape::Text(t) => rows_of(t, clip, out),
+        Shape::Vec(v) => v.iter().for_each(|s| collect(s, clip, out)),
+        _ => {}
+    }
+}
+
+fn painted(output: &FullOutput) -> Vec<Painted> {
+    let mut out = Vec::new();
+    for ClippedShape {
+        clip_rect, shape, ..
+    } in &output.shapes
+    {
+        collect(shape, *clip_rect, &mut out);
+    }
+    out
+}
+
+/// What is wrong with the screen as painted.
+fn problems(output: &FullOutput, width: f32) -> Vec<String> {
+    // The cue over the bottom of a long question is an overlay by design.
+    let rows: Vec<Painted> = painted(output)
+        .into_iter()
+        .filter(|p| !p.text.trim().is_empty() && !p.text.contains('↓'))
+        .filter(|p| p.rect.intersects(p.clip))
+        .collect();
+    let mut out = Vec::new();
+    for (i, p) in rows.iter().enumerate() {
+        if p.rect.left() < p.clip.left() - 0.5 || p.rect.right() > p.clip.right() + 0.5 {
+            out.push(format!("{:?} is cut off at the side", p.text));
+        }
+        if p.rect.right() > width + 0.5 || p.rect.left() < -0.5 {
+            out.push(format!("{:?} leaves the screen", p.text));
+        }
+        if p.breaks_word {
+            out.push(format!("a word breaks after {:?}", p.text));
+        }
+        for q in &rows[i + 1..] {
+            let a = p.rect.intersect(p.clip);
+            let b = q.rect.intersect(q.clip);
+            let both = a.intersect(b);
+            if both.width() > 1.0 && both.height() > 1.0 {
+                out.push(format!("{:?} runs into {:?}", p.text, q.text));
+            }
+        }
+    }
+    out
+}
+
+fn screen(
+    form: &str,
+    item: &str,
+    size: [f32; 2],
+    text: TextSize,
+    lang: Lang,
+) -> Harness<'static, Preview> {
+    let study = kohort_testkit::study();
+    let q = study.questionnaire(form).unwrap();
+    let preview = Preview::new(q, Some(item)).with_look(text, lang);
+    let mut h = Harness::builder().with_size(size).build_eframe(|_| preview);
+    // Off the screen: no hover highlight or tooltip.
+    h.run();
+    h
+}
+
+#[test]
+fn every_item_type_fits_at_every_text_size() {
+    let mut all = Vec::new();
+    for size in [[1280.0, 800.0], [1920.0, 1200.0]] {
+        for text in TextSize::ALL {
+            for lang in [Lang::Nb, Lang::En] {
+                for (form, item) in ITEMS {
+                    let h = screen(form, item, size, text, lang);
+                    for p in problems(h.output(), size[0]) {
+                        all.push(format!("{item} {size:?} {text:?} {lang:?}: {p}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        all.is_empty(),
+        "{} problems:\n{}",
+        all.len(),
+        all.join("\n")
+    );
+}
+
+/// The check itself sees a word broken inside, text running into text,
+/// and text cut off at the side.
+#[test]
+fn the_check_sees_broken_words_collisions_and_cut_text() {
+    let mut h = Harness::builder().with_size([400.0, 300.0]).build_ui(|ui| {
+        ui.allocate_ui(vec2(60.0, 100.0), |ui| {
+            ui.add(Label::new("Uforholdsmessig").wrap());
+        });
+        ui.put(
+            Rect::from_min_size(Pos2::new(8.0, 8.0), vec2(60.0, 20.0)),
+            Label::new("over the other"),
+        );
+        ui.allocate_ui(vec2(50.0, 30.0), |ui| {
+            ui.add(Label::new("Truncated at the side").truncate());
+        });
+    });
+    h.run();
+    let found = problems(h.output(), 400.0).join("\n");
+    assert!(found.contains("a word breaks after"), "{found}");
+    assert!(found.contains("runs into"), "{found}");
+    let fine = Harness::builder().with_size([400.0, 300.0]).build_ui(|ui| {
+        ui.allocate_ui(vec2(120.0, 100.0), |ui| {
+            ui.add(Label::new("Words wrap between them").wrap());
+        });
+    });
+    assert_eq!(problems(fine.output(), 400.0), Vec::<String>::new());
+}
