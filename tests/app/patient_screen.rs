@@ -181,9 +181,9 @@ fn prefer_not_to_answer_is_stored_as_declined_and_language_switches() {
     );
     tap(&mut h, "Next →");
     assert_eq!(here(&h), "q_days");
-    h.get_by_label("Question 2 of ~3");
+    h.get_by_label("Question 2 of about 3");
     tap(&mut h, "Norsk");
-    h.get_by_label("Spørsmål 2 av ~3");
+    h.get_by_label("Spørsmål 2 av omtrent 3");
 }
 
 #[test]
