@@ -28,7 +28,7 @@ pub use delivery::{Delivery, Progress, Route, UploadRequest};
 pub use error::{CoreError, ErrorKind, Result};
 use idle::Idle;
 pub use idle::IdleCheck;
-pub use questionnaire::{Applied, Change, Outcome, Questionnaire, Step, apply};
+pub use questionnaire::{Applied, Change, Outcome, Questionnaire, Refused, Step, apply};
 pub use staff::Enrolment;
 
 /// The database, in whichever state it is.

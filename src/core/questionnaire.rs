@@ -34,28 +34,52 @@ pub enum Change {
     Finished,
 }
 
+/// A value the runner refused, still on screen: the first Next after it
+/// stays and says so again, the second goes on without an answer (the item
+/// ends skipped). Nothing typed vanishes without a word.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refused {
+    pub item: String,
+    pub message: Message,
+    /// Next was tapped once already.
+    pub warned: bool,
+}
+
 /// What a step did to the runner.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Applied {
     pub changes: Vec<Change>,
     /// A value the runner refused, with the words for the respondent.
     pub invalid: Option<Message>,
+    /// Next stayed on a refused value: the next Next goes on without it.
+    pub next_skips: bool,
     /// "Vil ikke svare" was chosen or undone: typing starts afresh.
     pub retype: bool,
 }
 
 /// Applies one step to the runner and says what to save. A value the
 /// runner refuses becomes a gentle message and removes an earlier answer
-/// to the same item, so what is stored always matches the screen.
-pub fn apply(runner: &mut Runner, step: Step) -> Applied {
+/// to the same item, so what is stored always matches the screen; it is
+/// kept in `refused` until the respondent fixes it or taps Next twice.
+pub fn apply(runner: &mut Runner, refused: &mut Option<Refused>, step: Step) -> Applied {
     let before = runner.answers().clone();
     let mut out = Applied::default();
     let mut moved = Vec::new();
+    if let Step::Set(id, _) | Step::Clear(id) | Step::Decline(id) = &step
+        && refused.as_ref().is_some_and(|r| r.item == *id)
+    {
+        *refused = None;
+    }
     match step {
         Step::Set(id, value) => {
             if let Err(invalid) = runner.set(&id, value) {
-                out.invalid = Some(invalid.message);
+                out.invalid = Some(invalid.message.clone());
                 runner.clear(&id);
+                *refused = Some(Refused {
+                    item: id,
+                    message: invalid.message,
+                    warned: false,
+                });
             }
         }
         Step::Clear(id) => {
@@ -80,14 +104,23 @@ pub fn apply(runner: &mut Runner, step: Step) -> Applied {
             // for a step the screen produced.
             let _ = runner.decline(&id);
         }
-        Step::Next => {
-            runner.next();
-            moved.push(Change::Moved);
-            if runner.at_end() {
-                moved.push(Change::Finished);
+        Step::Next => match refused {
+            Some(r) if !r.warned => {
+                r.warned = true;
+                out.invalid = Some(r.message.clone());
+                out.next_skips = true;
             }
-        }
+            _ => {
+                *refused = None;
+                runner.next();
+                moved.push(Change::Moved);
+                if runner.at_end() {
+                    moved.push(Change::Finished);
+                }
+            }
+        },
         Step::Back => {
+            *refused = None;
             runner.back();
             moved.push(Change::Moved);
         }
@@ -119,15 +152,19 @@ pub struct Questionnaire {
     pub unsaved: BTreeSet<String>,
     /// A clinician form filled in by staff: no hand-back, no full screen.
     pub by_staff: bool,
+    /// A value on screen the runner refused.
+    pub refused: Option<Refused>,
 }
 
 /// How a step ended, for the screen to follow.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// Still answering; `invalid` holds the words for a refused value,
-    /// `retype` says typing starts afresh.
+    /// `next_skips` that the next Next goes on without it, `retype` that
+    /// typing starts afresh.
     Answering {
         invalid: Option<Message>,
+        next_skips: bool,
         retype: bool,
     },
     /// Paused or finished: the tablet goes back to staff (locked for a

@@ -120,6 +120,7 @@ impl Core {
             save_error: None,
             unsaved: Default::default(),
             by_staff,
+            refused: None,
         });
         Ok(())
     }
@@ -136,13 +137,14 @@ impl Core {
             .questionnaire
             .as_mut()
             .ok_or(CoreError::NoQuestionnaire)?;
-        let applied = apply(&mut q.runner, step);
+        let applied = apply(&mut q.runner, &mut q.refused, step);
         let end = q.persist(store, &applied.changes);
         // A pause always hands the tablet back, so staff can step in; the
         // hand-back screen says so when something was not saved.
         if end.is_none() && !applied.changes.contains(&Change::Paused) {
             return Ok(Outcome::Answering {
                 invalid: applied.invalid,
+                next_skips: applied.next_skips,
                 retype: applied.retype,
             });
         }

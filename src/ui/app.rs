@@ -131,9 +131,13 @@ impl App {
             _ => Lang::default(),
         };
         match self.core.step(step) {
-            Ok(Outcome::Answering { invalid, retype }) => {
+            Ok(Outcome::Answering {
+                invalid,
+                next_skips,
+                retype,
+            }) => {
                 if let Screen::Patient(view) = &mut self.screen {
-                    view.stepped(invalid, retype);
+                    view.stepped(invalid, next_skips, retype);
                 }
             }
             Ok(Outcome::HandBack { finished, unsaved }) => {

@@ -6,7 +6,7 @@ use eframe::egui;
 
 use super::patient::{HandBack, PatientView, handback_ui, patient_ui};
 use super::widgets::Passphrase;
-use crate::core::{Change, apply};
+use crate::core::{Change, Refused, apply};
 use kohort_form::runner::Runner;
 use kohort_form::study::Questionnaire;
 
@@ -16,6 +16,7 @@ pub struct Preview {
     /// On the hand-back screen: `Some(true)` after the last question.
     ending: Option<bool>,
     passphrase: Passphrase,
+    refused: Option<Refused>,
 }
 
 impl Preview {
@@ -35,6 +36,7 @@ impl Preview {
                 _ => None,
             },
             passphrase: Passphrase::default(),
+            refused: None,
         }
     }
 }
@@ -65,8 +67,9 @@ impl eframe::App for Preview {
             return;
         }
         for step in patient_ui(ui, &self.runner, &mut self.view) {
-            let applied = apply(&mut self.runner, step);
-            self.view.stepped(applied.invalid, applied.retype);
+            let applied = apply(&mut self.runner, &mut self.refused, step);
+            self.view
+                .stepped(applied.invalid, applied.next_skips, applied.retype);
             for change in applied.changes {
                 match change {
                     Change::Paused => self.ending = Some(false),

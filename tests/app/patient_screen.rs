@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kohort::core::{Change, apply};
+use kohort::core::{Change, Refused, apply};
 use kohort::ui::patient::{PatientView, patient_ui};
 use kohort_form::runner::Runner;
 use kohort_form::study::Questionnaire;
-use kohort_form::{Answer, AnswerValue};
+use kohort_form::{Answer, AnswerValue, ItemState};
 use kohort_form::{Lang, Respondent, Text, load};
 
 const FORM: &str = r#"{
@@ -36,6 +36,7 @@ struct Screen {
     runner: Runner,
     view: PatientView,
     saved: Vec<Change>,
+    refused: Option<Refused>,
 }
 
 fn harness() -> Harness<'static, Screen> {
@@ -52,14 +53,16 @@ fn harness() -> Harness<'static, Screen> {
         runner: Runner::new(q),
         view: PatientView::default(),
         saved: Vec::new(),
+        refused: None,
     };
     Harness::builder()
         .with_size([1280.0, 800.0])
         .build_ui_state(
             |ui, s: &mut Screen| {
                 for step in patient_ui(ui, &s.runner, &mut s.view) {
-                    let applied = apply(&mut s.runner, step);
-                    s.view.stepped(applied.invalid, applied.retype);
+                    let applied = apply(&mut s.runner, &mut s.refused, step);
+                    s.view
+                        .stepped(applied.invalid, applied.next_skips, applied.retype);
                     s.saved.extend(applied.changes);
                 }
             },
@@ -119,7 +122,7 @@ fn a_short_questionnaire_is_completed_by_taps_only() {
 }
 
 #[test]
-fn number_pad_refuses_45_for_a_0_to_30_item_without_blocking_next() {
+fn number_pad_refuses_45_and_a_second_next_skips_it_out_loud() {
     let mut h = harness();
     h.run();
     tap(&mut h, "Nei");
@@ -139,8 +142,24 @@ fn number_pad_refuses_45_for_a_0_to_30_item_without_blocking_next() {
     assert_eq!(h.state().runner.answer("q_days"), None);
     tap(&mut h, "4");
     tap(&mut h, "5");
+    // The first Next stays: the message stays and says what Next will do.
     tap(&mut h, "Neste →");
-    assert_eq!(here(&h), "q_sym", "Next is never blocked");
+    assert_eq!(here(&h), "q_days");
+    h.get_by_label("Skriv et antall dager fra 0 til 30.");
+    h.get_by_label("Trykk «Neste» en gang til for å gå videre uten å svare.");
+    // The second goes on; nothing was saved and the item ends skipped.
+    tap(&mut h, "Neste →");
+    assert_eq!(here(&h), "q_sym", "Next is never blocked twice");
+    assert_eq!(h.state().runner.answer("q_days"), None);
+    let states: BTreeMap<String, ItemState> = h.state().runner.outcome().into_iter().collect();
+    assert_eq!(states["q_days"], ItemState::Skipped);
+    // A value fixed before Next goes on at once.
+    tap(&mut h, "← Tilbake");
+    tap(&mut h, "4");
+    tap(&mut h, "5");
+    tap(&mut h, "Slett");
+    tap(&mut h, "Neste →");
+    assert_eq!(here(&h), "q_sym");
 }
 
 #[test]

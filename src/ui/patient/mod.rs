@@ -32,6 +32,8 @@ pub struct PatientView {
     pub message: Option<Message>,
     /// The item whose screen is showing: a new one starts at its top.
     shown: Option<String>,
+    /// Next stayed on a refused value; the next Next goes on without it.
+    pub next_skips: bool,
 }
 
 impl PatientView {
@@ -50,13 +52,15 @@ impl PatientView {
             self.editing = id;
             self.shift = false;
             self.message = None;
+            self.next_skips = false;
         }
     }
 
     /// Follows what the core did with a step: a refused value's message,
     /// typing afresh after "Vil ikke svare" was chosen or undone.
-    pub fn stepped(&mut self, invalid: Option<Message>, retype: bool) {
+    pub fn stepped(&mut self, invalid: Option<Message>, next_skips: bool, retype: bool) {
         self.message = invalid;
+        self.next_skips = next_skips;
         if retype {
             self.editing = None;
         }
@@ -301,6 +305,14 @@ fn question_ui(
                         .corner_radius(8.0)
                         .show(ui, |ui| {
                             ui.label(RichText::new(msg.get(lang)).color(WARN));
+                            if view.next_skips {
+                                ui.label(match lang {
+                                    Lang::Nb => {
+                                        "Trykk «Neste» en gang til for å gå videre uten å svare."
+                                    }
+                                    Lang::En => "Tap “Next” once more to go on without an answer.",
+                                });
+                            }
                         });
                 }
             });
