@@ -237,7 +237,8 @@ impl App {
     /// Draws the current screen, then hands what was asked for to the core.
     fn draw(&mut self, ui: &mut egui::Ui) {
         super::theme::fonts(ui.ctx());
-        if !matches!(self.screen, Screen::Patient(_) | Screen::HandBack { .. }) {
+        let patient = matches!(&self.screen, Screen::Patient(v) if !v.staff);
+        if !patient && !matches!(self.screen, Screen::HandBack { .. }) {
             super::theme::staff(ui);
         }
         let asked = self.screen_ui(ui);
@@ -309,7 +310,14 @@ impl App {
                 self.error = None;
                 match staff::actions::act(&mut self.core, &mut self.staff_view, action) {
                     Ok(Next::Stay) => {}
-                    Ok(Next::Opened) => self.screen = Screen::Patient(PatientView::default()),
+                    Ok(Next::Opened) => {
+                        let by_staff = self.core.questionnaire().is_some_and(|q| q.by_staff);
+                        self.screen = Screen::Patient(if by_staff {
+                            PatientView::for_staff(staff::STAFF_LANG)
+                        } else {
+                            PatientView::default()
+                        });
+                    }
                     Ok(Next::Locked) => {
                         self.staff_view = StaffView::default();
                         self.screen = Screen::Unlock(UnlockDraft::default());

@@ -68,8 +68,10 @@ fn state_of(h: &Harness<'_, App>, title: &str) -> State {
 /// Taps Next until the form is done (patient or staff mode).
 fn answer_through(h: &mut Harness<'_, App>) {
     let mut screens = 0;
-    while h.state().patient().is_some() {
-        tap(h, "Neste →");
+    while let Some(q) = h.state().patient() {
+        // Clinician forms are in the staff's language.
+        let next = if q.by_staff { "Next →" } else { "Neste →" };
+        tap(h, next);
         screens += 1;
         assert!(screens < 500, "the questionnaire never ends");
     }
@@ -280,4 +282,26 @@ fn a_withdrawal_stops_collection() {
     assert_eq!(state_of(&h, "Baseline"), State::Withdrawn);
     assert!(h.query_by_label("Give to patient: Baseline").is_none());
     h.get_by_label_contains("Consent withdrawn on 2025-01-06");
+}
+
+/// A clinician form opens in the staff look: no text-size or language
+/// buttons, "Not recorded / unknown" instead of "Prefer not to answer".
+#[test]
+fn clinician_forms_open_in_the_staff_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let clock = ManualClock::on(day0());
+    let mut h = harness(&db, &clock);
+    set_up(&mut h);
+    enrol(&mut h, "HAB-OSL-0004");
+    move_to(&mut h, &clock, day0() + Days::new(20));
+    tap(&mut h, "Fill in: Medication registration 1");
+    assert!(h.state().patient().is_some_and(|p| p.by_staff));
+    while h.query_by_label("Not recorded / unknown").is_none() {
+        tap(&mut h, "Next →"); // past notes and section titles
+    }
+    assert!(h.query_by_label("Vil ikke svare").is_none());
+    assert!(h.query_by_label("Prefer not to answer").is_none());
+    assert!(h.query_by_label("Større tekst").is_none());
+    assert!(h.query_by_label("Norsk").is_none());
 }

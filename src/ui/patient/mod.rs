@@ -34,9 +34,21 @@ pub struct PatientView {
     shown: Option<String>,
     /// Next stayed on a refused value; the next Next goes on without it.
     pub next_skips: bool,
+    /// Staff fills in a clinician form: the staff look, no text size or
+    /// language buttons, "not recorded" instead of "prefer not to answer".
+    pub staff: bool,
 }
 
 impl PatientView {
+    /// The view of a clinician form, in the staff's language.
+    pub fn for_staff(lang: Lang) -> Self {
+        PatientView {
+            lang,
+            staff: true,
+            ..Default::default()
+        }
+    }
+
     /// Resets typing state when the screen shows another item.
     fn follow(&mut self, runner: &Runner) {
         let id = runner.position_id().map(str::to_owned);
@@ -74,6 +86,7 @@ pub(crate) fn words(lang: Lang) -> Words {
             back: "← Tilbake",
             next: "Neste →",
             decline: "Vil ikke svare",
+            not_recorded: "Ikke registrert / ukjent",
             pause: "Pause",
             question_of: "Spørsmål",
             of_about: "av omtrent",
@@ -82,6 +95,7 @@ pub(crate) fn words(lang: Lang) -> Words {
             back: "← Back",
             next: "Next →",
             decline: "Prefer not to answer",
+            not_recorded: "Not recorded / unknown",
             pause: "Pause",
             question_of: "Question",
             of_about: "of about",
@@ -93,6 +107,7 @@ pub(crate) struct Words {
     pub back: &'static str,
     pub next: &'static str,
     pub decline: &'static str,
+    pub not_recorded: &'static str,
     pub pause: &'static str,
     pub question_of: &'static str,
     pub of_about: &'static str,
@@ -102,14 +117,18 @@ pub(crate) struct Words {
 pub fn patient_ui(ui: &mut egui::Ui, runner: &Runner, view: &mut PatientView) -> Vec<Step> {
     view.follow(runner);
     theme::fonts(ui.ctx());
-    theme::patient(ui, view.size);
+    if view.staff {
+        theme::staff(ui);
+    } else {
+        theme::patient(ui, view.size);
+    }
     let mut actions = Vec::new();
     let Some(current) = runner.current() else {
         end_ui(ui, view.lang, &mut actions);
         return actions;
     };
     top_ui(ui, runner, &current, view, &mut actions);
-    bottom_ui(ui, runner, &current, view.lang, &mut actions);
+    bottom_ui(ui, runner, &current, view, &mut actions);
     question_ui(ui, runner, &current, view, &mut actions);
     actions
 }
@@ -191,6 +210,9 @@ fn controls_ui(ui: &mut egui::Ui, view: &mut PatientView, actions: &mut Vec<Step
     {
         actions.push(Step::Pause);
     }
+    if view.staff {
+        return;
+    }
     ui.add_space(24.0);
     for size in TextSize::ALL.iter().rev() {
         let label = RichText::new("A").size(22.0 * size.factor() * 1.2);
@@ -226,10 +248,15 @@ fn bottom_ui(
     ui: &mut egui::Ui,
     runner: &Runner,
     current: &Current<'_>,
-    lang: Lang,
+    view: &PatientView,
     actions: &mut Vec<Step>,
 ) {
-    let w = words(lang);
+    let w = words(view.lang);
+    let decline_text = if view.staff {
+        w.not_recorded
+    } else {
+        w.decline
+    };
     egui::Panel::bottom("patient_bottom")
         .frame(Frame::new().fill(theme::QUIET).inner_margin(16.0))
         .show(ui, |ui| {
@@ -242,7 +269,7 @@ fn bottom_ui(
                     || answer::matrix_declined(runner, current.item);
                 ui.add_space((ui.available_width() - 2.0 * 220.0 - 360.0).max(0.0) / 2.0);
                 let decline =
-                    theme::toggle(declined, w.decline).min_size(Vec2::new(360.0, TOUCH + 8.0));
+                    theme::toggle(declined, decline_text).min_size(Vec2::new(360.0, TOUCH + 8.0));
                 if !current.item.kind.is_display() && ui.add(decline).clicked() {
                     actions.push(if declined {
                         Step::Clear(current.item.id.clone())

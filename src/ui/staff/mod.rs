@@ -27,6 +27,10 @@ use kohort_form::Lang;
 use kohort_form::schedule::EndType;
 use kohort_form::study::Study;
 
+/// The language of the staff screens and of clinician forms filled in on
+/// them (a tablet setting once the screens are translated).
+pub const STAFF_LANG: Lang = Lang::En;
+
 /// Which page the central panel shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Page {
