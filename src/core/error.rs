@@ -64,6 +64,15 @@ pub enum ErrorKind {
 }
 
 impl CoreError {
+    /// How long to wait before the next unlock try, after a refused one.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            CoreError::Store(StoreError::WrongPassphrase { retry_after }) => Some(*retry_after),
+            CoreError::Store(StoreError::TooSoon(wait)) => Some(*wait),
+            _ => None,
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             CoreError::Store(e)

@@ -44,6 +44,9 @@ pub struct App {
     fullscreen: Option<bool>,
     /// The last ui pass whose input counted as activity.
     seen_pass: Option<u64>,
+    /// After a wrong passphrase: when (on the core's clock) the next try
+    /// is allowed.
+    retry_at: Option<Duration>,
 }
 
 impl App {
@@ -67,6 +70,7 @@ impl App {
             staff_view: StaffView::default(),
             fullscreen: None,
             seen_pass: None,
+            retry_at: None,
         }
     }
 
@@ -118,9 +122,40 @@ impl App {
         match self.core.unlock(with) {
             Ok(()) => {
                 self.error = None;
+                self.retry_at = None;
                 self.screen = Screen::Staff;
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => match e.retry_after() {
+                // The field says it, and counts the wait down.
+                Some(wait) => {
+                    self.error = None;
+                    self.retry_at = Some(self.core.clock().elapsed() + wait);
+                }
+                None => self.error = Some(e.to_string()),
+            },
+        }
+    }
+
+    /// The passphrase field on screen, if any.
+    fn passphrase_field(&mut self) -> Option<&mut Passphrase> {
+        match &mut self.screen {
+            Screen::Unlock(d) => Some(&mut d.passphrase),
+            Screen::HandBack { passphrase, .. } => Some(passphrase),
+            _ => None,
+        }
+    }
+
+    /// Counts down the wait after a wrong passphrase, and ends it.
+    fn count_down(&mut self, ctx: &egui::Context) {
+        let Some(at) = self.retry_at else { return };
+        let left = at.saturating_sub(self.core.clock().elapsed());
+        if let Some(p) = self.passphrase_field() {
+            p.wrong = Some(left.as_secs_f32().ceil() as u64);
+        }
+        if left.is_zero() {
+            self.retry_at = None;
+        } else {
+            ctx.request_repaint_after(left.min(Duration::from_secs(1)));
         }
     }
 
@@ -149,7 +184,7 @@ impl App {
                         finished,
                         unsaved,
                         lang,
-                        passphrase: Passphrase::default(),
+                        passphrase: Passphrase::with_keyboard(),
                     };
                 }
             }
@@ -194,6 +229,7 @@ impl App {
     /// while the window is hidden, whenever a wake-up asked for it.
     pub fn tick(&mut self, ctx: &egui::Context) {
         self.note_activity(ctx);
+        self.count_down(ctx);
         match self.core.lock_if_idle() {
             IdleCheck::NotWatching => {}
             IdleCheck::Remaining(left) => ctx.request_repaint_after(left),

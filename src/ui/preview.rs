@@ -35,7 +35,7 @@ impl Preview {
                 Some("end") => Some(true),
                 _ => None,
             },
-            passphrase: Passphrase::default(),
+            passphrase: Passphrase::with_keyboard(),
             refused: None,
         }
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::Days;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use kohort::core::ManualClock;
 use kohort::ui::app::{App, Screen};
 use kohort_form::Lang;
@@ -186,4 +186,72 @@ fn scrolling_by_dragging_over_an_answer_does_not_choose_it() {
             .answer("b_living")
             .is_some()
     );
+}
+
+/// Types `text` on the in-app keyboard, key by key.
+fn tap_keys(h: &mut Harness<'_, App>, text: &str) {
+    for c in text.chars() {
+        let key = if c == ' ' {
+            "Mellomrom".to_owned()
+        } else {
+            c.to_string()
+        };
+        tap(h, &key);
+    }
+}
+
+/// A tablet with one participant, its baseline paused: the hand-back.
+fn handed_back(db: &Path, clock: &ManualClock, delay: bool) -> Harness<'static, App> {
+    let anchor = date(2025, 1, 6);
+    {
+        let (mut store, _) = kohort_testkit::create(db);
+        store
+            .enrol("HAB-OSL-0001", "OSL", Some("Ola"), &consent(), anchor)
+            .unwrap();
+    }
+    let study = std::sync::Arc::new(kohort_testkit::study());
+    let app = App::with_clock(study, db.to_owned(), clock.clone());
+    let app = if delay {
+        app
+    } else {
+        app.without_unlock_delay()
+    };
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(|_| app);
+    h.run();
+    type_into(&mut h, "Staff passphrase", PASS);
+    tap(&mut h, "Unlock");
+    tap(&mut h, "HAB-OSL-0001 · Ola");
+    tap(&mut h, "Give to patient: Baseline");
+    tap(&mut h, "Pause");
+    assert!(matches!(h.state().screen, Screen::HandBack { .. }));
+    h
+}
+
+/// A wrong passphrase says how long to wait, the button waits too, and
+/// the wait ends by itself.
+#[test]
+fn a_wrong_try_at_the_hand_back_waits_then_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut h = handed_back(&dir.path().join("t.db"), &clock, true);
+    tap_keys(&mut h, "wrong");
+    tap(&mut h, "Lås opp / Unlock");
+    h.get_by_label("Feil passordfrase. Vent 1 s før neste forsøk.");
+    assert!(
+        h.get_by_label("Lås opp / Unlock")
+            .accesskit_node()
+            .is_disabled()
+    );
+    clock.advance(std::time::Duration::from_millis(1100));
+    h.run();
+    h.get_by_label("Feil passordfrase. Prøv igjen.");
+    tap_keys(&mut h, "again");
+    assert!(
+        !h.get_by_label("Lås opp / Unlock")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert!(matches!(h.state().screen, Screen::HandBack { .. }));
 }

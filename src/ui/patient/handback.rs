@@ -71,7 +71,8 @@ pub fn handback_ui(
                 ui.label(RichText::new("Personale / Staff").size(20.0));
                 let enter = passphrase_ui(ui, passphrase, "Passordfrase / Passphrase", lang);
                 let button = Button::new("Lås opp / Unlock").min_size(Vec2::new(200.0, TOUCH));
-                if (ui.add(button).clicked() || enter) && !passphrase.is_empty() {
+                let tapped = ui.add_enabled(passphrase.ready(), button).clicked();
+                if (tapped || enter) && passphrase.ready() {
                     unlock = Some(passphrase.take());
                 }
                 if let Some(e) = error {

@@ -100,7 +100,8 @@ pub fn unlock_ui(
         ui.add_space(12.0);
         let enter = passphrase_ui(ui, &mut d.passphrase, "Staff passphrase", Lang::En);
         let unlock = Button::new("Unlock").min_size(Vec2::new(140.0, TOUCH));
-        if (ui.add(unlock).clicked() || enter) && !d.passphrase.is_empty() {
+        let tapped = ui.add_enabled(d.passphrase.ready(), unlock).clicked();
+        if (tapped || enter) && d.passphrase.ready() {
             out = Some(Credential::Passphrase(d.passphrase.take()));
         }
         if let Some(e) = error {

@@ -1,11 +1,13 @@
-//! The staff passphrase field, with the in-app keyboard on request: a
-//! Windows tablet shows no keyboard of its own for egui fields.
+//! The staff passphrase field: a frame you can see whatever has focus,
+//! the in-app keyboard (a Windows tablet shows none of its own for egui
+//! fields, and a kiosk tablet has no keyboard), and a wait after wrong
+//! tries that the field shows and that ends by itself.
 
-use eframe::egui::{self, Key, RichText, TextEdit};
+use eframe::egui::{self, Frame, Key, RichText, Stroke, TextEdit};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::keyboard::keys;
-use crate::ui::theme;
+use crate::ui::theme::{self, INK, QUIET, WARN};
 use kohort_form::Lang;
 
 /// What is typed, and whether the keyboard is showing.
@@ -14,9 +16,20 @@ pub struct Passphrase {
     text: String,
     pub keyboard: bool,
     shift: bool,
+    /// After a wrong try: the seconds left before the next one is allowed
+    /// (0: it may be tried again now).
+    pub wrong: Option<u64>,
 }
 
 impl Passphrase {
+    /// A field whose keyboard is open from the start (the hand-back screen:
+    /// the tablet in a patient's hands has no keyboard).
+    pub fn with_keyboard() -> Self {
+        let mut p = Passphrase::default();
+        p.keyboard = true;
+        p
+    }
+
     /// Hands over what was typed and wipes the field.
     pub fn take(&mut self) -> Zeroizing<String> {
         let out = Zeroizing::new(self.text.clone());
@@ -26,6 +39,11 @@ impl Passphrase {
 
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
+    }
+
+    /// Whether a try is allowed now.
+    pub fn ready(&self) -> bool {
+        !self.is_empty() && self.wrong.is_none_or(|s| s == 0)
     }
 }
 
@@ -41,10 +59,19 @@ pub fn passphrase_ui(ui: &mut egui::Ui, p: &mut Passphrase, label: &str, lang: L
     let mut enter = false;
     ui.horizontal(|ui| {
         let l = ui.label(RichText::new(label));
+        // Our own frame, dark on light: egui's focus outline alone was
+        // white on white in the patient look.
+        let frame = Frame::new()
+            .fill(QUIET)
+            .stroke(Stroke::new(3.0, INK))
+            .inner_margin(8.0)
+            .corner_radius(6.0);
         let r = ui
             .add(
                 TextEdit::singleline(&mut p.text)
                     .password(true)
+                    .frame(frame)
+                    .text_color(INK)
                     .desired_width(300.0),
             )
             .labelled_by(l.id);
@@ -61,6 +88,15 @@ pub fn passphrase_ui(ui: &mut egui::Ui, p: &mut Passphrase, label: &str, lang: L
             p.keyboard = !p.keyboard;
         }
     });
+    if let Some(s) = p.wrong {
+        let text = match (lang, s) {
+            (Lang::Nb, 0) => "Feil passordfrase. Prøv igjen.".to_owned(),
+            (Lang::En, 0) => "Wrong passphrase. Try again.".to_owned(),
+            (Lang::Nb, s) => format!("Feil passordfrase. Vent {s} s før neste forsøk."),
+            (Lang::En, s) => format!("Wrong passphrase. Wait {s} s before the next try."),
+        };
+        ui.label(RichText::new(text).color(WARN).strong());
+    }
     if p.keyboard {
         keys(ui, &mut p.text, &mut p.shift, 200, lang);
     }
