@@ -34,6 +34,12 @@ pub const WARN_BG: Color32 = Color32::from_rgb(0xFF, 0xF4, 0xE0);
 /// Smallest side of anything a patient taps, in points (at least 48 px).
 pub const TOUCH: f32 = 64.0;
 
+/// Smallest side of anything staff taps: a finger on a tablet.
+pub const STAFF_TOUCH: f32 = 48.0;
+
+/// Staff text, at arm's length on a tablet: never smaller than this.
+pub const STAFF_TEXT: f32 = 18.0;
+
 /// Applies the patient look to `ui` and everything inside it.
 pub fn patient(ui: &mut egui::Ui, size: TextSize) {
     let f = size.factor();
@@ -98,16 +104,20 @@ pub fn toggle<'a>(selected: bool, text: impl egui::IntoAtoms<'a>) -> egui::Butto
 pub fn staff(ui: &mut egui::Ui) {
     let style = ui.style_mut();
     style.text_styles = [
-        (TextStyle::Heading, FontId::proportional(24.0)),
-        (TextStyle::Body, FontId::proportional(17.0)),
-        (TextStyle::Button, FontId::proportional(17.0)),
-        (TextStyle::Small, FontId::proportional(14.0)),
-        (TextStyle::Monospace, FontId::monospace(17.0)),
+        (TextStyle::Heading, FontId::proportional(26.0)),
+        (TextStyle::Body, FontId::proportional(STAFF_TEXT)),
+        (TextStyle::Button, FontId::proportional(STAFF_TEXT)),
+        (TextStyle::Small, FontId::proportional(STAFF_TEXT)),
+        (TextStyle::Monospace, FontId::monospace(STAFF_TEXT)),
     ]
     .into();
     style.spacing.item_spacing = Vec2::new(10.0, 8.0);
     style.spacing.button_padding = Vec2::new(12.0, 8.0);
-    style.spacing.interact_size = Vec2::new(48.0, 40.0);
+    // Buttons, fields and check boxes a finger can hit.
+    style.spacing.interact_size = Vec2::new(STAFF_TOUCH, STAFF_TOUCH);
+    style.spacing.icon_width = 32.0;
+    style.spacing.icon_width_inner = 20.0;
+    style.spacing.icon_spacing = 10.0;
     style.visuals = egui::Visuals::light();
     style.visuals.panel_fill = PAPER;
     style.visuals.widgets.noninteractive.fg_stroke = Stroke::new(1.0, INK);

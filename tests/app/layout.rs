@@ -186,3 +186,95 @@ fn the_check_sees_broken_words_collisions_and_cut_text() {
     });
     assert_eq!(problems(fine.output(), 400.0), Vec::<String>::new());
 }
+
+/// Every staff page on a demo tablet: each button, field and check box is
+/// at least 48 points high (check boxes' boxes 32), every text at least 18
+/// points, and no text runs into another or off the side.
+#[test]
+fn staff_pages_are_for_fingers() {
+    use eframe::egui::Role;
+    use egui_kittest::kittest::{NodeT, Queryable};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    {
+        let mut store = kohort_testkit::tablet(&db);
+        kohort_tablet::store::demo::fill(&mut store, &kohort_testkit::study(), 4, 3).unwrap();
+    }
+    for size in [[1280.0, 800.0], [1920.0, 1200.0]] {
+        let mut h = crate::support::harness(&db, size, |a| a);
+        h.run();
+        crate::support::type_into(&mut h, "Staff passphrase", kohort_testkit::PASS);
+        crate::support::tap(&mut h, "Unlock");
+        let first = h.state().clinic().participants[0].study_code.clone();
+        for page in [
+            "Today",
+            &first,
+            "Enrol participant",
+            "Settings",
+            "Data manager",
+        ] {
+            let node = h
+                .query_all_by_label_contains(page)
+                .find(|n| matches!(n.accesskit_node().role(), Role::Button | Role::Switch))
+                .unwrap_or_else(|| {
+                    let roles: Vec<String> = h
+                        .query_all_by_label_contains(page)
+                        .map(|n| format!("{:?}", n.accesskit_node().role()))
+                        .collect();
+                    panic!("no button {page}: {roles:?}")
+                });
+            node.click();
+            h.run();
+            let mut small = Vec::new();
+            for n in h.root().query_all_by(|n| n.bounding_box().is_some()) {
+                let role = n.accesskit_node().role();
+                let r = n.rect();
+                let min = match role {
+                    Role::CheckBox => 32.0,
+                    Role::Button | Role::Switch | Role::TextInput => 48.0,
+                    _ => continue,
+                };
+                if r.height() < min - 0.5 {
+                    small.push(format!(
+                        "{role:?} {:?} {}",
+                        n.accesskit_node().label(),
+                        r.height()
+                    ));
+                }
+            }
+            assert!(small.is_empty(), "{page} {size:?}: too small: {small:?}");
+            let tiny: Vec<String> = staff_text_sizes(h.output())
+                .into_iter()
+                .filter(|(_, s)| *s < 18.0 - 0.01)
+                .map(|(t, s)| format!("{t:?} {s}"))
+                .collect();
+            assert!(tiny.is_empty(), "{page} {size:?}: text under 18: {tiny:?}");
+            let found = problems(h.output(), size[0]);
+            assert!(found.is_empty(), "{page} {size:?}: {found:?}");
+        }
+    }
+}
+
+/// Each painted text and its font size.
+fn staff_text_sizes(output: &FullOutput) -> Vec<(String, f32)> {
+    fn walk(shape: &Shape, out: &mut Vec<(String, f32)>) {
+        match shape {
+            Shape::Text(t) => {
+                for sec in &t.galley.job.sections {
+                    let (a, b) = (sec.byte_range.start.0, sec.byte_range.end.0);
+                    let text = t.galley.job.text.get(a..b).unwrap_or_default().to_owned();
+                    if !text.trim().is_empty() {
+                        out.push((text, sec.format.font_id.size));
+                    }
+                }
+            }
+            Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for c in &output.shapes {
+        walk(&c.shape, &mut out);
+    }
+    out
+}

@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+use crate::ui::theme::STAFF_TOUCH;
 use eframe::egui::{self, Button, ProgressBar, RichText, Vec2};
 
 use crate::core::{Delivery, Route, UploadRequest};
@@ -85,7 +86,7 @@ fn field(
     });
 }
 
-const BIG: Vec2 = Vec2::new(0.0, 40.0);
+const BIG: Vec2 = Vec2::new(0.0, STAFF_TOUCH);
 
 pub fn delivery_ui(
     ui: &mut egui::Ui,

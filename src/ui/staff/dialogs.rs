@@ -2,6 +2,7 @@
 //! anchor date, record the end of treatment, start a new episode, withdraw
 //! consent. Modal, so each is in view wherever the page is scrolled.
 
+use crate::ui::theme::STAFF_TOUCH;
 use eframe::egui::{self, Button, RichText, Vec2};
 use uuid::Uuid;
 
@@ -127,8 +128,11 @@ pub(super) fn dialog_ui(
 }
 
 fn confirm(ui: &mut egui::Ui, text: &str, ready: bool) -> bool {
-    ui.add_enabled(ready, Button::new(text).min_size(Vec2::new(0.0, 44.0)))
-        .clicked()
+    ui.add_enabled(
+        ready,
+        Button::new(text).min_size(Vec2::new(0.0, STAFF_TOUCH)),
+    )
+    .clicked()
 }
 
 /// What a dialog asked for: nothing yet, an action, or what is wrong.

@@ -1,5 +1,6 @@
 //! Enrolment form: study code, site, optional label, consent, anchor date.
 
+use crate::ui::theme::STAFF_TOUCH;
 use chrono::NaiveDate;
 use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
 
@@ -97,7 +98,10 @@ pub fn enrol_ui(ui: &mut egui::Ui, study: &Study, d: &mut EnrolDraft) -> Option<
                 ui.horizontal(|ui| {
                     for s in &study.sites {
                         if ui
-                            .add(toggle(d.site == *s, s.as_str()).min_size(Vec2::new(80.0, 40.0)))
+                            .add(
+                                toggle(d.site == *s, s.as_str())
+                                    .min_size(Vec2::new(80.0, STAFF_TOUCH)),
+                            )
                             .clicked()
                         {
                             d.site = s.clone();

@@ -17,6 +17,7 @@ pub use access::{SetupDraft, UnlockDraft, recovery_ui, setup_ui, unlock_ui};
 pub use dialogs::PageDraft;
 pub use enrol::{EnrolDraft, enrol_ui};
 
+use crate::ui::theme::STAFF_TOUCH;
 use chrono::NaiveDate;
 use eframe::egui::{self, Button, RichText, Vec2};
 use uuid::Uuid;
@@ -107,7 +108,7 @@ pub enum StaffAction {
 /// (several rows have a "Give to patient" button; tests and screen readers
 /// need to tell them apart).
 pub(crate) fn named_button(ui: &mut egui::Ui, text: &str, name: &str) -> bool {
-    let r = ui.add(Button::new(text).min_size(Vec2::new(0.0, 40.0)));
+    let r = ui.add(Button::new(text).min_size(Vec2::new(0.0, STAFF_TOUCH)));
     let name = name.to_owned();
     r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
     r.clicked()
@@ -141,7 +142,7 @@ pub fn home_ui(
             ))
             .on_hover_text(study.title.get(Lang::En));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let big = Vec2::new(100.0, 40.0);
+                let big = Vec2::new(100.0, STAFF_TOUCH);
                 if ui.add(Button::new("Lock").min_size(big)).clicked() {
                     action = Some(StaffAction::Lock);
                 }
@@ -216,7 +217,7 @@ fn participants_ui(ui: &mut egui::Ui, data: &Clinic, view: &mut StaffView) {
     if ui
         .add(
             crate::ui::theme::toggle(view.page == Page::Enrol, "Enrol participant")
-                .min_size(Vec2::new(220.0, 40.0)),
+                .min_size(Vec2::new(220.0, STAFF_TOUCH)),
         )
         .clicked()
     {
@@ -243,7 +244,7 @@ fn participants_ui(ui: &mut egui::Ui, data: &Clinic, view: &mut StaffView) {
             };
             let selected = view.page == Page::Participant(p.id);
             let b = crate::ui::theme::toggle(selected, text)
-                .min_size(Vec2::new(ui.available_width(), 40.0));
+                .min_size(Vec2::new(ui.available_width(), STAFF_TOUCH));
             if ui.add(b).clicked() {
                 view.show(Page::Participant(p.id));
             }

@@ -1,5 +1,6 @@
 //! Device settings staff may change: the idle lock.
 
+use crate::ui::theme::STAFF_TOUCH;
 use eframe::egui::{self, Button, RichText, Vec2};
 
 use super::StaffAction;
@@ -28,7 +29,10 @@ pub fn settings_ui(ui: &mut egui::Ui, data: &Clinic, d: &mut SettingsDraft) -> O
         let parsed = d.idle_lock.trim().parse::<u32>();
         let ok = matches!(parsed, Ok(m) if m <= MAX_IDLE_MINUTES);
         if ui
-            .add_enabled(ok, Button::new("Save").min_size(Vec2::new(100.0, 40.0)))
+            .add_enabled(
+                ok,
+                Button::new("Save").min_size(Vec2::new(100.0, STAFF_TOUCH)),
+            )
             .clicked()
             && let Ok(m) = parsed
         {

@@ -57,24 +57,24 @@ pub fn today_ui(
         ui.label("Nothing is due today.");
     } else {
         egui::Grid::new("work")
-            .num_columns(5)
+            .num_columns(4)
             .spacing([16.0, 6.0])
             .striped(true)
             .show(ui, |ui| {
-                for h in ["Participant", "Form", "State", "Window", ""] {
+                for h in ["Participant", "Form", "State", "Window"] {
                     ui.label(RichText::new(h).strong());
                 }
                 ui.end_row();
                 for w in &work {
+                    // The study code is the button: one tap opens the page.
                     let code = &w.participant.study_code;
-                    ui.label(code);
+                    let name = format!("Open {code}: {}", w.row.title(Lang::En));
+                    if named_button(ui, code, &name) {
+                        view.show(Page::Participant(w.participant.id));
+                    }
                     ui.label(form_text(w.row));
                     ui.label(state_text(&w.row.state));
                     ui.label(window_text(w.row));
-                    let name = format!("Open {code}: {}", w.row.title(Lang::En));
-                    if named_button(ui, "Open", &name) {
-                        view.show(Page::Participant(w.participant.id));
-                    }
                     ui.end_row();
                 }
             });
