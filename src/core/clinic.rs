@@ -144,6 +144,7 @@ impl Clinic {
                     form: m.form_id.clone(),
                     occurrence: m.occurrence,
                     happened: Happened::Missed {
+                        code: m.code,
                         reason: m.reason.clone(),
                     },
                 }),

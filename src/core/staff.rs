@@ -34,16 +34,26 @@ pub struct Enrolment {
     pub consent: Consent,
     /// The first day of treatment.
     pub anchor: NaiveDate,
+    /// Staff confirmed that treatment began before consent was given.
+    pub started_before_consent: bool,
 }
 
 impl Enrolment {
     /// What is wrong with it for this study, if anything.
     pub fn problem(&self, study: &Study) -> Option<String> {
-        if let Err(e) = study.check_code(self.study_code.trim()) {
+        let site = Some(self.site.trim()).filter(|s| !s.is_empty());
+        if let Err(e) = study.check_code_at(self.study_code.trim(), site) {
             return Some(e);
         }
-        if self.site.trim().is_empty() {
+        if site.is_none() {
             return Some("choose the site".into());
+        }
+        if self.anchor < self.consent.date && !self.started_before_consent {
+            return Some(
+                "the first day of treatment is before the consent date: correct a date, \
+                 or confirm that treatment began before consent"
+                    .into(),
+            );
         }
         if self.consent.version.trim().is_empty() {
             return Some("give the version of the consent form".into());
@@ -65,6 +75,7 @@ impl Core {
 
     /// Enrols a participant with a first episode; returns the participant.
     pub fn enrol(&mut self, e: &Enrolment) -> Result<Uuid> {
+        self.store()?;
         if let Some(p) = e.problem(&self.study) {
             return Err(CoreError::Invalid(p));
         }
@@ -166,14 +177,24 @@ impl Core {
         Ok(outcome)
     }
 
+    /// Marks a form missed with one of the study's coded reasons and/or
+    /// words of the nurse's own.
     pub fn mark_missed(
         &mut self,
         episode: Uuid,
         form: &str,
         occurrence: u32,
+        code: Option<i64>,
         reason: &str,
     ) -> Result<()> {
-        self.act(|s| Ok(s.mark_missed(episode, form, occurrence, reason)?))
+        if let Some(c) = code
+            && self.study.missed_reason(c).is_none()
+        {
+            return Err(CoreError::Invalid(format!(
+                "the study has no missed reason {c}"
+            )));
+        }
+        self.act(|s| Ok(s.mark_missed(episode, form, occurrence, code, reason)?))
     }
 
     /// Corrects an episode's anchor date (until the baseline is completed).

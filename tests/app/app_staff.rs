@@ -88,7 +88,7 @@ fn a_nurse_follows_a_participant_through_the_schedule() {
     // A wrong study code is refused before anything is stored.
     tap(&mut h, "Enrol participant");
     type_into(&mut h, "Study code", "12345");
-    h.get_by_label_contains("must look like HAB-AAA-####");
+    h.get_by_label_contains("must look like HAB-{site}-####");
     assert!(h.state().clinic().participants.is_empty());
 
     enrol(&mut h, "HAB-OSL-0001");
@@ -156,14 +156,17 @@ fn a_nurse_follows_a_participant_through_the_schedule() {
     assert_eq!(state_of(&h, "3 months"), State::Open);
     tap(&mut h, "Mark missed: 3 months");
     h.get_by_label("Mark 3 months as missed");
-    type_into(&mut h, "Reason (kept sealed)", "Admitted to hospital");
+    tap(&mut h, "In hospital or an institution");
+    type_into(&mut h, "More about it (optional, kept sealed)", "Ward 3");
     tap(&mut h, "Save missed");
     assert_eq!(
         state_of(&h, "3 months"),
         State::Missed {
-            reason: "Admitted to hospital".into()
+            code: Some(2),
+            reason: "Ward 3".into()
         }
     );
+    h.get_by_label("missed: In hospital or an institution – Ward 3");
 
     // The treatment ends: both end-of-treatment forms are due and the later
     // timepoints are not applicable.

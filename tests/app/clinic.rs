@@ -76,7 +76,7 @@ fn repeatable_forms_count_occurrences_and_marks_and_withdrawal_settle_states() {
     let first = store.start_occurrence(pid, ep, &sae, 0).unwrap();
     store.complete_session(first).unwrap();
     store
-        .mark_missed(ep, "baseline", 0, "Did not come")
+        .mark_missed(ep, "baseline", 0, None, "Did not come")
         .unwrap();
 
     let clinic = Clinic::load(&store, &study, today).unwrap();
@@ -90,6 +90,7 @@ fn repeatable_forms_count_occurrences_and_marks_and_withdrawal_settle_states() {
     assert_eq!(
         baseline.state,
         State::Missed {
+            code: None,
             reason: "Did not come".into()
         }
     );

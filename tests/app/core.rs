@@ -40,17 +40,24 @@ fn enrolment(code: &str) -> Enrolment {
         study_code: code.into(),
         site: "OSL".into(),
         label: Some("Kari".into()),
-        consent: consent(),
+        consent: kohort_tablet::store::Consent {
+            date: day0(),
+            ..consent()
+        },
         anchor: day0(),
+        started_before_consent: false,
     }
 }
 
-/// The state of a form in the only participant's current episode.
+/// The state of a form in HAB-OSL-0001's current episode.
 fn state_of(c: &Core, form: &str) -> State {
     let clinic = c.clinic();
-    let e = clinic
-        .current_episode(clinic.participants[0].id)
-        .expect("an episode");
+    let p = clinic
+        .participants
+        .iter()
+        .find(|p| p.study_code == "HAB-OSL-0001")
+        .expect("HAB-OSL-0001");
+    let e = clinic.current_episode(p.id).expect("an episode");
     let rows = clinic.rows(e.id).unwrap().as_ref().unwrap();
     rows.iter()
         .find(|r| r.form == form)
@@ -118,6 +125,28 @@ fn a_nurse_s_actions_from_enrolment_to_withdrawal() {
     // Enrol: a code of the wrong shape is refused before anything is stored.
     let bad = c.enrol(&enrolment("12345")).unwrap_err();
     assert_eq!(bad.kind(), ErrorKind::Invalid, "{bad}");
+    // The site in the code is the site chosen.
+    let other_site = Enrolment {
+        site: "BGO".into(),
+        ..enrolment("HAB-OSL-0001")
+    };
+    let bad = c.enrol(&other_site).unwrap_err();
+    assert!(bad.to_string().contains("site OSL"), "{bad}");
+    // Treatment before consent is confirmed, or refused.
+    let early = Enrolment {
+        anchor: day0() - Days::new(10),
+        ..enrolment("HAB-OSL-0009")
+    };
+    let unconfirmed = c.enrol(&early).unwrap_err();
+    assert!(
+        unconfirmed.to_string().contains("before the consent"),
+        "{unconfirmed}"
+    );
+    c.enrol(&Enrolment {
+        started_before_consent: true,
+        ..early
+    })
+    .unwrap();
     let participant = c.enrol(&enrolment("HAB-OSL-0001")).unwrap();
     let dup = c.enrol(&enrolment("HAB-OSL-0001")).unwrap_err();
     assert_eq!(dup.kind(), ErrorKind::Refused, "{dup}");
@@ -183,8 +212,17 @@ fn a_nurse_s_actions_from_enrolment_to_withdrawal() {
     assert!(c.questionnaire().is_none());
 
     // Missed, end of treatment, a new episode, withdrawal, a setting.
-    c.mark_missed(episode, "m03", 0, "in hospital").unwrap();
-    assert!(matches!(state_of(&c, "m03"), State::Missed { .. }));
+    assert_eq!(
+        c.mark_missed(episode, "m03", 0, Some(99), "")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Invalid
+    );
+    c.mark_missed(episode, "m03", 0, Some(2), "").unwrap();
+    assert!(matches!(
+        state_of(&c, "m03"),
+        State::Missed { code: Some(2), .. }
+    ));
     let unknown = c
         .start(participant, episode, "no-such-form", 0)
         .unwrap_err();

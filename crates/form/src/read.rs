@@ -363,8 +363,19 @@ fn range(p: &mut Problems, obj: &Obj, path: &str, whole: bool) -> Option<Range> 
 }
 
 fn options(p: &mut Problems, obj: &Obj, path: &str, required: bool) -> Option<Vec<Choice>> {
-    let list = json::array(p, obj, "options", path, required)?;
-    let base = join(path, "options");
+    choice_list(p, obj, "options", path, required)
+}
+
+/// A list of coded choices under `key`: unique integer codes, a text each.
+pub(crate) fn choice_list(
+    p: &mut Problems,
+    obj: &Obj,
+    key: &str,
+    path: &str,
+    required: bool,
+) -> Option<Vec<Choice>> {
+    let list = json::array(p, obj, key, path, required)?;
+    let base = join(path, key);
     if list.is_empty() && required {
         p.error(&base, "at least one option is needed");
     }

@@ -43,8 +43,9 @@ pub fn act(core: &mut Core, view: &mut StaffView, action: StaffAction) -> Result
             episode,
             form,
             occurrence,
+            code,
             reason,
-        } => core.mark_missed(episode, &form, occurrence, &reason)?,
+        } => core.mark_missed(episode, &form, occurrence, code, &reason)?,
         StaffAction::SetAnchor { episode, anchor } => core.set_anchor(episode, anchor)?,
         StaffAction::EndEpisode {
             episode,

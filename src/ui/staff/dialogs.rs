@@ -6,9 +6,10 @@ use crate::ui::theme::STAFF_TOUCH;
 use eframe::egui::{self, Button, RichText, Vec2};
 use uuid::Uuid;
 
-use super::{StaffAction, parse_date};
+use super::{STAFF_LANG, StaffAction, parse_date};
 use crate::ui::theme::{WARN, toggle};
 use kohort_form::schedule::EndType;
+use kohort_form::study::Study;
 use kohort_tablet::store::Participant;
 
 /// Half-filled fields of the page; cleared when another page is shown.
@@ -28,6 +29,8 @@ pub enum Dialog {
         form: String,
         occurrence: u32,
         title: String,
+        /// The study's coded reason chosen, if any.
+        code: Option<i64>,
         reason: String,
     },
     Anchor {
@@ -75,6 +78,7 @@ fn date_field(ui: &mut egui::Ui, label: &str, value: &mut String) {
 /// a confirmed action closes it.
 pub(super) fn dialog_ui(
     ui: &mut egui::Ui,
+    study: &Study,
     p: &Participant,
     d: &mut PageDraft,
 ) -> Option<StaffAction> {
@@ -97,8 +101,15 @@ pub(super) fn dialog_ui(
                 form,
                 occurrence,
                 title,
+                code,
                 reason,
-            } => missed_ui(ui, *episode, form, *occurrence, title, reason),
+            } => missed_ui(
+                ui,
+                study,
+                (*episode, form, *occurrence),
+                title,
+                (code, reason),
+            ),
             Dialog::Anchor { episode, date } => anchor_ui(ui, *episode, date),
             Dialog::End {
                 episode,
@@ -138,22 +149,40 @@ fn confirm(ui: &mut egui::Ui, text: &str, ready: bool) -> bool {
 /// What a dialog asked for: nothing yet, an action, or what is wrong.
 type Asked = Result<Option<StaffAction>, String>;
 
+/// The study's coded reasons as buttons, and words of one's own (needed
+/// when the study has no coded reasons).
 fn missed_ui(
     ui: &mut egui::Ui,
-    episode: Uuid,
-    form: &str,
-    occurrence: u32,
+    study: &Study,
+    (episode, form, occurrence): (Uuid, &str, u32),
     title: &str,
-    reason: &mut String,
+    (code, reason): (&mut Option<i64>, &mut String),
 ) -> Asked {
     ui.heading(format!("Mark {title} as missed"));
-    let l = ui.label("Reason (kept sealed)");
+    if !study.missed_reasons.is_empty() {
+        ui.label("Why?");
+        ui.horizontal_wrapped(|ui| {
+            for r in &study.missed_reasons {
+                let chosen = *code == Some(r.code);
+                if ui.add(toggle(chosen, r.text.get(STAFF_LANG))).clicked() {
+                    *code = (!chosen).then_some(r.code);
+                }
+            }
+        });
+    }
+    let l = ui.label(if study.missed_reasons.is_empty() {
+        "Reason (kept sealed)"
+    } else {
+        "More about it (optional, kept sealed)"
+    });
     ui.text_edit_singleline(reason).labelled_by(l.id);
+    let ready = code.is_some() || !reason.trim().is_empty();
     Ok(
-        confirm(ui, "Save missed", !reason.trim().is_empty()).then(|| StaffAction::MarkMissed {
+        confirm(ui, "Save missed", ready).then(|| StaffAction::MarkMissed {
             episode,
             form: form.to_owned(),
             occurrence,
+            code: *code,
             reason: reason.trim().to_owned(),
         }),
     )

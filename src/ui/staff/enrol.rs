@@ -19,6 +19,7 @@ pub struct EnrolDraft {
     pub contact_interview: bool,
     pub contact_relatives: bool,
     pub anchor: String,
+    pub started_before_consent: bool,
 }
 
 impl EnrolDraft {
@@ -34,6 +35,7 @@ impl EnrolDraft {
             contact_interview: false,
             contact_relatives: false,
             anchor: today,
+            started_before_consent: false,
         }
     }
 
@@ -51,6 +53,7 @@ impl EnrolDraft {
                 withdrawn_at: None,
             },
             anchor: super::parse_date(&self.anchor, "Anchor date")?,
+            started_before_consent: self.started_before_consent,
         };
         match e.problem(study) {
             Some(p) => Err(p),
@@ -80,11 +83,19 @@ fn field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) {
 /// Returns the enrolment when staff presses "Enrol".
 pub fn enrol_ui(ui: &mut egui::Ui, study: &Study, d: &mut EnrolDraft) -> Option<Enrolment> {
     ui.heading("Enrol a participant");
+    let site = if d.site.trim().is_empty() {
+        "…"
+    } else {
+        d.site.trim()
+    };
     let example = study
         .code_pattern
         .as_deref()
         .map_or("e.g. HAB-OSL-0001".to_owned(), |p| {
-            format!("like {p} (# digit, A letter)")
+            format!(
+                "like {} (# digit)",
+                p.replace(kohort_form::study::SITE, site)
+            )
         });
     egui::Grid::new("enrol")
         .num_columns(2)
@@ -138,6 +149,21 @@ pub fn enrol_ui(ui: &mut egui::Ui, study: &Study, d: &mut EnrolDraft) -> Option<
                 &mut d.anchor,
                 "YYYY-MM-DD",
             );
+            let early = match (
+                d.anchor.trim().parse::<NaiveDate>(),
+                d.consent_date.trim().parse::<NaiveDate>(),
+            ) {
+                (Ok(a), Ok(c)) => a < c,
+                _ => false,
+            };
+            if early {
+                ui.label("");
+                ui.checkbox(
+                    &mut d.started_before_consent,
+                    "Treatment began before consent: that is right",
+                );
+                ui.end_row();
+            }
         });
     let checked = d.enrolment(study);
     if let Err(p) = &checked

@@ -81,6 +81,7 @@ pub enum StaffAction {
         episode: Uuid,
         form: String,
         occurrence: u32,
+        code: Option<i64>,
         reason: String,
     },
     SetAnchor {

@@ -81,7 +81,7 @@ pub fn participant_ui(
         }
         None => &[],
     };
-    if let Some(a) = timeline(ui, data, p, current, rows, collecting, d) {
+    if let Some(a) = timeline(ui, (study, data), p, current, rows, collecting, d) {
         action = Some(a);
     }
     for (i, e) in earlier.iter().enumerate().rev() {
@@ -95,11 +95,11 @@ pub fn participant_ui(
             .id_salt(e.id)
             .show(ui, |ui| {
                 if let Some(Ok(rows)) = data.rows(e.id) {
-                    timeline(ui, data, p, e, rows, false, d);
+                    timeline(ui, (study, data), p, e, rows, false, d);
                 }
             });
     }
-    if let Some(a) = dialog_ui(ui, p, d) {
+    if let Some(a) = dialog_ui(ui, study, p, d) {
         action = Some(a);
     }
     action
@@ -163,7 +163,7 @@ fn episode_header(
 /// button per row to start, resume or fill it in, or to mark it missed.
 fn timeline(
     ui: &mut egui::Ui,
-    data: &Clinic,
+    (study, data): (&Study, &Clinic),
     p: &Participant,
     e: &Episode,
     rows: &[Row],
@@ -192,7 +192,7 @@ fn timeline(
                     (s @ State::Completed { .. }, _, _) if data.purged(e.id, row) => {
                         RichText::new(format!("{} · at the research store", s.label(Lang::En)))
                     }
-                    (s, _, _) => state_text(s),
+                    (s, _, _) => state_text(study, s),
                 };
                 ui.add(egui::Label::new(state).wrap());
                 if active {
@@ -258,6 +258,7 @@ fn row_actions(
             form: row.form.clone(),
             occurrence: row.occurrence.unwrap_or(0),
             title: title.to_owned(),
+            code: None,
             reason: String::new(),
         });
     }

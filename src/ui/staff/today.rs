@@ -4,16 +4,31 @@
 use chrono::Datelike;
 use eframe::egui::{self, RichText};
 
-use super::{Page, StaffAction, StaffView, named_button};
+use super::{Page, STAFF_LANG, StaffAction, StaffView, named_button};
 use crate::core::clinic::Clinic;
 use crate::ui::theme::WARN;
 use kohort_form::schedule::{Row, State};
 use kohort_form::study::Study;
 use kohort_form::{Lang, Respondent};
 
-/// A state label, late ones in the warning colour and bold.
-pub(crate) fn state_text(state: &State) -> RichText {
-    let text = RichText::new(state.label(Lang::En));
+/// A state label, late ones in the warning colour and bold; a missed
+/// form's coded reason in the study's words.
+pub(crate) fn state_text(study: &Study, state: &State) -> RichText {
+    let label = match state {
+        State::Missed {
+            code: Some(c),
+            reason,
+        } => {
+            let coded = study.missed_reason(*c).map(|t| t.get(STAFF_LANG));
+            match (coded, reason.is_empty()) {
+                (Some(coded), true) => format!("missed: {coded}"),
+                (Some(coded), false) => format!("missed: {coded} – {reason}"),
+                (None, _) => state.label(STAFF_LANG),
+            }
+        }
+        _ => state.label(STAFF_LANG),
+    };
+    let text = RichText::new(label);
     if state.days_late().is_some() {
         return text.color(WARN).strong();
     }
@@ -73,7 +88,7 @@ pub fn today_ui(
                         view.show(Page::Participant(w.participant.id));
                     }
                     ui.label(form_text(w.row));
-                    ui.label(state_text(&w.row.state));
+                    ui.label(state_text(study, &w.row.state));
                     ui.label(window_text(w.row));
                     ui.end_row();
                 }

@@ -35,7 +35,9 @@ pub enum Happened {
     Abandoned {
         on: NaiveDate,
     },
+    /// A nurse's mark: the study's coded reason and/or words of their own.
     Missed {
+        code: Option<i64>,
         reason: String,
     },
 }
@@ -70,6 +72,7 @@ pub enum State {
         deviation_days: Option<i64>,
     },
     Missed {
+        code: Option<i64>,
         reason: String,
     },
     /// The episode ended before its window opened.
@@ -149,8 +152,13 @@ impl State {
             State::Completed { on, .. } => {
                 format!("{} {on}", if nb { "utfylt" } else { "completed" })
             }
-            State::Missed { reason } => {
-                format!("{}: {reason}", if nb { "ikke utfylt" } else { "missed" })
+            State::Missed { code, reason } => {
+                let missed = if nb { "ikke utfylt" } else { "missed" };
+                match (code, reason.is_empty()) {
+                    (_, false) => format!("{missed}: {reason}"),
+                    (Some(c), true) => format!("{missed} ({c})"),
+                    (None, true) => missed.to_owned(),
+                }
             }
             State::NotApplicable => if nb { "ikke aktuell" } else { "not applicable" }.into(),
             State::Closed => if nb {
@@ -216,7 +224,8 @@ pub(super) fn from_facts<'a>(
         return Some(state);
     }
     facts.iter().find_map(|h| match h {
-        Happened::Missed { reason } => Some(State::Missed {
+        Happened::Missed { code, reason } => Some(State::Missed {
+            code: *code,
             reason: reason.clone(),
         }),
         _ => None,

@@ -26,11 +26,15 @@ pub struct Study {
     pub timepoints: Vec<Timepoint>,
     pub recurring: Vec<Recurring>,
     pub events: Vec<EventForm>,
-    /// The shape of a study code (`#` a digit, `A` a capital letter, any
-    /// other character itself), when the study fixes one.
+    /// The shape of a study code (`#` a digit, `A` a capital letter,
+    /// `{site}` the participant's site, any other character itself), when
+    /// the study fixes one.
     pub code_pattern: Option<String>,
     /// The sites taking part, when the study lists them.
     pub sites: Vec<String>,
+    /// Why a form may be missed, coded for the analysis files; staff may
+    /// add words of their own.
+    pub missed_reasons: Vec<crate::Choice>,
     /// SHA-256 over the canonical study file.
     pub hash: String,
 }
@@ -131,28 +135,65 @@ pub struct Questionnaire {
     pub params: BTreeMap<String, f64>,
 }
 
+/// Where the site goes in a study code pattern.
+pub const SITE: &str = "{site}";
+
+/// Whether `code` fits `pattern` (`#` a digit, `A` a capital letter).
+fn fits(code: &str, pattern: &str) -> bool {
+    code.chars().count() == pattern.chars().count()
+        && code.chars().zip(pattern.chars()).all(|(c, p)| match p {
+            '#' => c.is_ascii_digit(),
+            'A' => c.is_ascii_uppercase(),
+            p => c == p,
+        })
+}
+
 impl Study {
     /// Whether `code` has the study's code shape; `Err` says what is wrong.
     pub fn check_code(&self, code: &str) -> Result<(), String> {
+        self.check_code_at(code, None)
+    }
+
+    /// [`Study::check_code`], and where the pattern holds the site, that
+    /// it is `site` (any of the study's sites when `None`).
+    pub fn check_code_at(&self, code: &str, site: Option<&str>) -> Result<(), String> {
         if code.trim().is_empty() {
             return Err("the study code is empty".into());
         }
         let Some(pattern) = &self.code_pattern else {
             return Ok(());
         };
-        let fits = code.chars().count() == pattern.chars().count()
-            && code.chars().zip(pattern.chars()).all(|(c, p)| match p {
-                '#' => c.is_ascii_digit(),
-                'A' => c.is_ascii_uppercase(),
-                p => c == p,
-            });
-        if fits {
-            Ok(())
-        } else {
+        let shape = || {
             Err(format!(
                 "the study code must look like {pattern} (# a digit, A a capital letter)"
             ))
+        };
+        let Some((before, after)) = pattern.split_once(SITE) else {
+            return if fits(code, pattern) { Ok(()) } else { shape() };
+        };
+        let coded = self.sites.iter().find(|s| {
+            code.len() >= before.len() + s.len()
+                && code.get(before.len()..before.len() + s.len()) == Some(s.as_str())
+                && code.get(..before.len()).is_some_and(|b| fits(b, before))
+                && code
+                    .get(before.len() + s.len()..)
+                    .is_some_and(|a| fits(a, after))
+        });
+        match (coded, site) {
+            (None, _) => shape(),
+            (Some(c), Some(s)) if c != s => Err(format!(
+                "the study code is for site {c}, but the site chosen is {s}"
+            )),
+            _ => Ok(()),
         }
+    }
+
+    /// The words for a coded missed reason.
+    pub fn missed_reason(&self, code: i64) -> Option<&Text> {
+        self.missed_reasons
+            .iter()
+            .find(|r| r.code == code)
+            .map(|r| &r.text)
     }
 
     pub fn instrument(&self, id: &str) -> Option<&Arc<Instrument>> {

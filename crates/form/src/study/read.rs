@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::check::{check_forms, check_variables, check_windows};
-use super::{EventForm, Form, Offset, Recurring, Study, Timepoint, Trigger, Window};
+use super::{EventForm, Form, Offset, Recurring, SITE, Study, Timepoint, Trigger, Window};
 use crate::{FormErrors, Instrument, Problem, Problems, Severity, load};
 
 /// Loads and checks a study folder. Warnings are returned beside the study.
@@ -46,6 +46,7 @@ const STUDY_FIELDS: &[&str] = &[
     "events",
     "participant_code",
     "sites",
+    "missed_reasons",
 ];
 
 fn read_study(p: &mut Problems, v: &Value, dir: &Path, all: &mut Vec<Problem>) -> Option<Study> {
@@ -82,6 +83,14 @@ fn read_study(p: &mut Problems, v: &Value, dir: &Path, all: &mut Vec<Problem>) -
             Vec::new()
         }
     };
+    if code_pattern.as_deref().is_some_and(|c| c.contains(SITE)) && sites.is_empty() {
+        p.error(
+            "/participant_code",
+            format!("{SITE} in the code pattern needs the list of sites"),
+        );
+    }
+    let missed_reasons =
+        crate::read::choice_list(p, obj, "missed_reasons", "", false).unwrap_or_default();
     let (instruments, broken) = load_instruments(p, obj, dir, all);
     let mut forms = Vec::new();
     let timepoints = list(p, obj, "timepoints", true, |p, o, path| {
@@ -164,6 +173,7 @@ fn read_study(p: &mut Problems, v: &Value, dir: &Path, all: &mut Vec<Problem>) -
         events: events.into_iter().map(|(_, e)| e).collect(),
         code_pattern,
         sites,
+        missed_reasons,
         hash: load::sha256_hex(canonical.as_bytes()),
     })
 }

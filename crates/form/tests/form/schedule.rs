@@ -159,6 +159,7 @@ fn missed_with_a_reason() {
         "m03",
         0,
         Happened::Missed {
+            code: Some(3),
             reason: "in prison".into(),
         },
     )];
@@ -166,6 +167,7 @@ fn missed_with_a_reason() {
     assert_eq!(
         one(&r, "m03").state,
         State::Missed {
+            code: Some(3),
             reason: "in prison".into()
         }
     );

@@ -566,3 +566,28 @@ fn suicide_question_is_ever_at_baseline_and_since_at_follow_ups() {
         assert_eq!(state(&r, "g_suicide_ever"), ItemState::NotShown, "{form}");
     }
 }
+
+#[test]
+fn the_site_in_a_study_code_must_be_the_site_chosen() {
+    let (study, _) = load_study(&crate::repo_root().join("forms")).unwrap();
+    assert_eq!(study.check_code_at("HAB-OSL-0013", Some("OSL")), Ok(()));
+    let wrong = study
+        .check_code_at("HAB-OSL-0013", Some("BGO"))
+        .unwrap_err();
+    assert!(
+        wrong.contains("site OSL") && wrong.contains("BGO"),
+        "{wrong}"
+    );
+    assert!(
+        study.check_code("HAB-TRD-0001").is_err(),
+        "not a site of the study"
+    );
+    assert!(study.check_code("HAB-OSL-001").is_err());
+    assert_eq!(study.check_code("HAB-BGO-0001"), Ok(()));
+    let reasons: Vec<i64> = study.missed_reasons.iter().map(|r| r.code).collect();
+    assert_eq!(reasons, [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(
+        study.missed_reason(3).map(|t| t.nb.as_str()),
+        Some("I fengsel")
+    );
+}

@@ -131,8 +131,9 @@ pub fn fill_until(
                 },
                 0 => {
                     let reason = MISSED.choose(&mut rng).unwrap_or(&MISSED[0]);
+                    let code = study.missed_reasons.choose(&mut rng).map(|r| r.code);
                     let n = row.occurrence.unwrap_or(0);
-                    store.mark_missed(episode, &row.form, n, reason)?;
+                    store.mark_missed(episode, &row.form, n, code, reason)?;
                     continue;
                 }
                 _ if newest && rng.gen_bool(0.4) => {

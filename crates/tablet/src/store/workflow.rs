@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::audit::Action;
@@ -18,8 +19,19 @@ pub struct Missed {
     pub episode: Uuid,
     pub form_id: String,
     pub occurrence: u32,
+    /// The study's coded reason, if one was chosen.
+    pub code: Option<i64>,
+    /// The nurse's own words (may be empty when a code was chosen).
     pub reason: String,
     pub marked_at: DateTime<Utc>,
+}
+
+/// What is sealed for a missed mark. Marks made before coded reasons hold
+/// the words alone.
+#[derive(Serialize, Deserialize)]
+struct SealedReason {
+    code: Option<i64>,
+    text: String,
 }
 
 fn reason_place(row: &str) -> Place<'_> {
@@ -41,10 +53,11 @@ impl Store {
         episode: Uuid,
         form_id: &str,
         occurrence: u32,
+        code: Option<i64>,
         reason: &str,
     ) -> Result<()> {
         let reason = reason.trim();
-        if reason.is_empty() {
+        if reason.is_empty() && code.is_none() {
             return Err(StoreError::Refused("say why the form was missed".into()));
         }
         if reason.chars().count() > MAX_REASON_CHARS {
@@ -54,7 +67,11 @@ impl Store {
         }
         let es = episode.to_string();
         let row = format!("{es}/{form_id}/{occurrence}");
-        let blob = seal::seal(self.keys.data(), reason_place(&row), reason.as_bytes())?;
+        let sealed = serde_json::to_vec(&SealedReason {
+            code,
+            text: reason.to_owned(),
+        })?;
+        let blob = seal::seal(self.keys.data(), reason_place(&row), &sealed)?;
         let tx = self.conn.transaction()?;
         let exists: Option<i64> = tx
             .query_row("SELECT 1 FROM episodes WHERE id = ?1", [&es], |r| r.get(0))
@@ -108,10 +125,18 @@ impl Store {
             let blob: Vec<u8> = r.get(2)?;
             let row = format!("{es}/{form_id}/{occurrence}");
             let plain = seal::open(self.keys.data(), reason_place(&row), &blob)?;
+            let sealed = match serde_json::from_slice::<SealedReason>(&plain) {
+                Ok(s) => s,
+                Err(_) => SealedReason {
+                    code: None,
+                    text: String::from_utf8(plain.to_vec())
+                        .map_err(|_| StoreError::Corrupt("missed reason is not UTF-8".into()))?,
+                },
+            };
             out.push(Missed {
                 episode,
-                reason: String::from_utf8(plain.to_vec())
-                    .map_err(|_| StoreError::Corrupt("missed reason is not UTF-8".into()))?,
+                code: sealed.code,
+                reason: sealed.text,
                 form_id,
                 occurrence,
                 marked_at: r.get(3)?,

@@ -76,7 +76,7 @@ fn no_marker_reaches_the_disk() {
         .unwrap();
     // A missed reason may say why a patient could not come: sealed too.
     store
-        .mark_missed(ep, "m03", 0, &format!("in hospital {MARKER}"))
+        .mark_missed(ep, "m03", 0, None, &format!("in hospital {MARKER}"))
         .unwrap();
     // Check the -wal file while it is still full, before the closing checkpoint.
     let mut hits = Vec::new();

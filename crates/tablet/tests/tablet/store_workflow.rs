@@ -21,7 +21,7 @@ fn occurrences_and_missed_marks_survive_reopening() {
     let first = store.start_occurrence(pid, ep, &ae, 0).unwrap();
     let second = store.start_occurrence(pid, ep, &ae, 1).unwrap();
     store
-        .mark_missed(ep, "m03", 0, "  admitted to hospital ")
+        .mark_missed(ep, "m03", 0, None, "  admitted to hospital ")
         .unwrap();
     drop(store);
 
@@ -47,14 +47,16 @@ fn a_missed_mark_needs_a_reason_and_an_uncompleted_form() {
         .enrol("T-1", "OSL", None, &consent(), date(2025, 1, 1))
         .unwrap();
     assert!(matches!(
-        store.mark_missed(ep, "m03", 0, "   "),
+        store.mark_missed(ep, "m03", 0, None, "   "),
         Err(StoreError::Refused(_))
     ));
     let sid = store
         .start_session(pid, ep, &study.questionnaire("baseline").unwrap())
         .unwrap();
     store.complete_session(sid).unwrap();
-    let err = store.mark_missed(ep, "baseline", 0, "no show").unwrap_err();
+    let err = store
+        .mark_missed(ep, "baseline", 0, None, "no show")
+        .unwrap_err();
     assert!(err.to_string().contains("completed"), "{err}");
     assert!(store.missed(ep).unwrap().is_empty());
 }
