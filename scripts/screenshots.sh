@@ -2,7 +2,8 @@
 # Screenshots of every patient screen type and the staff screens, at two
 # tablet sizes, under Xvfb.
 # Usage: scripts/screenshots.sh OUTDIR
-# Needs: xvfb, imagemagick and xdotool (apt-get install xvfb imagemagick xdotool).
+# Needs: xvfb, imagemagick, xdotool and openbox
+# (apt-get install xvfb imagemagick xdotool openbox).
 set -euo pipefail
 out=${1:?usage: scripts/screenshots.sh OUTDIR}
 mkdir -p "$out"
@@ -96,50 +97,58 @@ for size in 1280x800 1920x1200; do
     read -r name form item <<<"$p"
     shoot "$name" "$bin" forms preview "$form" --at "$item" --size "$size"
     stop_app
+    # The same screen at the largest text size.
+    shoot "$name-larger" "$bin" forms preview "$form" --at "$item" --size "$size" --text larger
+    stop_app
   done
 
-  # Staff screens: set-up on a new database; unlock and home on a demo one.
+  # Staff screens, maximised by a window manager so that they use the
+  # whole screen: set-up on a new database; unlock and home on a demo one.
+  DISPLAY=$display openbox >/dev/null 2>&1 &
+  wm=$!
+  sleep 1
+  width=${size%x*}
   rm -f "$tmp/new.db"
   shoot setup "$bin" --db "$tmp/new.db"
+  sleep 2
+  DISPLAY=$display import -window root "$out/${size}-setup.png"
   # Fill in the set-up and create the database: the recovery key screen.
-  DISPLAY=$display xdotool search --name Kohort windowfocus 2>/dev/null || true
-  sleep 1
-  DISPLAY=$display xdotool mousemove 308 103 click 1 # tablet name
+  DISPLAY=$display xdotool mousemove 330 129 click 1 # tablet name
   DISPLAY=$display xdotool type --delay 30 "Oslo tablet 1"
-  DISPLAY=$display xdotool mousemove 308 155 click 1 # passphrase
+  DISPLAY=$display xdotool mousemove 330 190 click 1 # passphrase
   DISPLAY=$display xdotool type --delay 30 demo-passphrase
-  DISPLAY=$display xdotool mousemove 308 207 click 1 # passphrase again
+  DISPLAY=$display xdotool mousemove 330 250 click 1 # passphrase again
   DISPLAY=$display xdotool type --delay 30 demo-passphrase
   sleep 1
-  DISPLAY=$display xdotool mousemove 88 268 click 1 # Create
+  DISPLAY=$display xdotool mousemove 75 313 click 1 # Create
   sleep 5 # Argon2id, deliberately slow
   DISPLAY=$display import -window root "$out/${size}-recovery.png"
   stop_app
   shoot unlock "$bin" --db "$tmp/demo.db"
-  # No window manager gives the window focus: ask for it, then type.
-  DISPLAY=$display xdotool search --name Kohort windowfocus 2>/dev/null || true
-  sleep 1
-  DISPLAY=$display xdotool mousemove 330 83 click 1 # the passphrase field
+  sleep 2
+  DISPLAY=$display import -window root "$out/${size}-unlock.png"
+  DISPLAY=$display xdotool mousemove 250 86 click 1 # the passphrase field
   sleep 1
   DISPLAY=$display xdotool type --delay 30 demo-passphrase
   DISPLAY=$display xdotool key Return
   sleep 5 # unlocking derives the key with Argon2id: deliberately slow
   DISPLAY=$display import -window root "$out/${size}-staff_home.png"
-  DISPLAY=$display xdotool mousemove 120 240 click 1 # the first participant
+  DISPLAY=$display xdotool mousemove 117 301 click 1 # the first participant
   sleep 2
   DISPLAY=$display import -window root "$out/${size}-participant.png"
-  DISPLAY=$display xdotool mousemove 978 22 click 1 # "Data manager" (the window opens at 1280 wide)
-  sleep 2
-  DISPLAY=$display import -window root "$out/${size}-data_manager.png"
-  DISPLAY=$display xdotool mousemove 118 103 click 1 # "Enrol participant"
-  sleep 2
-  DISPLAY=$display import -window root "$out/${size}-enrol.png"
-  DISPLAY=$display xdotool mousemove 120 240 click 1 # the first participant again
-  sleep 2
-  DISPLAY=$display xdotool mousemove 737 235 click 1 # "Record end of treatment…"
+  DISPLAY=$display xdotool mousemove 764 278 click 1 # "Record end of treatment…"
   sleep 2
   DISPLAY=$display import -window root "$out/${size}-end_of_treatment.png"
+  DISPLAY=$display xdotool key Escape
+  sleep 1
+  DISPLAY=$display xdotool mousemove $((width - 307)) 44 click 1 # "Data manager"
+  sleep 2
+  DISPLAY=$display import -window root "$out/${size}-data_manager.png"
+  DISPLAY=$display xdotool mousemove 117 135 click 1 # "Enrol participant"
+  sleep 2
+  DISPLAY=$display import -window root "$out/${size}-enrol.png"
   stop_app
+  kill "$wm" 2>/dev/null || true
   kill "$xvfb" 2>/dev/null || true
 done
 echo "wrote $(ls "$out" | wc -l) screenshots to $out"

@@ -25,10 +25,19 @@ pub fn run(
     let mut store = if db.exists() {
         kohort::core::unlock(db, Credential::Passphrase(pass))?
     } else {
-        let (store, recovery) = Store::create(db, "demo tablet", &pass)?;
+        let (mut store, recovery) = Store::create(db, "demo tablet", &pass)?;
         println!("Created {}.", db.display());
         println!("Recovery key (shown once, print it and keep it safe):");
         println!("  {}", *recovery.to_printable());
+        // A practice research key, so that the data manager's page works.
+        let dir = practice_dir(db);
+        let key = kohort::core::delivery::set_practice_key(&mut store, &study.id, &dir)?;
+        println!(
+            "Practice research key set (fingerprint {}); its private half is in {} \
+             for a practice import. Not for real data.",
+            key.fingerprint(),
+            dir.display()
+        );
         store
     };
     let today = chrono::Local::now().date_naive();
@@ -39,4 +48,12 @@ pub fn run(
         sum.participants, sum.sessions, sum.completed, sum.paused, sum.in_progress, sum.answers
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where a demo tablet's practice research key goes: beside the database.
+fn practice_dir(db: &Path) -> std::path::PathBuf {
+    let name = db
+        .file_stem()
+        .map_or("demo".into(), |n| n.to_string_lossy().into_owned());
+    db.with_file_name(format!("{name}-practice-research-key"))
 }

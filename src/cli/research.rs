@@ -97,7 +97,8 @@ fn keygen(out: &Path, study: &str) -> Result<ExitCode> {
     }
     let keys = ResearchKeys::generate(study);
     let public = keys.public()?;
-    write_private(&key_path, keys.render().as_bytes())?;
+    kohort_files::write_new_private(&key_path, keys.render().as_bytes())
+        .with_context(|| format!("cannot create {}", key_path.display()))?;
     kohort_files::write_atomic(&pub_path, public.render().as_bytes())
         .with_context(|| format!("cannot write {}", pub_path.display()))?;
     println!(
@@ -107,21 +108,6 @@ fn keygen(out: &Path, study: &str) -> Result<ExitCode> {
     println!("wrote {} (for the tablets)", pub_path.display());
     println!("fingerprint: {}", public.fingerprint());
     Ok(ExitCode::SUCCESS)
-}
-
-/// Creates a file only its owner can read.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write as _;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut f = opts
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    Ok(())
 }
 
 pub fn load_keys(dir: &Path) -> Result<ResearchKeys> {

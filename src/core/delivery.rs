@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use zeroize::Zeroizing;
 
 use kohort_batch::ResearchPublic;
-use kohort_tablet::store::{Confirmed, Store};
+use kohort_tablet::store::{Confirmed, PRACTICE_KEY_SETTING, Store};
 use kohort_tablet::sync::{self, Event, Exported, PurgeReport, Status, Target, Transfer, Tsd};
 
 use super::error::{CoreError, Result};
@@ -217,4 +217,34 @@ pub fn set_research_key(store: &mut Store, file: &Path) -> Result<ResearchPublic
     })?;
     store.set_research_key(&key.render(), &key.fingerprint())?;
     Ok(key)
+}
+
+/// Gives a demo tablet a research key of its own to practise with: a new
+/// key pair whose private half is written to `dir` (for a practice import),
+/// the public half set on the tablet and marked as practice. Not for real
+/// data: the data manager's page says so.
+pub fn set_practice_key(store: &mut Store, study: &str, dir: &Path) -> Result<ResearchPublic> {
+    let keys = kohort_batch::ResearchKeys::generate(study);
+    let public = keys
+        .public()
+        .map_err(|e| CoreError::Invalid(format!("cannot make a practice key: {e}")))?;
+    std::fs::create_dir_all(dir).map_err(|source| CoreError::Create {
+        path: dir.to_owned(),
+        source,
+    })?;
+    for (name, bytes, private) in [
+        ("research.key", keys.render().as_bytes().to_vec(), true),
+        ("research.pub", public.render().into_bytes(), false),
+    ] {
+        let path = dir.join(name);
+        let written = if private {
+            kohort_files::write_new_private(&path, &bytes)
+        } else {
+            kohort_files::write_atomic(&path, &bytes)
+        };
+        written.map_err(|source| CoreError::Create { path, source })?;
+    }
+    store.set_research_key(&public.render(), &public.fingerprint())?;
+    store.set_setting(PRACTICE_KEY_SETTING, &public.fingerprint())?;
+    Ok(public)
 }

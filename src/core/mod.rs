@@ -82,6 +82,8 @@ pub struct Core {
     /// it reports is recorded once staff has the store open again.
     delivery: Option<Delivery>,
     idle: Idle,
+    /// Removable volumes, and when they were looked up.
+    volumes: Option<(std::time::Duration, Vec<kohort_files::volumes::Volume>)>,
 }
 
 impl Core {
@@ -100,6 +102,7 @@ impl Core {
             questionnaire: None,
             delivery: None,
             idle: Idle::default(),
+            volumes: None,
         };
         if core.db_path.exists() {
             match Store::open(&core.db_path) {
@@ -245,5 +248,44 @@ impl Core {
         self.questionnaire = None;
         self.clinic = Clinic::default();
         self.status = None;
+    }
+}
+
+impl Core {
+    /// The removable volumes (USB sticks) as last looked up.
+    pub fn volumes(&self) -> &[kohort_files::volumes::Volume] {
+        self.volumes.as_ref().map_or(&[], |(_, v)| v)
+    }
+
+    /// Looks up the removable volumes again when the last look is more
+    /// than two seconds old (a stick plugged in shows within that).
+    pub fn look_for_volumes(&mut self) {
+        let now = self.clock.elapsed();
+        let stale = self
+            .volumes
+            .as_ref()
+            .is_none_or(|(at, _)| now.saturating_sub(*at) > std::time::Duration::from_secs(2));
+        if stale {
+            self.volumes = Some((now, kohort_files::volumes::removable()));
+        }
+    }
+
+    /// Writes the recovery key to a file in `dir` (a USB stick to lock
+    /// away); returns the file.
+    pub fn save_recovery_key(&mut self, dir: &Path, key: &str) -> Result<PathBuf> {
+        let device = self.store()?.device()?;
+        let name = format!("kohort-recovery-key-{}.txt", device.id);
+        let path = dir.join(name);
+        let text = format!(
+            "Kohort recovery key for the tablet \"{}\" (device {})\n\n{key}\n\n\
+             It opens the answers on this tablet if the staff passphrase is forgotten.\n\
+             Keep this file, or a copy on paper, locked away.\n",
+            device.name, device.id
+        );
+        kohort_files::write_atomic(&path, text.as_bytes()).map_err(|source| CoreError::Create {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(path)
     }
 }

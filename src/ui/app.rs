@@ -20,7 +20,7 @@ use kohort_form::study::Study;
 
 pub enum Screen {
     Setup(staff::SetupDraft),
-    Recovery(Zeroizing<String>),
+    Recovery(staff::RecoveryDraft),
     Unlock(UnlockDraft),
     Staff,
     /// A questionnaire in someone's hands (the core holds it).
@@ -97,6 +97,10 @@ impl App {
 
     pub fn core(&self) -> &Core {
         &self.core
+    }
+
+    pub fn core_mut(&mut self) -> &mut Core {
+        &mut self.core
     }
 
     /// Reads again what the staff screens show (after the clock moved).
@@ -230,6 +234,13 @@ impl App {
     pub fn tick(&mut self, ctx: &egui::Context) {
         self.note_activity(ctx);
         self.count_down(ctx);
+        let choosing_a_stick = matches!(self.screen, Screen::Recovery(_))
+            || (matches!(self.screen, Screen::Staff)
+                && self.staff_view.page == staff::Page::Delivery);
+        if choosing_a_stick {
+            self.core.look_for_volumes();
+            ctx.request_repaint_after(Duration::from_secs(2));
+        }
         match self.core.lock_if_idle() {
             IdleCheck::NotWatching => {}
             IdleCheck::Remaining(left) => ctx.request_repaint_after(left),
@@ -261,6 +272,11 @@ impl App {
             self.fullscreen = Some(fullscreen);
             ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(fullscreen));
             ctx.send_viewport_cmd(egui::ViewportCommand::Decorations(!fullscreen));
+            if !fullscreen {
+                // The staff screens use the whole screen they have: some
+                // window managers ignore the maximised start.
+                ctx.send_viewport_cmd(egui::ViewportCommand::Maximized(true));
+            }
         }
     }
 
@@ -288,13 +304,11 @@ impl App {
             Screen::Setup(draft) => {
                 setup_ui(ui, draft, error).map_or(Asked::Nothing, |(d, p)| Asked::SetUp(d, p))
             }
-            Screen::Recovery(key) => {
-                if recovery_ui(ui, key) {
-                    Asked::Noted
-                } else {
-                    Asked::Nothing
-                }
-            }
+            Screen::Recovery(draft) => match recovery_ui(ui, draft, self.core.volumes()) {
+                Some(staff::RecoveryAsked::Noted) => Asked::Noted,
+                Some(staff::RecoveryAsked::Save(dir)) => Asked::SaveRecovery(dir),
+                None => Asked::Nothing,
+            },
             Screen::Unlock(draft) => {
                 unlock_ui(ui, draft, error).map_or(Asked::Nothing, Asked::Unlock)
             }
@@ -336,11 +350,19 @@ impl App {
             Asked::SetUp(device, passphrase) => match self.core.set_up(&device, &passphrase) {
                 Ok(recovery) => {
                     self.error = None;
-                    self.screen = Screen::Recovery(recovery);
+                    self.screen = Screen::Recovery(staff::RecoveryDraft::new(recovery));
                 }
                 Err(e) => self.error = Some(e.to_string()),
             },
             Asked::Noted | Asked::Left => self.screen = Screen::Staff,
+            Asked::SaveRecovery(dir) => {
+                if let Screen::Recovery(d) = &mut self.screen {
+                    d.saved = Some(match self.core.save_recovery_key(&dir, &d.key) {
+                        Ok(path) => format!("Saved as {}.", path.display()),
+                        Err(e) => format!("Not saved: {e}"),
+                    });
+                }
+            }
             Asked::Unlock(with) => self.unlock(with),
             Asked::Staff(action) => {
                 self.error = None;
@@ -376,6 +398,8 @@ enum Asked {
     SetUp(String, Zeroizing<String>),
     /// The recovery key is written down.
     Noted,
+    /// Save the recovery key to a file in this folder.
+    SaveRecovery(std::path::PathBuf),
     Unlock(Credential),
     Staff(staff::StaffAction),
     Steps(Vec<Step>),

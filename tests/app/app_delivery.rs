@@ -68,6 +68,9 @@ fn the_data_manager_seals_copies_to_a_folder_confirms_and_purges() {
 
     let usb = dir.path().join("usb");
     std::fs::create_dir(&usb).unwrap();
+    // No stick is plugged in here: the data manager types the folder.
+    h.get_by_label("No USB stick is plugged in.");
+    tap(&mut h, "Other folder…");
     replace_text(&mut h, "Folder", &usb.display().to_string());
     h.get_by_label("Copy to folder").click();
     wait_for(&mut h, "delivered");
@@ -106,6 +109,9 @@ fn the_data_manager_seals_copies_to_a_folder_confirms_and_purges() {
     type_into(&mut h, "Keep (days)", "0");
     tap(&mut h, "Save");
     tap(&mut h, &format!("Purge {completed} session(s)"));
+    // Asked first, naming how many leave the tablet.
+    h.get_by_label("Purge answers from this tablet?");
+    tap(&mut h, &format!("Purge {completed} session(s) now"));
     h.get_by_label("purged");
     h.get_by_label(&format!(
         "Purged the answers of {completed} session(s); the sessions stay in the schedule."

@@ -30,7 +30,7 @@ fn set_up_and_start(h: &mut Harness<'_, App>) {
     type_into(h, "Passphrase again", PASS);
     tap(h, "Create");
     h.get_by_label("Recovery key");
-    tap(h, "I have written it down");
+    crate::support::note_recovery_key(h);
     tap(h, "Enrol participant");
     type_into(h, "Study code", "HAB-OSL-0001");
     tap(h, "OSL");

@@ -39,7 +39,7 @@ fn set_up(h: &mut Harness<'_, App>) {
     type_into(h, "Staff passphrase", PASS);
     type_into(h, "Passphrase again", PASS);
     tap(h, "Create");
-    tap(h, "I have written it down");
+    crate::support::note_recovery_key(h);
 }
 
 fn enrol(h: &mut Harness<'_, App>, code: &str) {

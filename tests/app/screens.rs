@@ -255,3 +255,49 @@ fn a_wrong_try_at_the_hand_back_waits_then_ends() {
     );
     assert!(matches!(h.state().screen, Screen::HandBack { .. }));
 }
+
+/// The recovery key is shown large, saved to a stick as a file, and the
+/// set-up goes on only when two of its groups are typed back right.
+#[test]
+fn the_recovery_key_is_saved_and_two_groups_asked_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let mut h = crate::support::harness(&db, [1280.0, 800.0], |a| a);
+    h.run();
+    type_into(&mut h, "Tablet name", "Oslo 1");
+    type_into(&mut h, "Staff passphrase", PASS);
+    type_into(&mut h, "Passphrase again", PASS);
+    tap(&mut h, "Create");
+    let (ask, key) = match &h.state().screen {
+        Screen::Recovery(d) => (d.ask, d.key.to_string()),
+        _ => panic!("no recovery key screen"),
+    };
+    let groups: Vec<&str> = key.split('-').collect();
+    assert_eq!(groups.len(), 13);
+    h.get_by_label(groups[0]);
+    let go = "I have noted it: continue";
+    assert!(h.get_by_label(go).accesskit_node().is_disabled());
+    type_into(&mut h, &format!("Group {}", ask[0] + 1), groups[ask[0]]);
+    type_into(&mut h, &format!("Group {}", ask[1] + 1), "XXXX");
+    assert!(
+        h.get_by_label(go).accesskit_node().is_disabled(),
+        "a wrong group"
+    );
+    // Saving to a stick (here a folder) writes the key into a file.
+    let stick = dir.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    let saved = h
+        .state_mut()
+        .core_mut()
+        .save_recovery_key(&stick, &key)
+        .unwrap();
+    assert!(std::fs::read_to_string(saved).unwrap().contains(&key));
+    h.get_by_label(&format!("Group {}", ask[1] + 1)).focus();
+    h.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::A);
+    h.run();
+    h.get_by_label(&format!("Group {}", ask[1] + 1))
+        .type_text(&groups[ask[1]].to_lowercase());
+    h.run();
+    tap(&mut h, go);
+    assert!(matches!(h.state().screen, Screen::Staff));
+}

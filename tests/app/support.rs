@@ -38,3 +38,19 @@ pub fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
     h.get_by_label(label).type_text(text);
     h.run();
 }
+
+/// On the recovery key screen: types back the two groups asked for and
+/// goes on, as a person who noted the key does.
+pub fn note_recovery_key(h: &mut Harness<'_, App>) {
+    let (asked, groups) = match &h.state().screen {
+        kohort::ui::app::Screen::Recovery(d) => (
+            d.ask,
+            d.key.split('-').map(str::to_owned).collect::<Vec<_>>(),
+        ),
+        _ => panic!("not on the recovery key screen"),
+    };
+    for i in asked {
+        type_into(h, &format!("Group {}", i + 1), &groups[i]);
+    }
+    tap(h, "I have noted it: continue");
+}

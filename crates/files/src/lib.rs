@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
+pub mod volumes;
+
 /// A file written and synced under a temporary name beside its target,
 /// not yet in place. Dropped without [`Staged::commit`], it is removed.
 #[derive(Debug)]
@@ -101,6 +103,19 @@ impl Staged {
 /// Writes `bytes` to `dest` whole or not at all.
 pub fn write_atomic(dest: &Path, bytes: &[u8]) -> io::Result<()> {
     stage(dest, bytes)?.commit().map_err(|e| e.source)
+}
+
+/// Creates a new file only its owner can read (a private key), refusing
+/// to overwrite one.
+pub fn write_new_private(dest: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(dest)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    sync_dir(folder_of(dest))
 }
 
 /// Syncs a folder's entries (a new or renamed file in it) to the disk.

@@ -352,13 +352,13 @@ fn matrix_ui(
         .map(|c| fit::widest_word(ui, c.text.get(lang), &font) + pad)
         .fold(TOUCH, f32::max);
     let label_w = (avail * 0.28).clamp(200.0, 420.0);
-    let beside_w = ((avail - label_w - n * gap) / n).min(200.0);
+    let beside_w = ((avail - label_w - n * gap) / n).min(320.0);
     let body = fit::body_font(ui);
     let labels_fit = rows
         .iter()
         .all(|r| fit::widest_word(ui, r.text.get(lang), &body) <= label_w);
     let beside = beside_w >= need && labels_fit;
-    let under_w = ((avail - n * gap) / n - 1.0).min(220.0).max(need);
+    let under_w = ((avail - n * gap) / n - 1.0).min(320.0).max(need);
     let texts = || options.iter().map(|c| c.text.get(lang));
     let height = fit::button_height(ui, texts(), if beside { beside_w } else { under_w }, TOUCH);
     for (i, row) in rows.iter().enumerate() {

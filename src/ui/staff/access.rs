@@ -4,8 +4,12 @@
 use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
 use zeroize::Zeroizing;
 
+use std::path::PathBuf;
+
+use kohort_files::volumes::Volume;
+
 use crate::core::Credential;
-use crate::ui::theme::{TOUCH, WARN};
+use crate::ui::theme::{STAFF_TEXT, TOUCH, WARN};
 use crate::ui::widgets::{Passphrase, passphrase_ui};
 use kohort_form::Lang;
 
@@ -59,27 +63,128 @@ pub fn setup_ui(
     done
 }
 
-/// Shows the recovery key once; returns true when staff has noted it.
-pub fn recovery_ui(ui: &mut egui::Ui, key: &str) -> bool {
-    let mut noted = false;
-    egui::CentralPanel::default().show(ui, |ui| {
-        ui.heading("Recovery key");
-        ui.label(
-            "Write this key down or print it, and keep it locked away. If the passphrase \
-             is forgotten, it is the only way to open the answers on this tablet. \
-             It is shown only now.",
-        );
-        ui.add_space(16.0);
-        ui.label(RichText::new(key).monospace().size(28.0).strong());
-        ui.add_space(16.0);
-        if ui
-            .add(Button::new("I have written it down").min_size(Vec2::new(260.0, TOUCH)))
-            .clicked()
-        {
-            noted = true;
+/// The recovery key on screen: its groups, where it was saved, and the two
+/// groups staff types back to show it was noted.
+pub struct RecoveryDraft {
+    pub key: Zeroizing<String>,
+    /// Which groups (0-based) are asked back.
+    pub ask: [usize; 2],
+    pub answers: [String; 2],
+    /// Where the key was saved, or why it was not.
+    pub saved: Option<String>,
+}
+
+impl RecoveryDraft {
+    pub fn new(key: Zeroizing<String>) -> Self {
+        use rand::seq::index::sample;
+        let n = key.split('-').count().max(2);
+        let picked = sample(&mut rand::thread_rng(), n, 2);
+        let (a, b) = (picked.index(0), picked.index(1));
+        RecoveryDraft {
+            key,
+            ask: [a.min(b), a.max(b)],
+            answers: Default::default(),
+            saved: None,
         }
+    }
+
+    fn groups(&self) -> Vec<&str> {
+        self.key.split('-').collect()
+    }
+
+    /// Whether both groups typed back match the key.
+    pub fn confirmed(&self) -> bool {
+        let groups = self.groups();
+        self.ask.iter().zip(&self.answers).all(|(&i, a)| {
+            groups
+                .get(i)
+                .is_some_and(|g| a.trim().eq_ignore_ascii_case(g))
+        })
+    }
+}
+
+/// What staff did on the recovery key screen.
+pub enum RecoveryAsked {
+    /// Save it as a file in this folder.
+    Save(PathBuf),
+    /// Noted (and confirmed): go on.
+    Noted,
+}
+
+/// Shows the recovery key once, large, with a way to save it to a stick,
+/// and asks two of its groups back before going on.
+pub fn recovery_ui(
+    ui: &mut egui::Ui,
+    d: &mut RecoveryDraft,
+    volumes: &[Volume],
+) -> Option<RecoveryAsked> {
+    let mut asked = None;
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading("Recovery key");
+            ui.label(
+                "If the passphrase is forgotten, this key is the only way to open the answers \
+                 on this tablet. It is shown only now: write it down, photograph it, or save \
+                 it to a USB stick, and keep it locked away.",
+            );
+            ui.add_space(12.0);
+            groups_ui(ui, &d.groups());
+            ui.add_space(12.0);
+            ui.horizontal_wrapped(|ui| {
+                for v in volumes {
+                    let text = format!("Save to {}", v.label);
+                    if ui
+                        .add(Button::new(text).min_size(Vec2::new(0.0, TOUCH)))
+                        .clicked()
+                    {
+                        asked = Some(RecoveryAsked::Save(v.path.clone()));
+                    }
+                }
+                if volumes.is_empty() {
+                    ui.label("Plug in a USB stick to save the key as a file.");
+                }
+            });
+            if let Some(s) = &d.saved {
+                ui.label(RichText::new(s).strong());
+            }
+            ui.add_space(16.0);
+            let [a, b] = d.ask;
+            ui.label(format!(
+                "To show the key is noted, type group {} and group {}:",
+                a + 1,
+                b + 1
+            ));
+            for (k, i) in d.ask.into_iter().enumerate() {
+                ui.horizontal(|ui| {
+                    let l = ui.label(format!("Group {}", i + 1));
+                    ui.add(TextEdit::singleline(&mut d.answers[k]).desired_width(120.0))
+                        .labelled_by(l.id);
+                });
+            }
+            let go = Button::new("I have noted it: continue").min_size(Vec2::new(300.0, TOUCH));
+            if ui.add_enabled(d.confirmed(), go).clicked() {
+                asked = Some(RecoveryAsked::Noted);
+            }
+        });
     });
-    noted
+    asked
+}
+
+/// The key's groups, numbered, large enough to photograph.
+fn groups_ui(ui: &mut egui::Ui, groups: &[&str]) {
+    egui::Grid::new("recovery_groups")
+        .spacing([24.0, 10.0])
+        .show(ui, |ui| {
+            for (i, g) in groups.iter().enumerate() {
+                ui.vertical(|ui| {
+                    ui.label(RichText::new(format!("{}", i + 1)).size(STAFF_TEXT));
+                    ui.label(RichText::new(*g).monospace().size(40.0).strong());
+                });
+                if i % 5 == 4 {
+                    ui.end_row();
+                }
+            }
+        });
 }
 
 #[derive(Default)]

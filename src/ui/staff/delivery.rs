@@ -9,9 +9,12 @@ use std::path::PathBuf;
 use crate::ui::theme::STAFF_TOUCH;
 use eframe::egui::{self, Button, ProgressBar, RichText, Vec2};
 
+use kohort_files::volumes::Volume;
+
 use crate::core::{Delivery, Route, UploadRequest};
 use crate::ui::format;
 use crate::ui::theme::WARN;
+use crate::ui::theme::toggle;
 use kohort_tablet::store::{BatchState, MAX_RETENTION_DAYS};
 use kohort_tablet::sync::Status;
 
@@ -26,6 +29,10 @@ pub struct DeliveryView {
     pub retention: String,
     /// What the last action did.
     pub message: Option<String>,
+    /// The purge waits for a second, confirming tap.
+    pub confirm_purge: bool,
+    /// A folder is typed instead of picked from the sticks.
+    pub typed_folder: bool,
 }
 
 impl Default for DeliveryView {
@@ -39,6 +46,8 @@ impl Default for DeliveryView {
             receipt: String::new(),
             retention: String::new(),
             message: None,
+            confirm_purge: false,
+            typed_folder: false,
         }
     }
 }
@@ -92,6 +101,7 @@ pub fn delivery_ui(
     ui: &mut egui::Ui,
     status: Option<&Status>,
     delivery: Option<&Delivery>,
+    volumes: &[Volume],
     v: &mut DeliveryView,
 ) -> Option<DeliveryAction> {
     ui.heading("Data manager");
@@ -101,17 +111,26 @@ pub fn delivery_ui(
     ui.add_space(8.0);
     batches_ui(ui, s);
     ui.add_space(8.0);
-    action = deliver_ui(ui, s, running, v).or(action);
+    action = deliver_ui(ui, s, running, volumes, v).or(action);
     if let Some(d) = delivery {
         progress_ui(ui, d);
     }
     ui.add_space(8.0);
-    receipt_ui(ui, s, v).or(action)
+    action = receipt_ui(ui, s, volumes, v).or(action);
+    purge_dialog_ui(ui, s, v).or(action)
 }
 
 /// The research key, what waits for a batch, the last delivery, and Seal.
 fn summary_ui(ui: &mut egui::Ui, s: &Status, v: &DeliveryView) -> Option<DeliveryAction> {
     match &s.research_key {
+        Some(fp) if s.practice_key => ui.label(
+            RichText::new(format!(
+                "Practice research key of this demo tablet (fingerprint {fp}): batches \
+                 sealed to it are for practice, not for the research store."
+            ))
+            .color(WARN)
+            .strong(),
+        ),
         Some(fp) => ui.label(format!("Research key fingerprint: {fp}")),
         None => ui.label(
             RichText::new(
@@ -190,6 +209,7 @@ fn deliver_ui(
     ui: &mut egui::Ui,
     s: &Status,
     running: bool,
+    volumes: &[Volume],
     v: &mut DeliveryView,
 ) -> Option<DeliveryAction> {
     let mut action = None;
@@ -198,15 +218,32 @@ fn deliver_ui(
         "{} batch(es) await a receipt; each delivery sends all of them.",
         s.awaiting()
     ));
-    let folder_ok = !running && s.awaiting() > 0 && !v.folder.trim().is_empty();
-    let mut copy = false;
-    field(ui, "Folder", &mut v.folder, "/media/USB-STICK", |ui| {
-        copy = ui
-            .add_enabled(folder_ok, Button::new("Copy to folder").min_size(BIG))
-            .clicked();
+    let can = !running && s.awaiting() > 0;
+    ui.horizontal_wrapped(|ui| {
+        for vol in volumes {
+            let copy = Button::new(format!("Copy to USB stick {}", vol.label)).min_size(BIG);
+            if ui.add_enabled(can, copy).clicked() {
+                action = Some(DeliveryAction::ToFolder(vol.path.clone()));
+            }
+        }
+        if volumes.is_empty() {
+            ui.label("No USB stick is plugged in.");
+        }
+        if ui.add(toggle(v.typed_folder, "Other folder…")).clicked() {
+            v.typed_folder = !v.typed_folder;
+        }
     });
-    if copy {
-        action = Some(DeliveryAction::ToFolder(PathBuf::from(v.folder.trim())));
+    if v.typed_folder {
+        let folder_ok = can && !v.folder.trim().is_empty();
+        let mut copy = false;
+        field(ui, "Folder", &mut v.folder, "/media/USB-STICK", |ui| {
+            copy = ui
+                .add_enabled(folder_ok, Button::new("Copy to folder").min_size(BIG))
+                .clicked();
+        });
+        if copy {
+            action = Some(DeliveryAction::ToFolder(PathBuf::from(v.folder.trim())));
+        }
     }
     ui.add_space(6.0);
     let tsd = "https://api.tsd.usit.no";
@@ -216,6 +253,7 @@ fn deliver_ui(
     field(ui, "Group (optional)", &mut v.group, group, |_| {});
     let hint = "/media/USB-STICK/tsd-token.txt";
     field(ui, "Token file", &mut v.token_file, hint, |_| {});
+    pick_files(ui, volumes, "token", &mut v.token_file);
     let ready =
         !v.url.trim().is_empty() && !v.project.trim().is_empty() && !v.token_file.trim().is_empty();
     ui.horizontal(|ui| {
@@ -271,9 +309,15 @@ fn progress_ui(ui: &mut egui::Ui, d: &Delivery) {
 }
 
 /// Apply a receipt; purge; the retention period.
-fn receipt_ui(ui: &mut egui::Ui, s: &Status, v: &mut DeliveryView) -> Option<DeliveryAction> {
+fn receipt_ui(
+    ui: &mut egui::Ui,
+    s: &Status,
+    volumes: &[Volume],
+    v: &mut DeliveryView,
+) -> Option<DeliveryAction> {
     let mut action = None;
     ui.heading("Receipt and purge");
+    pick_files(ui, volumes, ".receipt", &mut v.receipt);
     let receipt_ok = !v.receipt.trim().is_empty();
     let mut apply = false;
     let hint = "/media/USB-STICK/….receipt";
@@ -295,7 +339,7 @@ fn receipt_ui(ui: &mut egui::Ui, s: &Status, v: &mut DeliveryView) -> Option<Del
     ui.horizontal(|ui| {
         let purge = Button::new(format!("Purge {} session(s)", s.purge_eligible)).min_size(BIG);
         if ui.add_enabled(s.purge_eligible > 0, purge).clicked() {
-            action = Some(DeliveryAction::Purge);
+            v.confirm_purge = true;
         }
         let l = ui.label("Keep (days)");
         ui.add(
@@ -318,5 +362,73 @@ fn receipt_ui(ui: &mut egui::Ui, s: &Status, v: &mut DeliveryView) -> Option<Del
             action = Some(DeliveryAction::SetRetention(d));
         }
     });
+    action
+}
+
+/// Files on the plugged-in sticks whose names hold `pattern` (receipts,
+/// token files), a button each that puts the file in `into`.
+fn pick_files(ui: &mut egui::Ui, volumes: &[Volume], pattern: &str, into: &mut String) {
+    let found: Vec<(&Volume, PathBuf)> = volumes
+        .iter()
+        .flat_map(|vol| {
+            vol.files
+                .iter()
+                .filter(|f| {
+                    f.file_name()
+                        .is_some_and(|n| n.to_string_lossy().contains(pattern))
+                })
+                .map(move |f| (vol, f.clone()))
+        })
+        .take(6)
+        .collect();
+    if found.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        for (vol, f) in found {
+            let name = f
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let chosen = into.trim() == f.display().to_string();
+            if ui
+                .add(toggle(chosen, format!("{name} ({})", vol.label)).min_size(BIG))
+                .clicked()
+            {
+                *into = f.display().to_string();
+            }
+        }
+    });
+}
+
+/// Asks before a purge, naming how many sessions leave the tablet.
+fn purge_dialog_ui(ui: &mut egui::Ui, s: &Status, v: &mut DeliveryView) -> Option<DeliveryAction> {
+    if !v.confirm_purge {
+        return None;
+    }
+    let mut action = None;
+    let modal = egui::Modal::new(ui.scope_id().with("confirm_purge")).show(ui.ctx(), |ui| {
+        crate::ui::theme::staff(ui);
+        ui.set_max_width(560.0);
+        ui.heading("Purge answers from this tablet?");
+        ui.label(format!(
+            "The answers of {} session(s) leave this tablet for good. The research store \
+             has confirmed it holds them; the sessions stay in the schedule.",
+            s.purge_eligible
+        ));
+        ui.horizontal(|ui| {
+            let go =
+                Button::new(format!("Purge {} session(s) now", s.purge_eligible)).min_size(BIG);
+            if ui.add(go).clicked() {
+                action = Some(DeliveryAction::Purge);
+            }
+            if ui.add(Button::new("Cancel").min_size(BIG)).clicked() {
+                v.confirm_purge = false;
+            }
+        });
+    });
+    if action.is_some() || modal.should_close() {
+        v.confirm_purge = false;
+    }
     action
 }

@@ -13,7 +13,9 @@ mod participant;
 mod settings;
 mod today;
 
-pub use access::{SetupDraft, UnlockDraft, recovery_ui, setup_ui, unlock_ui};
+pub use access::{
+    RecoveryAsked, RecoveryDraft, SetupDraft, UnlockDraft, recovery_ui, setup_ui, unlock_ui,
+};
 pub use dialogs::PageDraft;
 pub use enrol::{EnrolDraft, enrol_ui};
 
@@ -194,6 +196,7 @@ pub fn home_ui(
                         ui,
                         core.status(),
                         core.delivery(),
+                        core.volumes(),
                         &mut view.delivery,
                     )
                     .map(StaffAction::Delivery),

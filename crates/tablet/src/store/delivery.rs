@@ -17,6 +17,10 @@ use super::error::{Result, StoreError};
 use super::{Store, now};
 
 /// The setting that holds how many days confirmed answers are kept.
+/// The setting naming the practice research key a demo tablet seals to
+/// (its fingerprint): batches sealed to it are for practice only.
+pub const PRACTICE_KEY_SETTING: &str = "practice_key";
+
 pub const RETENTION_SETTING: &str = "retention_days";
 /// Days confirmed answers are kept when the setting is absent.
 pub const DEFAULT_RETENTION_DAYS: u32 = 30;

@@ -28,7 +28,7 @@ pub use audit::{Action, Actor, AuditEntry, BrokenLink};
 pub use batches::{BatchRow, NewBatch};
 pub use delivery::{
     BatchState, Confirmed, DEFAULT_RETENTION_DAYS, DeliveryRow, FailedAction, MAX_RETENTION_DAYS,
-    Purged, RETENTION_SETTING, VerifiedReceipt, Via,
+    PRACTICE_KEY_SETTING, Purged, RETENTION_SETTING, VerifiedReceipt, Via,
 };
 pub use device::Device;
 pub use error::{Result, StoreError};

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::store::{BatchRow, BatchState, DeliveryRow, Store, StoreError};
+use crate::store::{BatchRow, BatchState, DeliveryRow, PRACTICE_KEY_SETTING, Store, StoreError};
 
 /// What the data manager's screen shows.
 #[derive(Clone, Debug, Default)]
@@ -15,6 +15,8 @@ pub struct Status {
     pub unbatched: usize,
     /// The research key's fingerprint, if one is set.
     pub research_key: Option<String>,
+    /// The key is a demo tablet's practice key, not the research store's.
+    pub practice_key: bool,
     pub retention_days: u32,
     /// Sessions a purge now would remove the answers of.
     pub purge_eligible: usize,
@@ -23,11 +25,14 @@ pub struct Status {
 
 impl Status {
     pub fn load(store: &Store, outbox: &Path, now: DateTime<Utc>) -> Result<Status, StoreError> {
+        let research_key = store.research_fingerprint()?;
+        let practice = store.setting(PRACTICE_KEY_SETTING)?;
         Ok(Status {
+            practice_key: research_key.is_some() && practice == research_key,
             batches: store.batches()?,
             deliveries: store.deliveries()?,
             unbatched: store.unbatched_completed()?.len(),
-            research_key: store.research_fingerprint()?,
+            research_key,
             retention_days: store.retention_days()?,
             purge_eligible: store.purge_eligible(now)?,
             outbox: outbox.to_owned(),
