@@ -104,7 +104,7 @@ pub fn files_on(dir: &Path, suffix: &str) -> Vec<PathBuf> {
             Some((meta.modified().ok()?, e.path()))
         })
         .collect();
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
     out.into_iter().map(|(_, p)| p).collect()
 }
 
