@@ -90,7 +90,7 @@ fn painted(output: &FullOutput) -> Vec<Painted> {
 }
 
 /// What is wrong with the screen as painted.
-fn problems(output: &FullOutput, width: f32) -> Vec<String> {
+pub fn problems(output: &FullOutput, width: f32) -> Vec<String> {
     // The cue over the bottom of a long question is an overlay by design.
     let rows: Vec<Painted> = painted(output)
         .into_iter()

@@ -275,6 +275,8 @@ fn the_recovery_key_is_saved_and_two_groups_asked_back() {
     let groups: Vec<&str> = key.split('-').collect();
     assert_eq!(groups.len(), 13);
     h.get_by_label(groups[0]);
+    let found = crate::layout::problems(h.output(), 1280.0);
+    assert!(found.is_empty(), "{found:?}");
     let go = "I have noted it: continue";
     assert!(h.get_by_label(go).accesskit_node().is_disabled());
     type_into(&mut h, &format!("Group {}", ask[0] + 1), groups[ask[0]]);

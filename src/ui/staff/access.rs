@@ -178,7 +178,11 @@ fn groups_ui(ui: &mut egui::Ui, groups: &[&str]) {
             for (i, g) in groups.iter().enumerate() {
                 ui.vertical(|ui| {
                     ui.label(RichText::new(format!("{}", i + 1)).size(STAFF_TEXT));
-                    ui.label(RichText::new(*g).monospace().size(40.0).strong());
+                    // One group is one word: never wrapped.
+                    ui.add(
+                        egui::Label::new(RichText::new(*g).monospace().size(40.0).strong())
+                            .extend(),
+                    );
                 });
                 if i % 5 == 4 {
                     ui.end_row();
