@@ -83,6 +83,7 @@ fn main() {
             research_key: public.fingerprint(),
             record_count: hashes.len() as u64,
             record_hashes: hashes,
+            demo: false,
         };
         let mut rng = rand_core::UnwrapErr(rand_core::OsRng);
         batch::seal(&header, &payload, &public, &device, &mut rng).unwrap()

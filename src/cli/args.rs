@@ -202,11 +202,15 @@ pub enum LangArg {
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
-    /// Verify the hash chain; prints the first broken link. No passphrase needed.
+    /// Verify every page of the database and the audit chain; prints the
+    /// first broken link.
     Verify {
         /// The tablet database.
         #[arg(long, value_name = "FILE")]
         db: PathBuf,
+        /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
     },
 }
 

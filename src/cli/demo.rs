@@ -23,9 +23,18 @@ pub fn run(
         .map_err(|e| anyhow::anyhow!("cannot load the study in {}: {e}", forms.display()))?;
     let pass = passphrase::read(pass_file, "Staff passphrase: ")?;
     let mut store = if db.exists() {
-        kohort::core::unlock(db, Credential::Passphrase(pass))?
+        let store = kohort::core::unlock(db, Credential::Passphrase(pass))?;
+        if !store.is_demo()? {
+            anyhow::bail!(
+                "{} is not a demo database: synthetic participants only go into a database \
+                 that `kohort demo` created (give a new file with --db)",
+                db.display()
+            );
+        }
+        store
     } else {
         let (mut store, recovery) = Store::create(db, "demo tablet", &pass)?;
+        store.mark_demo()?;
         println!("Created {}.", db.display());
         println!("Recovery key (shown once, print it and keep it safe):");
         println!("  {}", *recovery.to_printable());

@@ -51,7 +51,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             forms::codebook(&dir, format, out.as_deref())
         }
-        Some(Command::Audit(AuditCommand::Verify { db })) => audit::verify(&db),
+        Some(Command::Audit(AuditCommand::Verify {
+            db,
+            passphrase_file,
+        })) => audit::verify(&db, passphrase_file.as_deref()),
         Some(Command::Manpage { out }) => manpage::write(Cli::command(), &out),
         Some(Command::Export {
             db,

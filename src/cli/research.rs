@@ -32,6 +32,10 @@ pub enum StoreCommand {
         /// The research store folder; STORE/research.db is created on first import.
         #[arg(long, value_name = "DIR")]
         store: PathBuf,
+        /// Accept batches from demo tablets (synthetic data); keep such a
+        /// store apart from the study's.
+        #[arg(long)]
+        allow_demo: bool,
     },
     /// Write the analysis files (long.csv, wide_<form>.csv, codebook.csv,
     /// labels.do/.sps/.R) from STORE/research.db into OUT.
@@ -64,7 +68,12 @@ pub enum DevicesCommand {
 pub fn run(cmd: StoreCommand) -> Result<ExitCode> {
     match cmd {
         StoreCommand::Keygen { out, study } => keygen(&out, &study),
-        StoreCommand::Import { key, input, store } => import(&key, &input, &store),
+        StoreCommand::Import {
+            key,
+            input,
+            store,
+            allow_demo,
+        } => import(&key, &input, &store, allow_demo),
         StoreCommand::Dataset { store, out } => {
             let w = kohort_research::dataset::write(&store, &out)?;
             for f in &w.files {
@@ -116,9 +125,10 @@ pub fn load_keys(dir: &Path) -> Result<ResearchKeys> {
     ResearchKeys::parse(&text).with_context(|| format!("{}", path.display()))
 }
 
-fn import(key: &Path, input: &Path, store: &Path) -> Result<ExitCode> {
+fn import(key: &Path, input: &Path, store: &Path, allow_demo: bool) -> Result<ExitCode> {
     let keys = load_keys(key)?;
-    let report = kohort_research::import_dir(&keys, input, store)?;
+    let opts = kohort_research::ImportOptions { allow_demo };
+    let report = kohort_research::import_dir_with(&keys, input, store, &opts)?;
     for (path, outcome) in &report.files {
         let name = path.display();
         match outcome {

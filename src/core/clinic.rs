@@ -23,6 +23,8 @@ pub const IDLE_LOCK_SETTING: &str = "idle_lock_minutes";
 #[derive(Default)]
 pub struct Clinic {
     pub device: String,
+    /// A demo tablet's database (synthetic data): every staff screen says so.
+    pub demo: bool,
     pub today: Option<NaiveDate>,
     pub participants: Vec<Participant>,
     /// Every episode, ordered by participant then anchor date.
@@ -72,6 +74,7 @@ impl Clinic {
             .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES);
         let mut clinic = Clinic {
             device: store.device()?.name,
+            demo: store.is_demo()?,
             today: Some(today),
             participants,
             episodes,

@@ -104,12 +104,14 @@ fn store_kind(e: &StoreError) -> ErrorKind {
         StoreError::TooSoon(_) => ErrorKind::TooSoon,
         StoreError::DiskFull => ErrorKind::DiskFull,
         StoreError::Tampered { .. }
+        | StoreError::TamperedFile(_)
+        | StoreError::DamagedKeyWrap(_)
         | StoreError::PinnedInstrument { .. }
         | StoreError::Corrupt(_) => ErrorKind::Tampered,
         StoreError::Refused(_)
         | StoreError::DuplicateStudyCode(_)
         | StoreError::SessionClosed { .. } => ErrorKind::Refused,
-        StoreError::WeakPassphrase(_) | StoreError::MalformedRecoveryKey(_) => ErrorKind::Invalid,
+        StoreError::WeakPassphrase | StoreError::MalformedRecoveryKey(_) => ErrorKind::Invalid,
         StoreError::Missing(_) | StoreError::Create { .. } | StoreError::Exists(_) => {
             ErrorKind::Unavailable
         }

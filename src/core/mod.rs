@@ -36,7 +36,7 @@ enum Db {
     /// No database file yet: first start.
     Absent,
     Locked(LockedStore),
-    Open(Store),
+    Open(Box<Store>),
     /// The file is there but could not be opened (the error says why).
     Broken,
 }
@@ -198,7 +198,7 @@ impl Core {
             return Err(CoreError::Invalid("this tablet is already set up".into()));
         }
         let (store, recovery) = Store::create(&self.db_path, device.trim(), passphrase)?;
-        self.db = Db::Open(store);
+        self.db = Db::Open(Box::new(store));
         self.idle.touch(self.clock.elapsed());
         self.refresh();
         Ok(recovery.to_printable())
@@ -223,7 +223,7 @@ impl Core {
         };
         match result {
             Ok(store) => {
-                self.db = Db::Open(store);
+                self.db = Db::Open(Box::new(store));
                 self.idle.touch(self.clock.elapsed());
                 self.refresh();
                 Ok(())

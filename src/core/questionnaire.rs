@@ -150,6 +150,8 @@ pub struct Questionnaire {
     pub save_error: Option<StoreError>,
     /// Items whose latest answer is not yet on disk.
     pub unsaved: BTreeSet<String>,
+    /// The respondent moved, and where they stand is not yet on disk.
+    pub position_unsaved: bool,
     /// A clinician form filled in by staff: no hand-back, no full screen.
     pub by_staff: bool,
     /// A value on screen the runner refused.
@@ -173,11 +175,12 @@ pub enum Outcome {
 }
 
 impl Questionnaire {
-    /// Saves what a step changed, each answer its own commit. An answer
-    /// that fails to save stays listed as unsaved and is retried (with its
-    /// latest value) on every later step; the error stays until everything
-    /// is saved, and nobody is told "saved" before. Returns whether the
-    /// session ended (`Some(true)` completed, `Some(false)` paused).
+    /// Saves what a step changed, the answers and the position in one
+    /// commit. Answers that fail to save stay listed as unsaved and are
+    /// retried (with their latest values) on every later step; the error
+    /// stays until everything is saved, and nobody is told "saved" before.
+    /// Returns whether the session ended (`Some(true)` completed,
+    /// `Some(false)` paused).
     pub fn persist(&mut self, store: &mut Store, changes: &[Change]) -> Option<bool> {
         let mut failed: Option<StoreError> = None;
         for c in changes {
@@ -185,24 +188,25 @@ impl Questionnaire {
                 self.unsaved.insert(id.clone());
             }
         }
-        for id in self.unsaved.clone() {
-            let saved = match self.runner.answer(&id) {
-                Some(a) => store.save_answer(self.session, &id, a),
-                None => store.clear_answer(self.session, &id),
-            };
-            match saved {
-                Ok(()) => {
-                    self.unsaved.remove(&id);
-                }
-                Err(e) => failed = Some(e),
-            }
-        }
         let moved = changes.iter().any(|c| !matches!(c, Change::Answer(..)));
-        if moved
-            && let Err(e) =
-                store.set_position(self.session, self.runner.position_id(), self.runner.seen())
-        {
-            failed = Some(e);
+        if moved || !self.unsaved.is_empty() || self.position_unsaved {
+            let answers: Vec<(&str, Option<&Answer>)> = self
+                .unsaved
+                .iter()
+                .map(|id| (id.as_str(), self.runner.answer(id)))
+                .collect();
+            let place = (moved || self.position_unsaved)
+                .then(|| (self.runner.position_id(), self.runner.seen()));
+            match store.save_step(self.session, &answers, place) {
+                Ok(()) => {
+                    self.unsaved.clear();
+                    self.position_unsaved = false;
+                }
+                Err(e) => {
+                    self.position_unsaved |= moved;
+                    failed = Some(e);
+                }
+            }
         }
         let mut end = None;
         for c in changes {
@@ -225,6 +229,6 @@ impl Questionnaire {
 
     /// Whether something did not reach the disk.
     pub fn unsaved(&self) -> bool {
-        self.save_error.is_some() || !self.unsaved.is_empty()
+        self.save_error.is_some() || !self.unsaved.is_empty() || self.position_unsaved
     }
 }

@@ -130,6 +130,7 @@ impl Core {
             runner: loaded.into_runner(),
             save_error: None,
             unsaved: Default::default(),
+            position_unsaved: false,
             by_staff,
             refused: None,
         });

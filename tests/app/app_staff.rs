@@ -196,7 +196,8 @@ fn a_nurse_follows_a_participant_through_the_schedule() {
     h.get_by_label_contains("Treatment ended 2025-04-16");
 
     // Everything the nurse did is in the audit log.
-    let store = kohort_tablet::store::Store::open(&db).unwrap();
+    drop(h);
+    let store = kohort_testkit::reopen(&db);
     let actions: Vec<String> = kohort_testkit::actions(store.audit_entries().unwrap());
     for a in ["enrol", "session_complete", "mark_missed", "episode_end"] {
         assert!(actions.iter().any(|x| x == a), "{a} not audited");
@@ -307,4 +308,34 @@ fn clinician_forms_open_in_the_staff_layout() {
     assert!(h.query_by_label("Prefer not to answer").is_none());
     assert!(h.query_by_label("Større tekst").is_none());
     assert!(h.query_by_label("Norsk").is_none());
+}
+
+/// A demo tablet's staff screens say, on every page, that its data is
+/// synthetic; a real tablet's never do.
+#[test]
+fn a_demo_tablet_says_so_on_every_staff_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let (mut store, _) = kohort_testkit::create(&db);
+    kohort_tablet::store::demo::fill(&mut store, &kohort_testkit::study(), 2, 3).unwrap();
+    store.mark_demo().unwrap();
+    drop(store);
+    let clock = ManualClock::new();
+    let mut h = harness(&db, &clock);
+    h.run();
+    type_into(&mut h, "Staff passphrase", PASS);
+    tap(&mut h, "Unlock");
+    for page in ["Today", "Data manager", "Settings"] {
+        tap(&mut h, page);
+        h.get_by_label_contains("DEMO TABLET");
+    }
+
+    let real = dir.path().join("real.db");
+    drop(kohort_testkit::create(&real));
+    let mut h = harness(&real, &clock);
+    h.run();
+    type_into(&mut h, "Staff passphrase", PASS);
+    tap(&mut h, "Unlock");
+    h.get_by_label("Today");
+    assert!(h.query_by_label_contains("DEMO TABLET").is_none());
 }

@@ -208,6 +208,10 @@ fn the_commands_carry_a_demo_database_to_analysis_files() {
         "--store",
         &p("st"),
     ];
+    // A demo tablet's batch is practice data: refused unless allowed.
+    let (ok, out) = kohort(&args, dir.path());
+    assert!(!ok && out.contains("demo tablet"), "{out}");
+    let args = [&args[..], &["--allow-demo"]].concat();
     assert!(run(&args).contains("1 imported now"));
     assert!(run(&args).contains("nothing changed"));
     let out = run(&["store", "dataset", "--store", &p("st"), "--out", &p("ds")]);

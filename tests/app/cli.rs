@@ -185,4 +185,23 @@ fn the_demo_tablet_has_a_practice_research_key() {
     drop(store);
     let sealed = run(&["export", "--db", &db_arg]);
     assert!(sealed.contains("wrote"), "{sealed}");
+    // Topping up a demo database is fine; a real one is never filled.
+    run(&["demo", "--db", &db_arg, "--participants", "4"]);
+    let real = dir.path().join("real.db");
+    drop(kohort_testkit::create(&real));
+    let out = Command::new(env!("CARGO_BIN_EXE_kohort"))
+        .args(["demo", "--db", &real.display().to_string()])
+        .env("KOHORT_PASSPHRASE", kohort_testkit::PASS)
+        .current_dir(repo_root())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("not a demo database"),
+        "{err}"
+    );
+    assert_eq!(
+        kohort_testkit::reopen(&real).participants().unwrap().len(),
+        0
+    );
 }

@@ -77,11 +77,8 @@ fn receipt(store: &Store, by: &ResearchKeys, batches: &[(u64, &str)]) -> String 
 }
 
 /// Sealed answer values and session places of the given sessions, read
-/// straight from the database file.
-fn sealed_blobs(db: &Path, sessions: &[String]) -> Vec<Vec<u8>> {
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
+/// through the (keyed) connection.
+fn sealed_blobs(conn: &rusqlite::Connection, sessions: &[String]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for s in sessions {
         let mut st = conn
@@ -154,13 +151,10 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
         open_answers > 0,
         "the demo has unfinished sessions with answers"
     );
-    let blobs = sealed_blobs(&db, &in_batch);
+    let blobs = sealed_blobs(store.sql(), &in_batch);
     assert!(blobs.len() > 20);
-    assert_eq!(
-        still_on_disk(&db, &blobs),
-        blobs.len(),
-        "the scan finds them before"
-    );
+    // The file is encrypted whole: not even the sealed values show.
+    assert_eq!(still_on_disk(&db, &blobs), 0, "the raw file shows no blob");
 
     // Sealed: nothing to purge, whatever the clock says.
     store.set_retention_days(0).unwrap();
@@ -334,8 +328,14 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
     }
     assert!(purged_rows > 0);
 
-    // Gone from the bytes of the database, its -wal and -shm files.
-    assert_eq!(still_on_disk(&db, &blobs), 0);
+    // Gone for someone with the key too: no row holds them, and with
+    // secure_delete the freed pages were zeroed, not left readable.
+    assert!(sealed_blobs(store.sql(), &in_batch).is_empty());
+    let secure: i64 = store
+        .sql()
+        .query_row("PRAGMA secure_delete", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(secure, 1);
     drop(store);
     assert_eq!(still_on_disk(&db, &blobs), 0);
 
@@ -379,7 +379,8 @@ fn sql_by_hand_cannot_purge_what_is_not_confirmed() {
         .unwrap();
     store.pause_session(paused).unwrap();
     drop(store);
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let by_hand = kohort_testkit::reopen(&db);
+    let conn = by_hand.sql();
     for sid in [done.id, paused] {
         let e = conn
             .execute("DELETE FROM answers WHERE session = ?1", [sid.to_string()])
@@ -405,7 +406,7 @@ fn sql_by_hand_cannot_purge_what_is_not_confirmed() {
         .execute("UPDATE batches SET state = 'sealed'", [])
         .unwrap_err();
     assert!(e.to_string().contains("only moves forward"), "{e}");
-    drop(conn);
+    drop(by_hand);
     let store = kohort_testkit::reopen(&db);
     assert_eq!(
         store.load_session(done.id).unwrap().answers.len(),

@@ -15,6 +15,7 @@ mod layers;
 mod layout;
 mod packaging;
 mod patient_screen;
+mod save_step;
 mod screens;
 mod store_audit;
 mod support;

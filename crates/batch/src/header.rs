@@ -35,6 +35,11 @@ pub struct Header {
     pub record_count: u64,
     /// SHA-256 (hex) of each session record in the payload, in order.
     pub record_hashes: Vec<String>,
+    /// Made on a demo tablet (synthetic data): research stores refuse it
+    /// unless told to accept practice data. Absent when false, so batches
+    /// of real tablets are unchanged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
 }
 
 impl Header {

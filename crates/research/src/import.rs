@@ -67,9 +67,26 @@ impl ImportReport {
     }
 }
 
+/// What an import accepts beyond real tablets' batches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Accept batches from demo tablets (synthetic data, for practice).
+    pub allow_demo: bool,
+}
+
 /// Imports every `*.kohort` file of `dir`, in name order (which is sequence
-/// order per device).
+/// order per device). Batches from demo tablets are refused.
 pub fn import_dir(keys: &ResearchKeys, dir: &Path, store_dir: &Path) -> Result<ImportReport> {
+    import_dir_with(keys, dir, store_dir, &ImportOptions::default())
+}
+
+/// [`import_dir`] with options.
+pub fn import_dir_with(
+    keys: &ResearchKeys,
+    dir: &Path,
+    store_dir: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportReport> {
     let mut conn = db::open(store_dir, true)?;
     let io = |source| ResearchError::Io {
         path: dir.to_owned(),
@@ -83,7 +100,7 @@ pub fn import_dir(keys: &ResearchKeys, dir: &Path, store_dir: &Path) -> Result<I
     paths.sort();
     let mut report = ImportReport::default();
     for path in paths {
-        let outcome = import_file(&mut conn, keys, &path)?;
+        let outcome = import_file(&mut conn, keys, &path, opts)?;
         let device = match &outcome {
             FileOutcome::Imported { device, .. } | FileOutcome::AlreadyImported { device, .. } => {
                 Some(device.clone())
@@ -119,7 +136,12 @@ fn device_seqs(conn: &Connection, device: &str) -> Result<BTreeSet<u64>> {
 
 /// Imports one file. Database errors are returned; anything wrong with the
 /// file itself is a [`FileOutcome::Refused`].
-pub fn import_file(conn: &mut Connection, keys: &ResearchKeys, path: &Path) -> Result<FileOutcome> {
+pub fn import_file(
+    conn: &mut Connection,
+    keys: &ResearchKeys,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<FileOutcome> {
     let refuse = |reason: String| Ok(FileOutcome::Refused { reason });
     let size = match fs::metadata(path) {
         Ok(m) => m.len(),
@@ -144,6 +166,13 @@ pub fn import_file(conn: &mut Connection, keys: &ResearchKeys, path: &Path) -> R
         Err(e) => return refuse(e.to_string()),
     };
     let h = &v.header;
+    if h.demo && !opts.allow_demo {
+        return refuse(
+            "it comes from a demo tablet (synthetic practice data), not from the study; \
+             to practise with it, import it into a separate store with --allow-demo"
+                .into(),
+        );
+    }
     let hash = hex::encode(v.hash);
     let (device, seq) = (h.device_id.clone(), h.seq);
     // Trust: first use, the same key, or a key registered with `devices trust`.

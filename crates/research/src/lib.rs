@@ -11,4 +11,6 @@ pub mod receipts;
 pub mod trust;
 
 pub use error::{ResearchError, Result};
-pub use import::{DeviceSummary, FileOutcome, ImportReport, import_dir};
+pub use import::{
+    DeviceSummary, FileOutcome, ImportOptions, ImportReport, import_dir, import_dir_with,
+};

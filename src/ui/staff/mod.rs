@@ -175,6 +175,16 @@ pub fn home_ui(
                 }
             });
         });
+        if data.demo {
+            ui.label(
+                RichText::new(
+                    "DEMO TABLET: synthetic practice data. Not for real participants; \
+                     its batches are refused by the study's research store.",
+                )
+                .color(WARN)
+                .strong(),
+            );
+        }
         if let Some(e) = error {
             ui.label(RichText::new(e).color(WARN).strong());
         }

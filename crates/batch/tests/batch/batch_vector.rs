@@ -90,6 +90,7 @@ fn build() -> Vec<u8> {
         research_key: research.fingerprint(),
         record_count: 1,
         record_hashes: hashes,
+        demo: false,
     };
     let mut rng = ChaCha20Rng::seed_from_u64(42);
     kohort_batch::seal(&header, &payload, &research, &device, &mut rng).unwrap()

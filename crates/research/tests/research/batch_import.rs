@@ -315,7 +315,7 @@ fn replays_are_harmless_and_conflicting_replays_refused() {
     // A copy of the tablet's database makes a different batch 2.
     let db = tablet.store.path().to_owned();
     let copy = dir.path().join("copy.db");
-    for ext in ["", "-wal", "-shm"] {
+    for ext in ["", "-wal", "-shm", ".keys"] {
         let from = PathBuf::from(format!("{}{ext}", db.display()));
         if from.exists() {
             fs::copy(&from, format!("{}{ext}", copy.display())).unwrap();

@@ -1,9 +1,13 @@
 //! The append-only audit log. Each entry holds the hash of the one before
 //! it and its own SHA-256 over (prev hash, seq, time, actor, action,
-//! subject), so an edited, removed or reordered entry breaks the chain.
-//! It names ids only, never answers or labels, so it stays in clear and can
-//! be verified without the passphrase.
+//! subject), so an edited, removed or reordered entry breaks the chain;
+//! those hashes travel in batches, where the research store checks them.
+//! On the tablet each entry also carries a MAC keyed from the data key over
+//! its hash and the MAC before it, so the chain cannot be rebuilt without
+//! the key; an empty chain, or one not starting with the store's creation,
+//! does not verify.
 
+use hmac::{Hmac, Mac};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
@@ -137,32 +141,63 @@ impl Action {
     }
 }
 
+/// The keyed link of an entry: HMAC(key, MAC before it ‖ its hash).
+pub fn entry_mac(key: &[u8; 32], prev_mac: &str, hash: &str) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(prev_mac.as_bytes());
+    mac.update(b"|");
+    mac.update(hash.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
 /// Appends one entry; call it inside the transaction of the change it records.
 pub fn append(
     conn: &Connection,
+    key: &[u8; 32],
     at: &str,
     actor: Actor,
     action: Action,
     subject: &str,
 ) -> Result<()> {
     let action = action.as_str();
-    let last: Option<(i64, String)> = conn
+    let last: Option<(i64, String, String)> = conn
         .query_row(
-            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            "SELECT seq, hash, mac FROM audit ORDER BY seq DESC LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let (seq, prev) = match last {
-        Some((s, h)) => (s + 1, h),
-        None => (1, GENESIS.to_owned()),
+    let (seq, prev, prev_mac) = match last {
+        Some((s, h, m)) => (s + 1, h, m),
+        None => (1, GENESIS.to_owned(), GENESIS.to_owned()),
     };
     let hash = entry_hash(&prev, seq, at, actor.as_str(), action, subject);
+    let mac = entry_mac(key, &prev_mac, &hash);
     conn.execute(
-        "INSERT INTO audit (seq, at, actor, action, subject, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![seq, at, actor.as_str(), action, subject, prev, hash],
+        "INSERT INTO audit (seq, at, actor, action, subject, prev_hash, hash, mac)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![seq, at, actor.as_str(), action, subject, prev, hash, mac],
     )?;
+    Ok(())
+}
+
+/// Keys a chain written before keyed links (a migration): the hashes are
+/// checked first, and a chain broken before keying stays broken.
+pub fn key_chain(conn: &Connection, key: &[u8; 32]) -> Result<()> {
+    let mut prev_mac = GENESIS.to_owned();
+    let rows: Vec<(i64, String)> = conn
+        .prepare("SELECT seq, hash FROM audit ORDER BY seq")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    for (seq, hash) in rows {
+        let mac = entry_mac(key, &prev_mac, &hash);
+        conn.execute(
+            "UPDATE audit SET mac = ?2 WHERE seq = ?1",
+            params![seq, mac],
+        )?;
+        prev_mac = mac;
+    }
     Ok(())
 }
 
@@ -184,11 +219,33 @@ pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Checks the whole chain; `Ok(n)` is the number of entries verified.
-pub fn verify(conn: &Connection) -> Result<Result<usize, BrokenLink>> {
+/// Checks the whole chain, hashes and keyed links; `Ok(n)` is the number
+/// of entries verified. An empty chain, or one that does not start with
+/// the store's creation, is broken (it was truncated).
+pub fn verify(conn: &Connection, key: &[u8; 32]) -> Result<Result<usize, BrokenLink>> {
     let all = entries(conn)?;
+    let macs: Vec<Option<String>> = conn
+        .prepare("SELECT mac FROM audit ORDER BY seq")?
+        .query_map([], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    match all.first() {
+        None => {
+            return Ok(Err(BrokenLink {
+                seq: 0,
+                reason: "the log is empty: it was truncated".into(),
+            }));
+        }
+        Some(e) if e.action != Action::StoreCreated.as_str() => {
+            return Ok(Err(BrokenLink {
+                seq: e.seq,
+                reason: "the log does not start with the store's creation: it was truncated".into(),
+            }));
+        }
+        Some(_) => {}
+    }
     let mut prev = GENESIS.to_owned();
-    for (i, e) in all.iter().enumerate() {
+    let mut prev_mac = GENESIS.to_owned();
+    for (i, (e, mac)) in all.iter().zip(&macs).enumerate() {
         let broken = |reason: &str| BrokenLink {
             seq: e.seq,
             reason: reason.to_owned(),
@@ -205,7 +262,14 @@ pub fn verify(conn: &Connection) -> Result<Result<usize, BrokenLink>> {
         if entry_hash(&e.prev_hash, e.seq, &e.at, &e.actor, &e.action, &e.subject) != e.hash {
             return Ok(Err(broken("its content does not match its hash")));
         }
+        let want = entry_mac(key, &prev_mac, &e.hash);
+        if mac.as_deref() != Some(want.as_str()) {
+            return Ok(Err(broken(
+                "its keyed link does not hold: the log was rewritten without the key",
+            )));
+        }
         prev = e.hash.clone();
+        prev_mac = want;
     }
     Ok(Ok(all.len()))
 }

@@ -95,6 +95,7 @@ impl Store {
         )?;
         audit::append(
             &tx,
+            self.keys.audit(),
             &at,
             self.actor,
             Action::ResearchKeySet,
@@ -187,6 +188,7 @@ impl Store {
         }
         audit::append(
             &tx,
+            self.keys.audit(),
             &now(),
             self.actor,
             Action::BatchSealed,

@@ -211,6 +211,7 @@ impl Store {
         }
         audit::append(
             &tx,
+            self.keys.audit(),
             &at,
             self.actor,
             Action::BatchDelivered,
@@ -295,6 +296,7 @@ impl Store {
         let list = |v: &[u64]| v.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
         audit::append(
             &tx,
+            self.keys.audit(),
             &at,
             self.actor,
             Action::ReceiptApplied,
@@ -313,7 +315,14 @@ impl Store {
     /// every batch stays as it was). `detail` must name no person.
     pub fn record_failed_delivery(&mut self, what: FailedAction, detail: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
-        audit::append(&tx, &now(), self.actor, what.action(), detail)?;
+        audit::append(
+            &tx,
+            self.keys.audit(),
+            &now(),
+            self.actor,
+            what.action(),
+            detail,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -397,6 +406,7 @@ impl Store {
         batches.sort_unstable();
         audit::append(
             &tx,
+            self.keys.audit(),
             &at,
             self.actor,
             Action::Purge,

@@ -26,8 +26,21 @@ pub enum StoreError {
     NewerSchema { found: i64, known: i64 },
     #[error("not a Kohort database: {0}")]
     NotKohort(String),
-    #[error("the passphrase must be at least {0} characters")]
-    WeakPassphrase(usize),
+    #[error(
+        "this passphrase would be guessed too soon: use four or five random words, \
+         e.g. \"kaffe sykkel fjell regn\""
+    )]
+    WeakPassphrase,
+    #[error("{0}")]
+    TamperedFile(String),
+    #[error("the key file {0} is missing: restore it from the backup beside the database")]
+    MissingKeyFile(PathBuf),
+    #[error("key file: {0}")]
+    KeyFile(String),
+    #[error(
+        "the {0} wrap in the key file is damaged: the key was right, but the wrap does not open"
+    )]
+    DamagedKeyWrap(&'static str),
     #[error("wrong passphrase; wait {retry_after:?} before the next try")]
     WrongPassphrase { retry_after: Duration },
     #[error("too many failed attempts; wait {0:?} before the next try")]

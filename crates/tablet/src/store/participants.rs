@@ -97,6 +97,7 @@ impl Store {
         let episode = insert_episode(&tx, &ids, anchor)?;
         super::audit::append(
             &tx,
+            self.keys.audit(),
             &at,
             self.actor,
             Action::Enrol,
@@ -117,6 +118,7 @@ impl Store {
         };
         super::audit::append(
             &tx,
+            self.keys.audit(),
             &now(),
             self.actor,
             action,
@@ -154,6 +156,7 @@ impl Store {
         let episode = insert_episode(&tx, &participant.to_string(), anchor)?;
         super::audit::append(
             &tx,
+            self.keys.audit(),
             &now(),
             self.actor,
             Action::EpisodeStart,
@@ -186,6 +189,7 @@ impl Store {
         )?;
         super::audit::append(
             &tx,
+            self.keys.audit(),
             &now(),
             self.actor,
             Action::EpisodeEnd,

@@ -10,7 +10,30 @@ use super::error::{Result, StoreError};
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// never edit a migration that has shipped.
-const MIGRATIONS: &[&str] = &[V1_CORE, V2_BATCHES, V3_EXPORT, V4_WORKFLOW, V5_DELIVERY];
+const MIGRATIONS: &[&str] = &[
+    V1_CORE,
+    V2_BATCHES,
+    V3_EXPORT,
+    V4_WORKFLOW,
+    V5_DELIVERY,
+    V6_ENCRYPTED,
+];
+
+/// The database is encrypted whole: the key wraps and the unlock failures
+/// moved to the key file; the audit chain gets keyed links (filled in by
+/// `audit::key_chain` in the same transaction).
+const V6_ENCRYPTED: &str = "
+DELETE FROM key_wraps;
+UPDATE device SET failed_unlocks = 0, not_before = NULL;
+ALTER TABLE audit ADD COLUMN mac TEXT;
+DROP TRIGGER audit_no_update;
+";
+
+/// After the chain is keyed, the log is append-only again.
+const V6_AFTER_KEYING: &str = "
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+";
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -224,13 +247,13 @@ pub fn version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
-/// Brings the schema to [`LATEST`].
-pub fn migrate(conn: &mut Connection) -> Result<()> {
-    migrate_to(conn, LATEST)
+/// Brings the schema to [`LATEST`]; `audit_key` keys the audit chain.
+pub fn migrate(conn: &mut Connection, audit_key: &[u8; 32]) -> Result<()> {
+    migrate_to(conn, LATEST, audit_key)
 }
 
 /// Applies migrations up to `target`; refuses a database from a newer program.
-pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+pub fn migrate_to(conn: &mut Connection, target: i64, audit_key: &[u8; 32]) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found = version(&tx)?;
     if found > LATEST {
@@ -243,6 +266,10 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
         let to = i as i64 + 1;
         if to > found && to <= target {
             tx.execute_batch(sql)?;
+            if to == 6 {
+                super::audit::key_chain(&tx, audit_key)?;
+                tx.execute_batch(V6_AFTER_KEYING)?;
+            }
             tx.pragma_update(None, "user_version", to)?;
         }
     }
@@ -273,12 +300,12 @@ mod tests {
             let path = dir.path().join(format!("v{start}.db"));
             let mut conn = Connection::open(&path).unwrap();
             configure(&conn).unwrap();
-            migrate_to(&mut conn, start).unwrap();
+            migrate_to(&mut conn, start, &[9; 32]).unwrap();
             assert_eq!(version(&conn).unwrap(), start);
             drop(conn);
             let mut conn = Connection::open(&path).unwrap();
             configure(&conn).unwrap();
-            migrate(&mut conn).unwrap();
+            migrate(&mut conn, &[9; 32]).unwrap();
             assert_eq!(version(&conn).unwrap(), LATEST);
             let t = tables(&conn);
             assert!(t.contains(&"batches".to_owned()) && t.contains(&"deliveries".to_owned()));
@@ -302,14 +329,14 @@ mod tests {
     fn batches_keep_their_state_through_the_delivery_migration() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
-        migrate_to(&mut conn, 4).unwrap();
+        migrate_to(&mut conn, 4, &[9; 32]).unwrap();
         conn.execute_batch(
             "INSERT INTO batches (seq, created_at, file_name, hash, state, records)
                  VALUES (1, 't', 'a-000001.kohort', 'h1', 'sealed', 0),
                         (2, 't', 'a-000002.kohort', 'h2', 'delivered', 0);",
         )
         .unwrap();
-        migrate(&mut conn).unwrap();
+        migrate(&mut conn, &[9; 32]).unwrap();
         let states: Vec<String> = conn
             .prepare("SELECT state FROM batches ORDER BY seq")
             .unwrap()
@@ -339,7 +366,7 @@ mod tests {
         conn.pragma_update(None, "user_version", LATEST + 1)
             .unwrap();
         assert!(matches!(
-            migrate(&mut conn),
+            migrate(&mut conn, &[9; 32]),
             Err(StoreError::NewerSchema { .. })
         ));
     }

@@ -225,6 +225,7 @@ impl Store {
         }
         super::audit::append(
             &tx,
+            self.keys.audit(),
             &at,
             self.actor,
             Action::SessionStart,
@@ -248,42 +249,12 @@ impl Store {
 
     /// Saves one answer or decline in its own transaction.
     pub fn save_answer(&mut self, session: Uuid, item_id: &str, answer: &Answer) -> Result<()> {
-        let sid = session.to_string();
-        let tag = self.keys.item_tag(&sid, item_id);
-        let plain = Zeroizing::new(serde_json::to_vec(&SealAnswer {
-            item: item_id,
-            answer,
-        })?);
-        let mut row = String::new();
-        let blob = seal::seal(
-            self.keys.data(),
-            Self::answer_place(&sid, &tag, &mut row),
-            &plain,
-        )?;
-        let tx = self.conn.transaction()?;
-        let at = now();
-        touch_open(&tx, &sid, &at)?;
-        tx.prepare_cached(
-            "INSERT INTO answers (session, item_tag, value, updated_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (session, item_tag) DO UPDATE SET value = ?3, updated_at = ?4",
-        )?
-        .execute(params![sid, tag, blob, at])?;
-        tx.commit()?;
-        Ok(())
+        self.save_step(session, &[(item_id, Some(answer))], None)
     }
 
     /// Removes an answer or decline, in its own transaction.
     pub fn clear_answer(&mut self, session: Uuid, item_id: &str) -> Result<()> {
-        let sid = session.to_string();
-        let tag = self.keys.item_tag(&sid, item_id);
-        let tx = self.conn.transaction()?;
-        touch_open(&tx, &sid, &now())?;
-        tx.execute(
-            "DELETE FROM answers WHERE session = ?1 AND item_tag = ?2",
-            params![sid, tag],
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.save_step(session, &[(item_id, None)], None)
     }
 
     /// Saves the screen the respondent stands on and the screens seen.
@@ -293,18 +264,72 @@ impl Store {
         position: Option<&str>,
         seen: &BTreeSet<String>,
     ) -> Result<()> {
+        self.save_step(session, &[], Some((position, seen)))
+    }
+
+    /// Saves what one step of a questionnaire changed in one transaction:
+    /// answers set (`Some`) or cleared (`None`), and, if given, where the
+    /// respondent stands. Declining an 18-row matrix is one commit (one
+    /// fsync), and either all of it is on disk or none of it.
+    pub fn save_step(
+        &mut self,
+        session: Uuid,
+        answers: &[(&str, Option<&Answer>)],
+        place: Option<(Option<&str>, &BTreeSet<String>)>,
+    ) -> Result<()> {
         let sid = session.to_string();
-        let plain = Zeroizing::new(serde_json::to_vec(&SessionPlace {
-            position: position.map(str::to_owned),
-            seen: seen.clone(),
-        })?);
-        let blob = seal::seal(self.keys.data(), place_place(&sid), &plain)?;
+        // Sealed before the transaction, so the write lock is held briefly.
+        let mut sealed = Vec::with_capacity(answers.len());
+        for (item_id, answer) in answers {
+            let tag = self.keys.item_tag(&sid, item_id);
+            let blob = match answer {
+                Some(answer) => {
+                    let plain = Zeroizing::new(serde_json::to_vec(&SealAnswer {
+                        item: item_id,
+                        answer,
+                    })?);
+                    let mut row = String::new();
+                    Some(seal::seal(
+                        self.keys.data(),
+                        Self::answer_place(&sid, &tag, &mut row),
+                        &plain,
+                    )?)
+                }
+                None => None,
+            };
+            sealed.push((tag, blob));
+        }
+        let place_blob = match place {
+            Some((position, seen)) => {
+                let plain = Zeroizing::new(serde_json::to_vec(&SessionPlace {
+                    position: position.map(str::to_owned),
+                    seen: seen.clone(),
+                })?);
+                Some(seal::seal(self.keys.data(), place_place(&sid), &plain)?)
+            }
+            None => None,
+        };
         let tx = self.conn.transaction()?;
-        touch_open(&tx, &sid, &now())?;
-        tx.execute(
-            "UPDATE sessions SET place = ?2 WHERE id = ?1",
-            params![sid, blob],
-        )?;
+        let at = now();
+        touch_open(&tx, &sid, &at)?;
+        for (tag, blob) in &sealed {
+            match blob {
+                Some(blob) => tx
+                    .prepare_cached(
+                        "INSERT INTO answers (session, item_tag, value, updated_at)
+                         VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (session, item_tag) DO UPDATE SET value = ?3, updated_at = ?4",
+                    )?
+                    .execute(params![sid, tag, blob, at])?,
+                None => tx
+                    .prepare_cached("DELETE FROM answers WHERE session = ?1 AND item_tag = ?2")?
+                    .execute(params![sid, tag])?,
+            };
+        }
+        if let Some(blob) = place_blob {
+            tx.prepare_cached("UPDATE sessions SET place = ?2 WHERE id = ?1")?
+                .execute(params![sid, blob])?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -371,7 +396,14 @@ impl Store {
                  completed_at = coalesce(?4, completed_at) WHERE id = ?1",
             params![sid, to.as_str(), at, completed],
         )?;
-        super::audit::append(&tx, &at, self.actor, action, &format!("session={session}"))?;
+        super::audit::append(
+            &tx,
+            self.keys.audit(),
+            &at,
+            self.actor,
+            action,
+            &format!("session={session}"),
+        )?;
         tx.commit()?;
         Ok(())
     }

@@ -13,6 +13,9 @@ use super::error::{Result, StoreError};
 use super::seal::{self, Place};
 use super::{Store, now};
 
+/// The setting that marks a demo tablet's database.
+pub const DEMO_SETTING: &str = "demo_tablet";
+
 /// A form occurrence a nurse marked as missed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Missed {
@@ -101,6 +104,7 @@ impl Store {
         )?;
         super::audit::append(
             &tx,
+            self.keys.audit(),
             &at,
             self.actor,
             Action::MarkMissed,
@@ -190,6 +194,7 @@ impl Store {
         )?;
         super::audit::append(
             &tx,
+            self.keys.audit(),
             &now(),
             self.actor,
             Action::AnchorSet,
@@ -223,6 +228,7 @@ impl Store {
         )?;
         super::audit::append(
             &tx,
+            self.keys.audit(),
             &at,
             self.actor,
             Action::ConsentWithdrawn,
@@ -254,6 +260,7 @@ impl Store {
         )?;
         super::audit::append(
             &tx,
+            self.keys.audit(),
             &at,
             self.actor,
             Action::Setting,
@@ -261,5 +268,16 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Marks this database as a demo tablet's: its batches say so, and a
+    /// research store refuses them unless told otherwise. Never undone.
+    pub fn mark_demo(&mut self) -> Result<()> {
+        self.set_setting(DEMO_SETTING, "yes")
+    }
+
+    /// Whether this is a demo tablet's database (made by `kohort demo`).
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(self.setting(DEMO_SETTING)?.as_deref() == Some("yes"))
     }
 }

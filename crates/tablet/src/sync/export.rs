@@ -46,6 +46,12 @@ pub enum ExportError {
     },
     #[error("the study id is unknown: the research key names none")]
     NoStudy,
+    #[error(
+        "the tablet's audit log does not verify ({0}); nothing was sealed. The database \
+         may have been tampered with: keep the tablet as it is and contact the study's data \
+         manager before exporting (docs/security.md, \"Audit log\")"
+    )]
+    AuditBroken(crate::store::BrokenLink),
 }
 
 /// What an export did.
@@ -81,6 +87,9 @@ pub fn export_with<R: CryptoRng + RngCore>(
     if research.study.is_empty() {
         return Err(ExportError::NoStudy);
     }
+    // A batch continues the tablet's audit chain (its entries carry the
+    // hashes, the last one is the head), so a broken chain is never sealed.
+    store.verify_audit()?.map_err(ExportError::AuditBroken)?;
     let c = collect(store)?;
     if c.sessions.is_empty() {
         return Ok(Exported::Nothing);
@@ -100,6 +109,7 @@ pub fn export_with<R: CryptoRng + RngCore>(
         research_key: research.fingerprint(),
         record_count: hashes.len() as u64,
         record_hashes: hashes,
+        demo: store.is_demo()?,
     };
     let bytes = batch::seal(&header, &payload, &research, &store.signing_key()?, rng)?;
     let hash = digest::sha256_hex(&bytes);

@@ -8,4 +8,5 @@ mod store_full_disk;
 mod store_keys;
 mod store_marker;
 mod store_sessions;
+mod store_tamper;
 mod store_workflow;

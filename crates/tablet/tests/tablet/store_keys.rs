@@ -30,14 +30,17 @@ fn wrong_passphrase_is_refused_delayed_and_audited() {
         locked = r.locked;
     }
     let store = locked.unlock(PASS).unwrap();
-    let failed = store
+    // The failures are counted in the key file while locked, and written
+    // to the (encrypted) audit log as one entry at the next unlock.
+    let failed: Vec<String> = store
         .audit_entries()
         .unwrap()
-        .iter()
+        .into_iter()
         .filter(|e| e.action == "unlock_failed")
-        .count();
-    assert_eq!(failed, 4);
-    assert_eq!(store.verify_audit().unwrap(), Ok(5));
+        .map(|e| e.subject)
+        .collect();
+    assert_eq!(failed, ["failures=4"]);
+    assert_eq!(store.verify_audit().unwrap(), Ok(2));
 }
 
 #[test]
@@ -65,7 +68,7 @@ fn recovery_key_opens_and_passphrase_change_rewraps() {
     );
     assert!(matches!(
         store.change_passphrase("short"),
-        Err(StoreError::WeakPassphrase(_))
+        Err(StoreError::WeakPassphrase)
     ));
     store.change_passphrase("a brand new passphrase").unwrap();
     let mut locked = store.lock();
@@ -123,7 +126,10 @@ fn swapped_ciphertexts_fail_to_open() {
     store.save_answer(s2, "item_a", &Answer::Declined).unwrap();
     drop(store);
 
-    let conn = Connection::open(&path).unwrap();
+    // Someone holding the passphrase edits the database by hand: the
+    // sealed values still name their row.
+    let by_hand = reopen(&path);
+    let conn = by_hand.sql();
     let value = |s: uuid::Uuid| -> Vec<u8> {
         conn.query_row(
             "SELECT value FROM answers WHERE session = ?1",
@@ -144,14 +150,14 @@ fn swapped_ciphertexts_fail_to_open() {
     )
     .unwrap();
     swap(
-        &conn,
+        conn,
         "participants",
         "id",
         "label",
         &p1.to_string(),
         &p2.to_string(),
     );
-    drop(conn);
+    drop(by_hand);
 
     let store = reopen(&path);
     for s in [s1, s2] {

@@ -143,7 +143,8 @@ fn damaged_pin_is_reported() {
         .unwrap();
     let sid = store.start_session(pid, ep, &q).unwrap();
     drop(store);
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let by_hand = reopen(&path);
+    let conn = by_hand.sql();
     conn.execute("UPDATE session_instruments SET canonical = replace(canonical, '\"nb\"', '\"nb\" ') WHERE ordinal = 0", [])
         .unwrap();
     conn.execute(
@@ -151,7 +152,7 @@ fn damaged_pin_is_reported() {
         [],
     )
     .unwrap();
-    drop(conn);
+    drop(by_hand);
     let err = reopen(&path).load_session(sid).unwrap_err();
     assert!(matches!(err, StoreError::PinnedInstrument { .. }), "{err}");
 }
