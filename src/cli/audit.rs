@@ -7,10 +7,10 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::passphrase::unlock;
+use super::passphrase::unlock_read_only;
 
 pub fn verify(db: &Path, pass_file: Option<&Path>) -> Result<ExitCode> {
-    let store = unlock(db, pass_file)?;
+    let store = unlock_read_only(db, pass_file)?;
     match store.verify_audit()? {
         Ok(n) => {
             println!("ok: every page authentic; {n} audit entries, chain intact");

@@ -147,7 +147,7 @@ pub fn batches(
     given_outbox: Option<&Path>,
     pass_file: Option<&Path>,
 ) -> Result<ExitCode> {
-    let store = unlock(db, pass_file)?;
+    let store = super::passphrase::unlock_read_only(db, pass_file)?;
     let s = delivery::status(&store, &outbox(db, given_outbox), chrono::Utc::now())?;
     println!(
         "research key: {}",

@@ -38,6 +38,23 @@ pub enum DeviceCommand {
         #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
+    /// Set a new staff passphrase (the data is not re-encrypted; the key
+    /// file's passphrase wrap is replaced). Opens with the current
+    /// passphrase, or with the recovery key when it is forgotten.
+    ChangePassphrase {
+        /// The tablet database.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Read the current passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
+        #[arg(long, value_name = "FILE", conflicts_with = "recovery_key_file")]
+        passphrase_file: Option<PathBuf>,
+        /// Open with the recovery key read from this file instead.
+        #[arg(long, value_name = "FILE")]
+        recovery_key_file: Option<PathBuf>,
+        /// Read the new passphrase from this file (else a prompt, twice).
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
 }
 
 pub fn device(cmd: DeviceCommand) -> Result<ExitCode> {
@@ -66,6 +83,17 @@ pub fn device(cmd: DeviceCommand) -> Result<ExitCode> {
             println!("confirmed answers are now kept {days} day(s) before a purge may remove them");
             Ok(ExitCode::SUCCESS)
         }
+        DeviceCommand::ChangePassphrase {
+            db,
+            passphrase_file,
+            recovery_key_file,
+            new_passphrase_file,
+        } => super::passphrase::change(
+            &db,
+            passphrase_file.as_deref(),
+            recovery_key_file.as_deref(),
+            new_passphrase_file.as_deref(),
+        ),
     }
 }
 

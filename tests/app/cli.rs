@@ -205,3 +205,66 @@ fn the_demo_tablet_has_a_practice_research_key() {
         0
     );
 }
+
+/// Staff change the passphrase from the command line, with the current one
+/// or, when it is forgotten, with the recovery key; a weak one is refused.
+#[test]
+fn the_staff_passphrase_changes_with_the_old_one_or_the_recovery_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let (store, recovery) = kohort_testkit::create(&db);
+    drop(store);
+    let file = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let change = |extra: &[&str], pass: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_kohort"))
+            .args([
+                "device",
+                "change-passphrase",
+                "--db",
+                &db.display().to_string(),
+            ])
+            .args(extra)
+            .env("KOHORT_PASSPHRASE", pass)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    };
+    let weak = file("weak", "aaaaaaaa\n");
+    let (ok, out) = change(&["--new-passphrase-file", &weak], kohort_testkit::PASS);
+    assert!(!ok && out.contains("random words"), "{out}");
+
+    let new = file("new", "otter lamp gravel sunday\n");
+    let (ok, out) = change(&["--new-passphrase-file", &new], kohort_testkit::PASS);
+    assert!(ok && out.contains("passphrase changed"), "{out}");
+    let mut locked = kohort_tablet::store::Store::open(&db).unwrap();
+    locked.set_delay(kohort_tablet::store::Delay::None);
+    drop(locked.unlock("otter lamp gravel sunday").unwrap());
+
+    // Forgotten: the recovery key opens it for a new passphrase.
+    // As the app saves it to a stick: the key among lines of text.
+    let rk = file(
+        "rk",
+        &format!(
+            "Kohort recovery key for the tablet \"t\" (device x)\n\n{}\n\nKeep it.\n",
+            *recovery.to_printable()
+        ),
+    );
+    let newer = file("newer", "kettle brave orchard nineteen\n");
+    let (ok, out) = change(
+        &["--recovery-key-file", &rk, "--new-passphrase-file", &newer],
+        "",
+    );
+    assert!(ok, "{out}");
+    let mut locked = kohort_tablet::store::Store::open(&db).unwrap();
+    locked.set_delay(kohort_tablet::store::Delay::None);
+    drop(locked.unlock("kettle brave orchard nineteen").unwrap());
+}

@@ -143,22 +143,20 @@ pub fn import_file(
     opts: &ImportOptions,
 ) -> Result<FileOutcome> {
     let refuse = |reason: String| Ok(FileOutcome::Refused { reason });
-    let size = match fs::metadata(path) {
-        Ok(m) => m.len(),
-        Err(e) => return refuse(format!("cannot read it: {e}")),
-    };
-    if size > batch::MAX_FILE {
-        return refuse(
-            BatchError::TooLarge {
-                what: "file",
-                len: size,
-                cap: batch::MAX_FILE,
-            }
-            .to_string(),
-        );
-    }
-    let bytes = match fs::read(path) {
+    // Bounded, and only from a regular file (not a pipe or a device).
+    let bytes = match kohort_files::read_small(path, batch::MAX_FILE) {
         Ok(b) => b,
+        Err(kohort_files::ReadError::TooLarge { .. }) => {
+            let len = fs::metadata(path).map_or(0, |m| m.len());
+            return refuse(
+                BatchError::TooLarge {
+                    what: "file",
+                    len,
+                    cap: batch::MAX_FILE,
+                }
+                .to_string(),
+            );
+        }
         Err(e) => return refuse(format!("cannot read it: {e}")),
     };
     let v = match batch::verify(&bytes) {

@@ -14,23 +14,17 @@ use crate::error::{ResearchError, Result};
 
 /// The device id and key fingerprint now trusted.
 pub fn trust_file(store_dir: &Path, file: &Path) -> Result<(String, String)> {
-    let len = std::fs::metadata(file)
-        .map_err(|source| ResearchError::Io {
-            path: file.to_owned(),
-            source,
-        })?
-        .len();
-    if len > batch::MAX_FILE {
-        return Err(BatchError::TooLarge {
+    // Bounded, and only from a regular file (not a pipe or a device).
+    let bytes = kohort_files::read_small(file, batch::MAX_FILE).map_err(|e| match e {
+        kohort_files::ReadError::TooLarge { .. } => ResearchError::from(BatchError::TooLarge {
             what: "file",
-            len,
+            len: std::fs::metadata(file).map_or(0, |m| m.len()),
             cap: batch::MAX_FILE,
-        }
-        .into());
-    }
-    let bytes = std::fs::read(file).map_err(|source| ResearchError::Io {
-        path: file.to_owned(),
-        source,
+        }),
+        other => ResearchError::Io {
+            path: file.to_owned(),
+            source: std::io::Error::other(other.to_string()),
+        },
     })?;
     let v = batch::verify(&bytes)?;
     let conn = db::open(store_dir, true)?;

@@ -37,7 +37,7 @@ pub(super) fn check_legacy(path: &Path) -> Result<()> {
     let wal = sibling(path, "-wal").exists();
     let uri = format!(
         "file:{}?mode=ro{}",
-        percent_path(path),
+        open::uri_path(path),
         if wal { "" } else { "&immutable=1" }
     );
     let conn = Connection::open_with_flags(
@@ -162,20 +162,6 @@ pub(super) fn unlock_legacy(
         keys: Keys::new(data),
         actor: Actor::Staff,
     })
-}
-
-/// A path as a URI path: `%`, `?` and `#` escaped.
-fn percent_path(path: &Path) -> String {
-    let mut out = String::new();
-    for c in path.to_string_lossy().chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '?' => out.push_str("%3f"),
-            '#' => out.push_str("%23"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn sibling(path: &Path, suffix: &str) -> PathBuf {

@@ -26,6 +26,8 @@ pub enum StoreError {
     NewerSchema { found: i64, known: i64 },
     #[error("not a Kohort database: {0}")]
     NotKohort(String),
+    #[error("this database cannot be opened for reading only: {0}")]
+    NeedsWrite(&'static str),
     #[error(
         "this passphrase would be guessed too soon: use four or five random words, \
          e.g. \"kaffe sykkel fjell regn\""

@@ -18,6 +18,7 @@ mod keyfile;
 mod keys;
 mod open;
 mod participants;
+mod readonly;
 mod schema;
 mod seal;
 mod sessions;

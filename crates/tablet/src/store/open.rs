@@ -16,6 +16,9 @@ use super::keyfile::{self, KdfFields, KeyFile, Wrap};
 use super::keys::{self, KdfParams, Keys, RecoveryKey};
 use super::{Delay, LockedStore, Refused, Store, convert, device, now, schema};
 
+/// A 256-bit key, wiped when dropped.
+type Key = Zeroizing<[u8; 32]>;
+
 /// `PRAGMA application_id` of a Kohort database: "KOHT".
 pub const APPLICATION_ID: i32 = 0x4B4F_4854;
 
@@ -73,6 +76,20 @@ pub(super) fn cipher_key(data: &[u8; 32]) -> Zeroizing<String> {
     Zeroizing::new(format!("\"x'{}'\"", hex::encode(k.as_ref())))
 }
 
+/// A path as a URI path: `%`, `?` and `#` escaped.
+pub(super) fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Opens the encrypted database with the data key, checks every page is
 /// authentic, and brings the schema up to date.
 pub(super) fn open_keyed(path: &Path, data: &[u8; 32], create: bool) -> Result<Connection> {
@@ -82,6 +99,18 @@ pub(super) fn open_keyed(path: &Path, data: &[u8; 32], create: bool) -> Result<C
         OpenFlags::default().difference(OpenFlags::SQLITE_OPEN_CREATE)
     };
     let mut conn = Connection::open_with_flags(path, flags)?;
+    key_and_check(&conn, data)?;
+    schema::configure(&conn)?;
+    if create {
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
+    schema::migrate(&mut conn, &keyfile::derive(data, "audit chain"))?;
+    Ok(conn)
+}
+
+/// Gives SQLCipher the key and checks every page's HMAC, the WAL's too: a
+/// changed byte anywhere is found now, not when the page is first read.
+pub(super) fn key_and_check(conn: &Connection, data: &[u8; 32]) -> Result<()> {
     // A refused file is reported by Kohort; SQLCipher's own log on stderr
     // would only repeat it to whoever reads the terminal.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
@@ -91,7 +120,6 @@ pub(super) fn open_keyed(path: &Path, data: &[u8; 32], create: bool) -> Result<C
     if readable.is_err() {
         return Err(tampered());
     }
-    // Every page's HMAC, the WAL's too: a changed byte anywhere is found now.
     let mut st = conn.prepare("PRAGMA cipher_integrity_check")?;
     let problems: Vec<String> = st
         .query_map([], |r| r.get::<_, String>(0))?
@@ -100,12 +128,7 @@ pub(super) fn open_keyed(path: &Path, data: &[u8; 32], create: bool) -> Result<C
     if !problems.is_empty() {
         return Err(tampered());
     }
-    schema::configure(&conn)?;
-    if create {
-        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-    }
-    schema::migrate(&mut conn, &keyfile::derive(data, "audit chain"))?;
-    Ok(conn)
+    Ok(())
 }
 
 fn tampered() -> StoreError {
@@ -230,7 +253,7 @@ impl Store {
 }
 
 /// How staff opens the key.
-enum With<'a> {
+pub(super) enum With<'a> {
     Passphrase(&'a str),
     Recovery(&'a str),
 }
@@ -283,6 +306,21 @@ impl LockedStore {
         let path = keyfile::path_of(&self.path);
         let mut file = KeyFile::read(&path)?;
         self.count_try(&mut file, &path)?;
+        let (data, kek) = self.open_data_key(&file, with)?;
+        let conn = open_keyed(&self.path, &data, false)?;
+        let mut store = Store {
+            conn,
+            path: self.path.clone(),
+            delay: self.delay,
+            keys: Keys::new(data),
+            actor: Actor::Staff,
+        };
+        store.unlocked(file, with, &kek)?;
+        Ok(store)
+    }
+
+    /// The data key (and the key that opened its wrap), or why not.
+    pub(super) fn open_data_key(&self, file: &KeyFile, with: &With<'_>) -> Result<(Key, Key)> {
         let (kek, wrap, kind) = match with {
             With::Passphrase(p) => (
                 file.kdf.params()?.derive(p)?,
@@ -300,24 +338,15 @@ impl LockedStore {
         let data = match (right, keys::unwrap(&kek, kind, &wrapped)) {
             (true, Some(d)) => d,
             (true, None) if !wrap.check.is_empty() => return Err(StoreError::DamagedKeyWrap(kind)),
-            _ => return Err(self.wrong(with, &file)),
+            _ => return Err(self.wrong(with, file)),
         };
         file.verify(&keyfile::derive(&data, "key file"))?;
-        let conn = open_keyed(&self.path, &data, false)?;
-        let mut store = Store {
-            conn,
-            path: self.path.clone(),
-            delay: self.delay,
-            keys: Keys::new(data),
-            actor: Actor::Staff,
-        };
-        store.unlocked(file, with, &kek)?;
-        Ok(store)
+        Ok((data, kek))
     }
 
     /// Refuses a try inside the wait after failures; otherwise counts it as
     /// a failure and sets the next allowed try before the key is derived.
-    fn count_try(&self, file: &mut KeyFile, path: &Path) -> Result<()> {
+    pub(super) fn count_try(&self, file: &mut KeyFile, path: &Path) -> Result<()> {
         let now = chrono::Utc::now();
         if let Some(until) = file.not_before
             && self.delay != Delay::None

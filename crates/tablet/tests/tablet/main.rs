@@ -7,6 +7,7 @@ mod delivery_upload;
 mod store_full_disk;
 mod store_keys;
 mod store_marker;
+mod store_readonly;
 mod store_sessions;
 mod store_tamper;
 mod store_workflow;
