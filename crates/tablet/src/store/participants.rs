@@ -201,6 +201,16 @@ impl Store {
 
     /// Every participant, labels opened, in enrolment order.
     pub fn participants(&self) -> Result<Vec<Participant>> {
+        self.participants_with(true)
+    }
+
+    /// Every participant without opening the labels (names), for work
+    /// that never shows them, such as sealing a batch.
+    pub fn participant_facts(&self) -> Result<Vec<Participant>> {
+        self.participants_with(false)
+    }
+
+    fn participants_with(&self, labels: bool) -> Result<Vec<Participant>> {
         let mut st = self.conn.prepare(
             "SELECT p.id, p.study_code, p.site, p.label, p.enrolled_at,
                     c.date, c.version, c.contact_interview, c.contact_relatives, c.withdrawn_at
@@ -213,6 +223,7 @@ impl Store {
             let ids: String = r.get(0)?;
             let label = r
                 .get::<_, Option<Vec<u8>>>(3)?
+                .filter(|_| labels)
                 .map(|blob| -> Result<String> {
                     let plain = seal::open(self.keys.data(), label_place(&ids), &blob)?;
                     String::from_utf8(plain.to_vec())

@@ -28,7 +28,7 @@ pub struct Collected {
 pub fn collect(store: &Store) -> Result<Collected> {
     let sessions = store.unbatched_completed()?;
     let participants: HashMap<Uuid, ParticipantFacts> = store
-        .participants()?
+        .participant_facts()?
         .into_iter()
         .map(|p| {
             let facts = ParticipantFacts {

@@ -50,6 +50,10 @@ fn crash_child() {
     let mut store = reopen(Path::new(path));
     let q = small_questionnaire();
     let mut out = std::io::stdout().lock();
+    // Unlocking (Argon2id) takes a while, longer on a busy machine: the
+    // parent starts its random wait only now.
+    writeln!(out, "READY").unwrap();
+    out.flush().unwrap();
     let mut session = store.start_session(pid, ep, &q).unwrap();
     writeln!(out, "SESSION {session}").unwrap();
     for i in 0u32.. {
@@ -98,18 +102,27 @@ fn killed_writer_loses_nothing_it_reported() {
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
         let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .collect::<Vec<String>>()
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
         });
+        // The test harness prints its own words first ("test … ... READY").
+        while !lines
+            .recv_timeout(Duration::from_secs(120))
+            .unwrap()
+            .ends_with("READY")
+        {}
         // Anywhere from "before the first save" to "mid-stream".
         std::thread::sleep(Duration::from_millis(rng.gen_range(20..300)));
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
+        reader.join().unwrap();
         let mut this_round = BTreeMap::new();
-        for line in reader.join().unwrap() {
+        for line in lines.try_iter() {
             let f: Vec<&str> = line.split(' ').collect();
             if let ["SAVED", s, item, value] = f[..] {
                 this_round.insert(
