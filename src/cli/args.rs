@@ -62,6 +62,10 @@ pub enum Command {
         /// The folder, e.g. the mounted USB stick; it must exist.
         #[arg(long, value_name = "DIR")]
         to: PathBuf,
+        /// Accept a folder on the tablet's own disk (practice on one
+        /// machine); without it such a folder is refused as "not a stick".
+        #[arg(long)]
+        same_disk: bool,
         /// Where the sealed batch files are (default: `outbox/` beside the database).
         #[arg(long, value_name = "DIR")]
         outbox: Option<PathBuf>,

@@ -8,21 +8,28 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use kohort::core::delivery::{self, Delivery, UploadRequest, outbox};
+use kohort::core::delivery::{self, Delivery, Route, UploadRequest, outbox};
 use kohort_tablet::store::Store;
 use kohort_tablet::sync::{Event, Target};
 
 use super::passphrase::unlock;
 
 /// Runs a delivery to the end, recording each delivered file.
-fn deliver(store: &mut Store, outbox: &Path, target: Target) -> Result<ExitCode> {
-    let Some(mut d) = Delivery::start(store, outbox, target)? else {
+fn deliver(
+    store: &mut Store,
+    outbox: &Path,
+    route: Route,
+    target: impl FnOnce() -> kohort::core::Result<Target>,
+) -> Result<ExitCode> {
+    let Some(mut d) = Delivery::begin(store, outbox, route, target)? else {
         println!(
             "nothing to deliver: every sealed batch is confirmed (seal new ones with `kohort export`)"
         );
         return Ok(ExitCode::SUCCESS);
     };
     let mut shown = 0u64;
+    // A progress line is open (no newline yet) after "\r 70%".
+    let mut open_line = false;
     while d.is_running() {
         for event in d.pump(store, true) {
             match event {
@@ -33,22 +40,35 @@ fn deliver(store: &mut Store, outbox: &Path, target: Target) -> Result<ExitCode>
                         shown = tenth;
                         print!("\r{:>3}%", tenth * 10);
                         let _ = std::io::stdout().flush();
+                        open_line = true;
                     }
+                    continue;
                 }
+                // Anything else starts on a line of its own.
+                _ if open_line => {
+                    println!();
+                    open_line = false;
+                }
+                _ => {}
+            }
+            match event {
                 Event::Retrying {
                     file,
                     attempt,
                     wait,
                     reason,
-                } => println!("\n{file}: {reason}; try {} in {wait:?}", attempt + 1),
+                } => println!("{file}: {reason}; try {} in {wait:?}", attempt + 1),
                 Event::Delivered(d) => println!(
-                    "\ndelivered batch {} ({}, {} bytes) via {}",
+                    "delivered batch {} ({}, {} bytes) via {}",
                     d.seq,
                     d.name,
                     d.bytes,
                     d.via.describe()
                 ),
-                Event::Finished(_) => {}
+                Event::Skipped { seq, name, reason } => {
+                    println!("SKIPPED batch {seq} ({name}): {reason}")
+                }
+                _ => {}
             }
         }
     }
@@ -64,15 +84,18 @@ fn deliver(store: &mut Store, outbox: &Path, target: Target) -> Result<ExitCode>
 pub fn folder(
     db: &Path,
     to: &Path,
+    same_disk: bool,
     given_outbox: Option<&Path>,
     pass_file: Option<&Path>,
 ) -> Result<ExitCode> {
     let mut store = unlock(db, pass_file)?;
-    deliver(
-        &mut store,
-        &outbox(db, given_outbox),
-        Target::Folder(to.to_owned()),
-    )
+    deliver(&mut store, &outbox(db, given_outbox), Route::Folder, || {
+        Ok(if same_disk {
+            Target::LocalFolder(to.to_owned())
+        } else {
+            Target::Folder(to.to_owned())
+        })
+    })
 }
 
 pub fn upload(
@@ -81,9 +104,10 @@ pub fn upload(
     given_outbox: Option<&Path>,
     pass_file: Option<&Path>,
 ) -> Result<ExitCode> {
-    let target = request.target()?;
     let mut store = unlock(db, pass_file)?;
-    deliver(&mut store, &outbox(db, given_outbox), target)
+    deliver(&mut store, &outbox(db, given_outbox), Route::Tsd, || {
+        request.target()
+    })
 }
 
 fn list(v: &[u64]) -> String {
@@ -160,12 +184,25 @@ pub fn batches(
             .delivery_of(b.seq)
             .map(|d| format!("  last delivered {} via {}", d.at, d.via.describe()))
             .unwrap_or_default();
+        let gone = if s.missing.contains(&b.seq) {
+            "  FILE MISSING from the outbox"
+        } else {
+            ""
+        };
         println!(
-            "batch {:>4}  {:<9}  {} session(s)  sealed {}{how}",
+            "batch {:>4}  {:<9}  {} session(s)  sealed {}{how}{gone}",
             b.seq,
             b.state.as_str(),
             b.records,
             b.created_at
+        );
+    }
+    if !s.missing.is_empty() {
+        println!(
+            "{} batch file(s) are missing from the outbox and cannot be delivered: {}; \
+             see docs/guide-delivery.md, \"A batch file is missing\"",
+            s.missing.len(),
+            list(&s.missing)
         );
     }
     println!(

@@ -64,9 +64,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Deliver {
             db,
             to,
+            same_disk,
             outbox,
             passphrase_file,
-        }) => deliver::folder(&db, &to, outbox.as_deref(), passphrase_file.as_deref()),
+        }) => deliver::folder(
+            &db,
+            &to,
+            same_disk,
+            outbox.as_deref(),
+            passphrase_file.as_deref(),
+        ),
         Some(Command::Upload {
             db,
             url,

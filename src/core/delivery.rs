@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use zeroize::Zeroizing;
 
 use kohort_batch::ResearchPublic;
-use kohort_tablet::store::{Confirmed, PRACTICE_KEY_SETTING, Store};
+use kohort_tablet::store::{Confirmed, FailedAction, PRACTICE_KEY_SETTING, Store};
 use kohort_tablet::sync::{self, Event, Exported, PurgeReport, Status, Target, Transfer, Tsd};
 
 use super::error::{CoreError, Result};
@@ -101,18 +101,44 @@ pub struct Delivery {
     transfer: Transfer,
     pub route: Route,
     pub progress: Progress,
+    /// No export or purge meanwhile: held until the worker finishes.
+    held: Option<sync::OutboxLock>,
 }
 
 impl Delivery {
+    /// [`Delivery::start`] with the target still to be made (a token file
+    /// to read, an address to check); whatever stops it from starting is
+    /// audited as a failed delivery (never with the token).
+    pub fn begin(
+        store: &mut Store,
+        outbox: &Path,
+        route: Route,
+        target: impl FnOnce() -> Result<Target>,
+    ) -> Result<Option<Delivery>> {
+        let started = target().and_then(|t| Delivery::start(store, outbox, t));
+        if let Err(e) = &started {
+            let action = match route {
+                Route::Folder => FailedAction::Folder,
+                Route::Tsd => FailedAction::Upload,
+            };
+            // The failure is what the person is told; not being able to
+            // audit it too must not hide it.
+            let _ = store.record_failed_delivery(action, &e.to_string());
+        }
+        started
+    }
+
     /// Starts delivering every batch not yet confirmed; `None` when there
     /// is nothing to deliver.
     pub fn start(store: &Store, outbox: &Path, target: Target) -> Result<Option<Delivery>> {
+        let held = sync::lock::take(store)?;
+        sync::roll_forward(store, outbox, &held)?;
         let plan = sync::plan(store, outbox)?;
         if plan.files.is_empty() {
             return Ok(None);
         }
         let route = match target {
-            Target::Folder(_) => Route::Folder,
+            Target::Folder(_) | Target::LocalFolder(_) => Route::Folder,
             Target::Tsd(_) => Route::Tsd,
         };
         Ok(Some(Delivery {
@@ -122,6 +148,7 @@ impl Delivery {
                 running: true,
                 ..Default::default()
             },
+            held: Some(held),
         }))
     }
 
@@ -139,6 +166,9 @@ impl Delivery {
                 self.progress.failed = Some(format!("delivered, but not recorded: {e}"));
             }
             self.follow(event);
+        }
+        if !self.progress.running {
+            self.held = None;
         }
         events
     }
@@ -168,6 +198,7 @@ impl Delivery {
                 p.delivered += 1;
                 p.retry = None;
             }
+            Event::Skipped { .. } => {}
             Event::Finished(why) => {
                 p.running = false;
                 p.retry = None;

@@ -17,7 +17,7 @@ use kohort_tablet::store::{Actor, Confirmed, Consent, SessionStatus};
 use kohort_tablet::sync::{Exported, PurgeReport, Target};
 
 use super::clinic::IDLE_LOCK_SETTING;
-use super::delivery::{self, Delivery, UploadRequest};
+use super::delivery::{self, Delivery, Route, UploadRequest};
 use super::questionnaire::{Change, Outcome, Questionnaire, Step, apply};
 use super::{Core, CoreError, Result};
 
@@ -240,13 +240,12 @@ impl Core {
         self.act(|s| delivery::seal(s, &outbox))
     }
 
-    fn deliver(&mut self, target: impl FnOnce() -> Result<Target>) -> Result<bool> {
+    fn deliver(&mut self, route: Route, target: impl FnOnce() -> Result<Target>) -> Result<bool> {
         if self.delivery.as_ref().is_some_and(Delivery::is_running) {
             return Err(CoreError::Busy);
         }
-        let target = target()?;
         let outbox = self.outbox();
-        let started = Delivery::start(self.store()?, &outbox, target)?;
+        let started = Delivery::begin(self.store()?, &outbox, route, target)?;
         let any = started.is_some();
         if any {
             self.delivery = started;
@@ -257,13 +256,13 @@ impl Core {
     /// Copies every batch not yet confirmed to a folder (a USB stick) on a
     /// worker thread; `false` when there is nothing to deliver.
     pub fn deliver_to_folder(&mut self, dir: PathBuf) -> Result<bool> {
-        self.deliver(|| Ok(Target::Folder(dir)))
+        self.deliver(Route::Folder, || Ok(Target::Folder(dir)))
     }
 
     /// Uploads every batch not yet confirmed to TSD on a worker thread;
     /// `false` when there is nothing to deliver.
     pub fn upload(&mut self, request: &UploadRequest) -> Result<bool> {
-        self.deliver(|| request.target())
+        self.deliver(Route::Tsd, || request.target())
     }
 
     pub fn cancel_delivery(&mut self) {

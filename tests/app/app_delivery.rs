@@ -66,7 +66,8 @@ fn the_data_manager_seals_copies_to_a_folder_confirms_and_purges() {
     h.get_by_label("sealed");
     h.get_by_label("in the outbox");
 
-    let usb = dir.path().join("usb");
+    let stick = kohort_testkit::stick();
+    let usb = stick.path().join("usb");
     std::fs::create_dir(&usb).unwrap();
     // No stick is plugged in here: the data manager types the folder.
     h.get_by_label("No USB stick is plugged in.");

@@ -271,7 +271,8 @@ fn a_data_manager_seals_delivers_confirms_and_purges() {
     // Deliver to a folder on the worker; the core records what arrives.
     let missing = c.deliver_to_folder(dir.path().join("no-stick")).unwrap();
     assert!(missing);
-    let usb = dir.path().join("usb");
+    let stick = kohort_testkit::stick();
+    let usb = stick.path().join("usb");
     std::fs::create_dir(&usb).unwrap();
     wait_for_delivery(&mut c);
     assert!(c.delivery().unwrap().progress.failed.is_some());

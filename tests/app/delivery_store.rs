@@ -162,8 +162,26 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
     assert_eq!(store.purge_eligible(far).unwrap(), 0);
     assert_eq!(store.purge(far).unwrap().sessions, 0);
 
+    // A folder on the tablet's own disk (an empty mount point) is refused.
+    let same = dir.path().join("mnt-usb");
+    fs::create_dir(&same).unwrap();
+    let refused = sync::run(
+        &sync::plan(&store, &outbox).unwrap(),
+        &Target::Folder(same.clone()),
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert!(
+        matches!(refused, sync::DeliveryError::NotAStick(_)),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("nothing is mounted at"));
+    assert_eq!(fs::read_dir(&same).unwrap().count(), 0);
+
     // Delivered to a folder: files, manifest, read back; still not purgeable.
-    let usb = dir.path().join("usb");
+    let stick = kohort_testkit::stick();
+    let usb = stick.path().join("usb");
     assert!(matches!(
         sync::run(
             &sync::plan(&store, &outbox).unwrap(),
@@ -360,7 +378,8 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
 fn sql_by_hand_cannot_purge_what_is_not_confirmed() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, db, outbox) = sealed_tablet(dir.path());
-    let usb = dir.path().join("usb");
+    let stick = kohort_testkit::stick();
+    let usb = stick.path().join("usb");
     fs::create_dir(&usb).unwrap();
     deliver_to(&mut store, &outbox, &usb);
     let sessions = store.list_sessions(&SessionFilter::default()).unwrap();

@@ -13,6 +13,7 @@ mod core;
 mod delivery_store;
 mod layers;
 mod layout;
+mod outbox_safety;
 mod packaging;
 mod patient_screen;
 mod save_step;

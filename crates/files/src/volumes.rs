@@ -83,6 +83,21 @@ pub fn label_of(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
+/// A path as it may be recorded (audit log, delivery records): the login
+/// name in `/media/<login>/`, `/run/media/<login>/` and `/home/<login>/` is
+/// left out. The volume label (the folder the stick is mounted as) stays.
+pub fn public_path(path: &Path) -> String {
+    let text = path.display().to_string();
+    for prefix in ["/run/media/", "/media/", "/home/"] {
+        if let Some(rest) = text.strip_prefix(prefix)
+            && let Some((_login, after)) = rest.split_once('/')
+        {
+            return format!("{prefix}\u{2026}/{after}");
+        }
+    }
+    text
+}
+
 /// `/proc/mounts` writes spaces and tabs in paths as octal escapes.
 fn unescape(s: &str) -> String {
     s.replace("\\040", " ")
@@ -110,6 +125,20 @@ pub fn files_on(dir: &Path, suffix: &str) -> Vec<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn recorded_paths_leave_the_login_name_out() {
+        assert_eq!(
+            public_path(Path::new("/media/kari/KOHORT-USB/batches")),
+            "/media/\u{2026}/KOHORT-USB/batches"
+        );
+        assert_eq!(
+            public_path(Path::new("/run/media/per/STICK")),
+            "/run/media/\u{2026}/STICK"
+        );
+        assert_eq!(public_path(Path::new("/mnt/usb")), "/mnt/usb");
+    }
+
     use super::*;
 
     #[test]

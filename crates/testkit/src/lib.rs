@@ -80,3 +80,26 @@ pub fn actions(entries: Vec<AuditEntry>) -> Vec<String> {
 pub fn count(entries: &[AuditEntry], action: &str) -> usize {
     entries.iter().filter(|e| e.action == action).count()
 }
+
+/// A folder standing in for a USB stick: on another file system than the
+/// temporary folder the tests' databases and outboxes are in (a tmpfs,
+/// `/dev/shm`), as a stick is to the tablet's own disk.
+pub fn stick() -> tempfile::TempDir {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = std::fs::metadata(std::env::temp_dir()).unwrap().dev();
+        for base in ["/dev/shm", "/run/shm", "/run/user"] {
+            if let Ok(m) = std::fs::metadata(base)
+                && m.is_dir()
+                && m.dev() != tmp
+                && let Ok(d) = tempfile::tempdir_in(base)
+            {
+                return d;
+            }
+        }
+        panic!("no second file system (such as /dev/shm) to stand in for a USB stick");
+    }
+    #[cfg(not(unix))]
+    tempfile::tempdir().unwrap()
+}

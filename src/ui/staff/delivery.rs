@@ -195,13 +195,30 @@ fn batches_ui(ui: &mut egui::Ui, s: &Status) {
                         "confirmed {}",
                         b.confirmed_at.as_ref().map(format::day).unwrap_or_default()
                     ),
+                    _ if s.missing.contains(&b.seq) => "FILE MISSING from the outbox".into(),
                     (_, Some(d)) => d.via.describe(),
                     (_, None) => "in the outbox".into(),
                 };
-                ui.label(how);
+                if s.missing.contains(&b.seq) {
+                    ui.label(RichText::new(how).color(WARN).strong());
+                } else {
+                    ui.label(how);
+                }
                 ui.end_row();
             }
         });
+    if !s.missing.is_empty() {
+        ui.label(
+            RichText::new(format!(
+                "{} batch file(s) are missing from the outbox ({}) and cannot be delivered \
+                 from this tablet; the others still go. Their answers stay on the tablet. \
+                 See the data manager's guide, \"A batch file is missing\".",
+                s.missing.len(),
+                s.outbox.display()
+            ))
+            .color(WARN),
+        );
+    }
 }
 
 /// Copy to a folder, or upload to TSD.

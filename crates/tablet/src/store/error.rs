@@ -26,6 +26,11 @@ pub enum StoreError {
     NewerSchema { found: i64, known: i64 },
     #[error("not a Kohort database: {0}")]
     NotKohort(String),
+    #[error(
+        "another Kohort is exporting, delivering or purging from this tablet's database; \
+         try again when it has finished"
+    )]
+    OutboxBusy,
     #[error("this database cannot be opened for reading only: {0}")]
     NeedsWrite(&'static str),
     #[error(

@@ -28,6 +28,19 @@ pub enum DeliveryError {
     Tsd(#[from] TsdError),
     #[error("stopped before the end")]
     Cancelled,
+    #[error(
+        "{} batch file(s) could not be delivered (the others were): {}",
+        .0.len(),
+        .0.join("; ")
+    )]
+    Skipped(Vec<String>),
+    #[error(
+        "nothing is mounted at {0}: it is a folder on this tablet's own disk, not a USB stick \
+         (plug the stick in and choose it)"
+    )]
+    NotAStick(PathBuf),
+    #[error("the transfer stopped on an internal error ({0}); nothing more was marked delivered")]
+    Crashed(String),
 }
 
 pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DeliveryError + '_ {

@@ -82,6 +82,14 @@ pub fn export_with<R: CryptoRng + RngCore>(
     created_at: &str,
     rng: &mut R,
 ) -> Result<Exported, ExportError> {
+    let held = super::lock::take(store)?;
+    super::outbox::roll_forward(store, dir, &held).map_err(|e| match e {
+        super::DeliveryError::Store(s) => ExportError::Store(s),
+        other => ExportError::Io {
+            path: dir.to_owned(),
+            source: std::io::Error::other(other.to_string()),
+        },
+    })?;
     let text = store.research_key()?.ok_or(ExportError::NoResearchKey)?;
     let research = ResearchPublic::parse(&text).map_err(ExportError::BadResearchKey)?;
     if research.study.is_empty() {

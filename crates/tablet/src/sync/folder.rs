@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::store::Via;
 
 use super::error::{DeliveryError, io};
-use super::outbox::{Delivered, Event, Plan, check_outbox, hash_file};
+use super::outbox::{Delivered, Event, Plan, hash_file, ready};
 
 /// The manifest beside the batch files: `<device id>.manifest.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,20 +61,21 @@ fn write_synced(
 pub(crate) fn deliver(
     plan: &Plan,
     dir: &Path,
+    must_be_a_stick: bool,
     cancel: &AtomicBool,
     report: &mut dyn FnMut(Event),
 ) -> Result<(), DeliveryError> {
     if !dir.is_dir() {
         return Err(DeliveryError::NoFolder(dir.to_owned()));
     }
-    let mut sizes = Vec::with_capacity(plan.files.len());
-    for f in &plan.files {
-        sizes.push(check_outbox(f)?);
+    if must_be_a_stick && same_disk(dir, &plan.outbox) {
+        return Err(DeliveryError::NotAStick(dir.to_owned()));
     }
-    let total: u64 = sizes.iter().sum();
+    let (go, skipped) = ready(plan, report);
+    let total: u64 = go.iter().map(|(_, size)| size).sum();
     let mut done = 0u64;
-    let mut files = Vec::with_capacity(plan.files.len());
-    for (f, &size) in plan.files.iter().zip(&sizes) {
+    let mut files = Vec::with_capacity(go.len());
+    for (f, size) in go {
         if cancel.load(Ordering::Relaxed) {
             return Err(DeliveryError::Cancelled);
         }
@@ -125,11 +126,9 @@ pub(crate) fn deliver(
         }
     }
     let via = Via::Folder {
-        path: dir
-            .canonicalize()
-            .unwrap_or_else(|_| dir.to_owned())
-            .display()
-            .to_string(),
+        path: kohort_files::volumes::public_path(
+            &dir.canonicalize().unwrap_or_else(|_| dir.to_owned()),
+        ),
     };
     for m in manifest.files {
         report(Event::Delivered(Delivered {
@@ -140,5 +139,27 @@ pub(crate) fn deliver(
             via: via.clone(),
         }));
     }
-    Ok(())
+    if skipped.is_empty() {
+        Ok(())
+    } else {
+        Err(DeliveryError::Skipped(skipped))
+    }
+}
+
+/// Whether `dir` is on the same file system as the outbox: an empty mount
+/// point (no stick in it) is a folder on the tablet's own disk.
+fn same_disk(dir: &Path, outbox: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::metadata(dir), fs::metadata(outbox)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (dir, outbox);
+        false
+    }
 }

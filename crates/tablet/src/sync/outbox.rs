@@ -36,7 +36,21 @@ pub struct OutboxFile {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
     pub device_id: String,
+    /// The folder the files are in (a delivery folder on the same disk is
+    /// not a stick).
+    pub outbox: PathBuf,
     pub files: Vec<OutboxFile>,
+}
+
+/// Whether a recorded file name is a plain batch file name: no folder, no
+/// `..`, nothing a path could be made of.
+pub fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name.ends_with(".kohort")
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
 }
 
 /// Every batch not yet confirmed, oldest first. Sending one again is
@@ -44,6 +58,7 @@ pub struct Plan {
 pub fn plan(store: &Store, outbox: &Path) -> Result<Plan, StoreError> {
     Ok(Plan {
         device_id: store.device()?.id.to_string(),
+        outbox: outbox.to_owned(),
         files: store
             .batches()?
             .into_iter()
@@ -56,6 +71,44 @@ pub fn plan(store: &Store, outbox: &Path) -> Result<Plan, StoreError> {
             })
             .collect(),
     })
+}
+
+/// The files of `plan` that can go, with their sizes; each one that
+/// cannot (missing, damaged, a name that is not plain) is reported as
+/// [`Event::Skipped`] and listed in the second part, so that one bad file
+/// does not hold the others back.
+pub fn ready<'a>(
+    plan: &'a Plan,
+    report: &mut dyn FnMut(Event),
+) -> (Vec<(&'a OutboxFile, u64)>, Vec<String>) {
+    let mut go = Vec::with_capacity(plan.files.len());
+    let mut skipped = Vec::new();
+    for f in &plan.files {
+        let checked = if plain_name(&f.name) {
+            check_outbox(f).map_err(|e| match e {
+                DeliveryError::Io { source, .. }
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    "its file is not in the outbox".to_owned()
+                }
+                other => other.to_string(),
+            })
+        } else {
+            Err("its recorded file name is not a plain batch file name".to_owned())
+        };
+        match checked {
+            Ok(size) => go.push((f, size)),
+            Err(reason) => {
+                report(Event::Skipped {
+                    seq: f.seq,
+                    name: f.name.clone(),
+                    reason: reason.clone(),
+                });
+                skipped.push(format!("batch {} ({}): {reason}", f.seq, f.name));
+            }
+        }
+    }
+    (go, skipped)
 }
 
 /// A batch file that arrived and was checked.
@@ -85,6 +138,12 @@ pub enum Event {
         reason: String,
     },
     Delivered(Delivered),
+    /// A batch that cannot go this time (the others still do).
+    Skipped {
+        seq: u64,
+        name: String,
+        reason: String,
+    },
     /// The end: `None` when every file was delivered, else why not.
     Finished(Option<String>),
 }
@@ -115,4 +174,54 @@ pub fn check_outbox(f: &OutboxFile) -> Result<u64, DeliveryError> {
         });
     }
     Ok(size)
+}
+
+/// Puts the outbox right after a crash, under the outbox lock: a batch
+/// recorded whose file is still under its temporary name (the export was
+/// killed between recording it and the rename) is renamed into place when
+/// the temporary file's hash is the one recorded; temporary files of
+/// exports that never recorded their batch are removed (their sessions are
+/// still unbatched and go into the next batch). Returns the names put in
+/// place.
+pub fn roll_forward(
+    store: &Store,
+    outbox: &Path,
+    _held: &super::OutboxLock,
+) -> Result<Vec<String>, DeliveryError> {
+    let Ok(entries) = std::fs::read_dir(outbox) else {
+        return Ok(Vec::new());
+    };
+    let temps: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.') && n.ends_with(".tmp"))
+        })
+        .collect();
+    let mut placed = Vec::new();
+    let batches = store.batches()?;
+    for b in batches.iter().filter(|b| plain_name(&b.file_name)) {
+        let dest = outbox.join(&b.file_name);
+        if dest.exists() {
+            continue;
+        }
+        let prefix = format!(".{}.", b.file_name);
+        for t in &temps {
+            let ours = t
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix));
+            if ours && hash_file(t)?.0.eq_ignore_ascii_case(&b.hash) {
+                std::fs::rename(t, &dest).map_err(io(t))?;
+                kohort_files::sync_dir(outbox).map_err(io(outbox))?;
+                placed.push(b.file_name.clone());
+                break;
+            }
+        }
+    }
+    for t in temps.iter().filter(|t| t.exists()) {
+        let _ = std::fs::remove_file(t);
+    }
+    Ok(placed)
 }

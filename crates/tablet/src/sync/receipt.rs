@@ -53,6 +53,7 @@ pub fn read_receipt(path: &Path) -> Result<String, ReceiptError> {
 /// Verifies a receipt and confirms the batches it lists. A refused
 /// receipt changes no batch; the refusal itself is audited.
 pub fn apply_receipt(store: &mut Store, text: &str) -> Result<Confirmed, ReceiptError> {
+    let _held = super::lock::take(store)?;
     let result = verify_and_confirm(store, text);
     if let Err(e) = &result
         && e.is_refusal()
@@ -101,6 +102,7 @@ pub fn purge(
     outbox: &Path,
     now: DateTime<Utc>,
 ) -> Result<PurgeReport, StoreError> {
+    let _held = super::lock::take(store)?;
     let purged = store.purge(now)?;
     let mut report = PurgeReport {
         purged,
@@ -108,6 +110,13 @@ pub fn purge(
     };
     for b in store.batches()? {
         if b.state != crate::store::BatchState::Purged {
+            continue;
+        }
+        // A recorded name is used only as a plain name inside the outbox.
+        if !super::outbox::plain_name(&b.file_name) {
+            report
+                .files_left
+                .push(format!("{}: not a plain batch file name", b.file_name));
             continue;
         }
         let path = outbox.join(&b.file_name);

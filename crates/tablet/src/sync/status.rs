@@ -21,15 +21,28 @@ pub struct Status {
     /// Sessions a purge now would remove the answers of.
     pub purge_eligible: usize,
     pub outbox: PathBuf,
+    /// Batches still to be delivered whose file is not in the outbox: they
+    /// cannot be delivered from this tablet (their answers stay on it).
+    pub missing: Vec<u64>,
 }
 
 impl Status {
     pub fn load(store: &Store, outbox: &Path, now: DateTime<Utc>) -> Result<Status, StoreError> {
         let research_key = store.research_fingerprint()?;
         let practice = store.setting(PRACTICE_KEY_SETTING)?;
+        let batches = store.batches()?;
+        let missing = batches
+            .iter()
+            .filter(|b| b.state.awaits_receipt())
+            .filter(|b| {
+                !super::outbox::plain_name(&b.file_name) || !outbox.join(&b.file_name).is_file()
+            })
+            .map(|b| b.seq)
+            .collect();
         Ok(Status {
             practice_key: research_key.is_some() && practice == research_key,
-            batches: store.batches()?,
+            missing,
+            batches,
             deliveries: store.deliveries()?,
             unbatched: store.unbatched_completed()?.len(),
             research_key,

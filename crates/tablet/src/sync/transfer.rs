@@ -19,7 +19,10 @@ use super::tsd::Tsd;
 /// Where the files go.
 #[derive(Debug)]
 pub enum Target {
+    /// A folder on another file system than the outbox: a USB stick.
     Folder(PathBuf),
+    /// Any folder, also on the tablet's own disk (practice on one machine).
+    LocalFolder(PathBuf),
     // Boxed: the TSD destination is large beside a path.
     Tsd(Box<Tsd>),
 }
@@ -27,7 +30,7 @@ pub enum Target {
 impl Target {
     fn failed(&self) -> FailedAction {
         match self {
-            Target::Folder(_) => FailedAction::Folder,
+            Target::Folder(_) | Target::LocalFolder(_) => FailedAction::Folder,
             Target::Tsd(_) => FailedAction::Upload,
         }
     }
@@ -41,7 +44,8 @@ pub fn run(
     report: &mut dyn FnMut(Event),
 ) -> Result<(), DeliveryError> {
     match target {
-        Target::Folder(dir) => folder::deliver(plan, dir, cancel, report),
+        Target::Folder(dir) => folder::deliver(plan, dir, true, cancel, report),
+        Target::LocalFolder(dir) => folder::deliver(plan, dir, false, cancel, report),
         Target::Tsd(tsd) => tsd.deliver(plan, cancel, report),
     }
 }
@@ -52,15 +56,29 @@ pub struct Transfer {
     cancel: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     failed: FailedAction,
+    /// The worker said it finished (a worker that vanished did not).
+    finished: bool,
 }
 
 impl Transfer {
     /// Starts delivering `plan` to `target` on a worker thread.
     pub fn spawn(plan: Plan, target: Target) -> Transfer {
+        let failed = target.failed();
+        Self::spawn_job(failed, move |stop, report| {
+            run(&plan, &target, stop, report)
+        })
+    }
+
+    /// Runs `job` on a worker thread as a transfer. A panic in it ends the
+    /// transfer with a message instead of leaving the page on "running".
+    #[doc(hidden)]
+    pub fn spawn_job<F>(failed: FailedAction, job: F) -> Transfer
+    where
+        F: FnOnce(&AtomicBool, &mut dyn FnMut(Event)) -> Result<(), DeliveryError> + Send + 'static,
+    {
         let (tx, events) = mpsc::channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let stop = Arc::clone(&cancel);
-        let failed = target.failed();
         let thread = std::thread::spawn(move || {
             let mut report = |e: Event| {
                 // The receiver is gone: nobody will record anything, so stop.
@@ -68,7 +86,9 @@ impl Transfer {
                     stop.store(true, Ordering::Relaxed);
                 }
             };
-            let outcome = run(&plan, &target, &stop, &mut report);
+            let outcome =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&stop, &mut report)))
+                    .unwrap_or_else(|panic| Err(DeliveryError::Crashed(panic_text(&*panic))));
             report(Event::Finished(outcome.err().map(|e| e.to_string())));
         });
         Transfer {
@@ -76,7 +96,21 @@ impl Transfer {
             cancel,
             thread: Some(thread),
             failed,
+            finished: false,
         }
+    }
+
+    /// The end the worker did not report, if it is gone without one.
+    fn vanished(&mut self) -> Option<Event> {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        (!self.finished).then(|| {
+            self.finished = true;
+            Event::Finished(Some(
+                DeliveryError::Crashed("the worker ended without a word".into()).to_string(),
+            ))
+        })
     }
 
     /// Events so far, without waiting.
@@ -84,12 +118,13 @@ impl Transfer {
         let mut out = Vec::new();
         loop {
             match self.events.try_recv() {
-                Ok(e) => out.push(e),
+                Ok(e) => {
+                    self.finished |= matches!(e, Event::Finished(_));
+                    out.push(e);
+                }
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
-                    if let Some(t) = self.thread.take() {
-                        let _ = t.join();
-                    }
+                    out.extend(self.vanished());
                     break;
                 }
             }
@@ -99,13 +134,13 @@ impl Transfer {
 
     /// The next event, waiting for it; `None` once the worker is done.
     pub fn wait(&mut self) -> Option<Event> {
-        let e = self.events.recv().ok();
-        if e.is_none()
-            && let Some(t) = self.thread.take()
-        {
-            let _ = t.join();
+        match self.events.recv() {
+            Ok(e) => {
+                self.finished |= matches!(e, Event::Finished(_));
+                Some(e)
+            }
+            Err(_) => self.vanished(),
         }
-        e
     }
 
     /// Asks the worker to stop at the next chunk or file.
@@ -122,6 +157,15 @@ impl Transfer {
             _ => Ok(()),
         }
     }
+}
+
+/// What a panic carried, as text.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
 }
 
 /// Records one delivered file.

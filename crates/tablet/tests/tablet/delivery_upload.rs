@@ -60,6 +60,7 @@ fn plan(dir: &Path, sizes: &[usize]) -> Plan {
         .collect();
     Plan {
         device_id: "dev".into(),
+        outbox: dir.to_owned(),
         files,
     }
 }

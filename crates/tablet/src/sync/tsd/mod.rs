@@ -37,7 +37,7 @@ use crate::store::Via;
 
 use super::error::DeliveryError;
 pub use super::error::TsdError;
-use super::outbox::{Delivered, Event, Plan, check_outbox};
+use super::outbox::{Delivered, Event, Plan, ready};
 pub use retry::Tuning;
 use url::Api;
 
@@ -157,17 +157,14 @@ impl Tsd {
         cancel: &AtomicBool,
         report: &mut dyn FnMut(Event),
     ) -> Result<(), DeliveryError> {
-        let mut sizes = Vec::with_capacity(plan.files.len());
-        for f in &plan.files {
-            sizes.push(check_outbox(f)?);
-        }
+        let (go, skipped) = ready(plan, report);
         let agent = self.agent();
         let mut meter = Meter {
             report,
-            total: sizes.iter().sum(),
+            total: go.iter().map(|(_, size)| size).sum(),
             before: 0,
         };
-        for (f, &size) in plan.files.iter().zip(&sizes) {
+        for (f, size) in go {
             if cancel.load(Ordering::Relaxed) {
                 return Err(DeliveryError::Cancelled);
             }
@@ -191,7 +188,11 @@ impl Tsd {
                 },
             }));
         }
-        Ok(())
+        if skipped.is_empty() {
+            Ok(())
+        } else {
+            Err(DeliveryError::Skipped(skipped))
+        }
     }
 }
 

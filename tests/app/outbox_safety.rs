@@ -1,0 +1,254 @@
+//! The outbox under concurrency, crashes and missing files: one writer at
+//! a time, a kill between recording a batch and renaming its file rolled
+//! forward, one missing file not holding back the others, a panicking
+//! worker ending with a message, and failures to start audited.
+use std::fs;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use kohort_tablet::store::{FailedAction, Store, StoreError};
+use kohort_tablet::sync::{self, DeliveryError, Event, ExportError, Exported, Target, Transfer};
+
+use kohort_testkit::{consent, date, reopen};
+
+/// A completed baseline for a new participant.
+fn complete_one(store: &mut Store, n: usize) {
+    let q = kohort_testkit::study().questionnaire("baseline").unwrap();
+    let (pid, ep) = store
+        .enrol(
+            &format!("HAB-OSL-{n:04}"),
+            "OSL",
+            None,
+            &consent(),
+            date(2025, 1, 1),
+        )
+        .unwrap();
+    let sid = store.start_session(pid, ep, &q).unwrap();
+    store.complete_session(sid).unwrap();
+}
+
+/// Every recorded batch's file is in the outbox with its hash, and no
+/// temporary file is left.
+fn outbox_is_whole(store: &Store, outbox: &Path) {
+    for b in store.batches().unwrap() {
+        let (hash, _) = sync::outbox::hash_file(&outbox.join(&b.file_name)).unwrap();
+        assert_eq!(hash, b.hash, "batch {}", b.seq);
+    }
+    let names: Vec<String> = fs::read_dir(outbox)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+    assert_eq!(names.len(), store.batches().unwrap().len());
+}
+
+#[test]
+fn two_exports_at_once_never_break_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut a = kohort_testkit::tablet(&db);
+    let mut b = reopen(&db);
+    let outbox = sync::outbox(&db);
+    fs::create_dir_all(&outbox).unwrap();
+    let (mut sealed, mut busy) = (0, 0);
+    for round in 0..100 {
+        complete_one(&mut a, round);
+        let (ra, rb) = std::thread::scope(|s| {
+            let ta = s.spawn(|| sync::export(&mut a, &outbox));
+            let tb = s.spawn(|| sync::export(&mut b, &outbox));
+            (ta.join().unwrap(), tb.join().unwrap())
+        });
+        for r in [ra, rb] {
+            match r {
+                Ok(Exported::Batch { .. }) => sealed += 1,
+                Ok(Exported::Nothing) => {}
+                Err(ExportError::Store(StoreError::OutboxBusy)) => busy += 1,
+                Err(e) => panic!("round {round}: {e}"),
+            }
+        }
+    }
+    // Every completed session is in exactly one batch, and every batch is
+    // whole in the outbox.
+    assert_eq!(sealed, 100, "one batch per round ({busy} told busy)");
+    assert_eq!(a.unbatched_completed().unwrap().len(), 0);
+    outbox_is_whole(&a, &outbox);
+    let stick = kohort_testkit::stick();
+    let plan = sync::plan(&a, &outbox).unwrap();
+    sync::run(
+        &plan,
+        &Target::Folder(stick.path().to_owned()),
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_kill_between_recording_and_renaming_is_rolled_forward() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut store = kohort_testkit::tablet(&db);
+    let outbox = sync::outbox(&db);
+    fs::create_dir_all(&outbox).unwrap();
+    complete_one(&mut store, 1);
+    sync::export(&mut store, &outbox).unwrap();
+    let name = store.batches().unwrap()[0].file_name.clone();
+    // What a kill after the commit and before the rename leaves: the file
+    // under its temporary name. And a temporary file of an export killed
+    // before it recorded anything.
+    fs::rename(
+        outbox.join(&name),
+        outbox.join(format!(".{name}.Xa81Qz.tmp")),
+    )
+    .unwrap();
+    fs::write(outbox.join(".other.kohort.Zz1234.tmp"), b"half a batch").unwrap();
+    let s = sync::Status::load(&store, &outbox, chrono::Utc::now()).unwrap();
+    assert_eq!(s.missing, [1]);
+
+    // The next run puts the file in place and clears the leftovers.
+    complete_one(&mut store, 2);
+    let Exported::Batch { seq, .. } = sync::export(&mut store, &outbox).unwrap() else {
+        panic!("nothing sealed");
+    };
+    assert_eq!(seq, 2);
+    outbox_is_whole(&store, &outbox);
+    let s = sync::Status::load(&store, &outbox, chrono::Utc::now()).unwrap();
+    assert!(s.missing.is_empty());
+}
+
+#[test]
+fn one_missing_file_does_not_hold_back_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut store = kohort_testkit::tablet(&db);
+    let outbox = sync::outbox(&db);
+    fs::create_dir_all(&outbox).unwrap();
+    for n in 1..=3 {
+        complete_one(&mut store, n);
+        sync::export(&mut store, &outbox).unwrap();
+    }
+    let second = store.batches().unwrap()[1].file_name.clone();
+    fs::remove_file(outbox.join(&second)).unwrap();
+    let s = sync::Status::load(&store, &outbox, chrono::Utc::now()).unwrap();
+    assert_eq!(s.missing, [2]);
+
+    let stick = kohort_testkit::stick();
+    let mut events = Vec::new();
+    let err = sync::run(
+        &sync::plan(&store, &outbox).unwrap(),
+        &Target::Folder(stick.path().to_owned()),
+        &AtomicBool::new(false),
+        &mut |e| events.push(e),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, DeliveryError::Skipped(s) if s.len() == 1),
+        "{err}"
+    );
+    assert!(err.to_string().contains("batch 2"), "{err}");
+    let delivered: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Delivered(d) => Some(d.seq),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(delivered, [1, 3]);
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::Skipped { seq: 2, reason, .. } if reason.contains("not in the outbox")
+    )));
+    for e in &events {
+        if let Event::Delivered(d) = e {
+            sync::record(&mut store, d).unwrap();
+        }
+    }
+    assert!(!stick.path().join(&second).exists());
+}
+
+#[test]
+fn a_panicking_worker_ends_the_transfer_with_a_message() {
+    let mut t = Transfer::spawn_job(FailedAction::Folder, |_, report| {
+        report(Event::Progress {
+            file: "a".into(),
+            done: 1,
+            total: 2,
+        });
+        panic!("a bug in a transport");
+    });
+    let mut last = None;
+    while let Some(e) = t.wait() {
+        last = Some(e);
+    }
+    let Some(Event::Finished(Some(why))) = last else {
+        panic!("no end reported: {last:?}");
+    };
+    assert!(
+        why.contains("internal error") && why.contains("a bug in a transport"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_second_writer_is_told_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut store = kohort_testkit::tablet(&db);
+    let other = reopen(&db);
+    let outbox = sync::outbox(&db);
+    fs::create_dir_all(&outbox).unwrap();
+    complete_one(&mut store, 1);
+    let held = sync::lock::take(&other).unwrap();
+    let err = sync::export(&mut store, &outbox).unwrap_err();
+    assert!(
+        err.to_string().contains("another Kohort is exporting"),
+        "{err}"
+    );
+    assert!(store.batches().unwrap().is_empty());
+    assert_eq!(fs::read_dir(&outbox).unwrap().count(), 0);
+    drop(held);
+    assert!(matches!(
+        sync::export(&mut store, &outbox).unwrap(),
+        Exported::Batch { seq: 1, .. }
+    ));
+}
+
+#[test]
+fn a_delivery_that_cannot_start_is_audited_without_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut store = kohort_testkit::tablet(&db);
+    let outbox = sync::outbox(&db);
+    fs::create_dir_all(&outbox).unwrap();
+    complete_one(&mut store, 1);
+    sync::export(&mut store, &outbox).unwrap();
+    let token = dir.path().join("token");
+    fs::write(&token, "secret-token-value").unwrap();
+    let request = kohort::core::delivery::UploadRequest {
+        url: "http://api.tsd.usit.no".into(),
+        project: "p11".into(),
+        group: None,
+        token_file: token,
+    };
+    let err = kohort::core::delivery::Delivery::begin(
+        &mut store,
+        &outbox,
+        kohort::core::delivery::Route::Tsd,
+        || request.target(),
+    )
+    .err()
+    .unwrap();
+    assert!(err.to_string().contains("https://"), "{err}");
+    let audit = store.audit_entries().unwrap();
+    let failed: Vec<_> = audit
+        .iter()
+        .filter(|e| e.action == "delivery_upload_failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0].subject.contains("https://"));
+    assert!(
+        !audit
+            .iter()
+            .any(|e| e.subject.contains("secret-token-value"))
+    );
+}
