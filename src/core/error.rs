@@ -84,7 +84,9 @@ impl CoreError {
             CoreError::Delivery(_) | CoreError::Read(_) | CoreError::Create { .. } => {
                 ErrorKind::Unavailable
             }
-            CoreError::Tsd(TsdError::Token(_)) => ErrorKind::WrongCredentials,
+            CoreError::Tsd(TsdError::Token(_) | TsdError::Forbidden { .. }) => {
+                ErrorKind::WrongCredentials
+            }
             CoreError::Tsd(_) | CoreError::Invalid(_) | CoreError::NoSuchForm(_) => {
                 ErrorKind::Invalid
             }

@@ -33,6 +33,16 @@ pub struct Faults {
     pub no_head: bool,
     /// Store files one byte short.
     pub truncate: bool,
+    /// The groups the token's user is a member of (`None`: any group);
+    /// an upload to another group answers 403, as the real server does.
+    pub member_of: Option<Vec<String>>,
+    /// Uploads answer 201 but the file is not kept where HEAD and the
+    /// listing look (as when uploads go to an import area and checks read
+    /// an export area).
+    pub forget_files: bool,
+    /// Listings give this many files per page (`None`: 100, the real
+    /// server's page size), with `page` naming the next page.
+    pub per_page: Option<usize>,
 }
 
 #[derive(Default)]
@@ -187,6 +197,11 @@ fn respond(conn: &mut TcpStream, status: &str, ctype: &str, body: &str, extra: &
     let _ = conn.flush();
 }
 
+/// How the real server answers an error: an empty body, `text/html`.
+fn error(conn: &mut TcpStream, status: &str) {
+    respond(conn, status, "text/html; charset=UTF-8", "", "");
+}
+
 fn json(conn: &mut TcpStream, status: &str, body: serde_json::Value) {
     respond(
         conn,
@@ -269,8 +284,24 @@ fn handle(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
     }
     let project = parts[1].to_owned();
     let default_group = format!("{project}-member-group");
-    let group = req.query.get("group").cloned().unwrap_or(default_group);
-    let rest: Vec<String> = parts[4..].iter().map(|p| decode(p)).collect();
+    let mut rest: Vec<String> = parts[4..].iter().map(|p| decode(p)).collect();
+    // The current form names the group in the path: stream/{group}/{file}.
+    let in_path =
+        (matches!(req.method.as_str(), "PUT" | "PATCH") && rest.len() == 2).then(|| rest.remove(0));
+    let group = in_path
+        .or_else(|| req.query.get("group").cloned())
+        .unwrap_or(default_group);
+    let writes = matches!(req.method.as_str(), "PUT" | "PATCH");
+    if writes
+        && s.faults
+            .member_of
+            .as_ref()
+            .is_some_and(|m| !m.contains(&group))
+    {
+        drop(s);
+        error(&mut conn, "403 Forbidden");
+        return Ok(());
+    }
     let (status, answer): (&str, Option<serde_json::Value>) = match (
         req.method.as_str(),
         parts[3],
@@ -281,7 +312,9 @@ fn handle(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
             if s.faults.truncate {
                 data.pop();
             }
-            s.files.insert((group, name.clone()), data);
+            if !s.faults.forget_files {
+                s.files.insert((group, name.clone()), data);
+            }
             (
                 "201 Created",
                 Some(serde_json::json!({"message": "data streamed"})),
@@ -382,26 +415,46 @@ fn handle(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
                         "HTTP/1.1 200 OK\r\nContent-Length: {n}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n"
                     );
                 }
-                (false, None) => respond(&mut conn, "404 Not Found", "text/plain", "", ""),
+                (false, None) => error(&mut conn, "404 Not Found"),
             }
             return Ok(());
         }
         ("GET", "stream", [g]) => {
-            let files: Vec<serde_json::Value> = s
+            let mut all: Vec<(&String, usize)> = s
                 .files
                 .iter()
                 .filter(|((fg, _), _)| fg == g)
-                .map(|((_, n), d)| serde_json::json!({"filename": n, "size": d.len(), "modified_date": null}))
+                .map(|((_, n), d)| (n, d.len()))
                 .collect();
+            all.sort();
+            let per = s.faults.per_page.unwrap_or(100).max(1);
+            let page: usize = req
+                .query
+                .get("page")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            let files: Vec<serde_json::Value> = all
+                .iter()
+                .skip(page * per)
+                .take(per)
+                .map(|(n, len)| serde_json::json!({"filename": n, "size": len, "modified_date": null}))
+                .collect();
+            let next = ((page + 1) * per < all.len()).then(|| {
+                format!(
+                    "/v1/{project}/files/stream/{g}?page={}&per_page={per}",
+                    page + 1
+                )
+            });
             (
                 "200 OK",
-                Some(serde_json::json!({"files": files, "page": null})),
+                Some(serde_json::json!({"files": files, "page": next})),
             )
         }
-        _ => (
-            "404 Not Found",
-            Some(serde_json::json!({"message": "not found"})),
-        ),
+        _ => {
+            drop(s);
+            error(&mut conn, "404 Not Found");
+            return Ok(());
+        }
     };
     drop(s);
     if lose {

@@ -64,6 +64,8 @@ pub enum TsdError {
     NoToken,
     #[error("the token is wrong or expired (HTTP {0}): get a new upload token")]
     Token(u16),
+    #[error("the server refused the upload to group {group} (HTTP 403 Forbidden): {why}")]
+    Forbidden { group: String, why: String },
     #[error("{0}")]
     NotDelivered(String),
     #[error("gave up on {file} after {attempts} tries: {last}")]

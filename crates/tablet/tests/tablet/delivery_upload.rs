@@ -112,19 +112,19 @@ fn files_arrive_byte_identical_by_put_and_by_chunks() {
     let log = server.log();
     assert!(
         log.iter()
-            .any(|l| l.starts_with("PUT /v1/p11/files/stream/dev-000001.kohort"))
+            .any(|l| l.starts_with("PUT /v1/p11/files/stream/p11-member-group/dev-000001.kohort"))
     );
     assert!(
         log.iter()
-            .any(|l| l == "PATCH /v1/p11/files/stream/dev-000003.kohort?chunk=1")
+            .any(|l| l == "PATCH /v1/p11/files/stream/p11-member-group/dev-000003.kohort?chunk=1&group=p11-member-group")
     );
     assert!(
         log.iter()
-            .any(|l| l == "PATCH /v1/p11/files/stream/dev-000003.kohort?chunk=13&id=upload-1")
+            .any(|l| l == "PATCH /v1/p11/files/stream/p11-member-group/dev-000003.kohort?chunk=13&id=upload-1&group=p11-member-group")
     );
     assert!(
         log.iter()
-            .any(|l| l == "PATCH /v1/p11/files/stream/dev-000003.kohort?chunk=end&id=upload-1")
+            .any(|l| l == "PATCH /v1/p11/files/stream/p11-member-group/dev-000003.kohort?chunk=end&id=upload-1&group=p11-member-group")
     );
     assert!(
         log.iter()
@@ -399,5 +399,96 @@ fn throughput() {
         mib_s(c),
         c * 1e3,
         c / r
+    );
+}
+
+#[test]
+fn uploads_name_the_group_in_the_path_as_the_current_client_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(Faults::default());
+    let plan = plan(dir.path(), &[2048, 100 << 10]);
+    let (r, _) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
+    r.unwrap();
+    let log = server.log();
+    assert!(
+        log.iter().any(|l| l.starts_with(
+            "PUT /v1/p11/files/stream/p11-member-group/dev-000001.kohort?group=p11-member-group"
+        )),
+        "{log:?}"
+    );
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("PATCH /v1/p11/files/stream/p11-member-group/dev-000002.kohort")),
+        "{log:?}"
+    );
+    assert_arrived(&server, &plan, "p11-member-group");
+}
+
+#[test]
+fn an_error_with_an_empty_page_is_reported_with_its_status_not_as_a_portal() {
+    let dir = tempfile::tempdir().unwrap();
+    // The upload is taken (201) but the check finds nothing (404 with the
+    // real server's empty text/html body).
+    let server = Server::start(Faults {
+        forget_files: true,
+        ..Default::default()
+    });
+    let plan = plan(dir.path(), &[2048]);
+    let (r, events) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
+    let e = r.unwrap_err();
+    assert!(e.contains("HTTP 404 Not Found"), "{e}");
+    assert!(!e.contains("captive portal"), "{e}");
+    assert!(delivered(&events).is_empty());
+}
+
+#[test]
+fn a_403_for_a_group_says_the_user_is_not_a_member() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(Faults {
+        member_of: Some(vec!["p11-member-group".into()]),
+        ..Default::default()
+    });
+    let plan = plan(dir.path(), &[2048]);
+    let tsd = Tsd::new(&server.url, "p11", Some("p11-data-group"), TOKEN)
+        .unwrap()
+        .with_tuning(tuning());
+    let (r, events) = run(&plan, Target::Tsd(Box::new(tsd)));
+    let e = r.unwrap_err();
+    // The test token is no JWT: the message names both possibilities.
+    assert!(
+        e.contains("group p11-data-group (HTTP 403 Forbidden)"),
+        "{e}"
+    );
+    assert!(e.contains("not a member of p11-data-group"), "{e}");
+    assert!(delivered(&events).is_empty());
+    assert_eq!(retries(&events), 0);
+}
+
+#[test]
+fn the_listing_is_read_across_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(Faults {
+        no_head: true,
+        ..Default::default()
+    });
+    // 300 files already in the group, listed before ours (by name).
+    {
+        let mut s = server.state.lock().unwrap();
+        for i in 0..300 {
+            s.files.insert(
+                ("p11-member-group".into(), format!("aaa-{i:04}.kohort")),
+                vec![0; 10],
+            );
+        }
+    }
+    let plan = plan(dir.path(), &[2048]);
+    let (r, events) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
+    r.unwrap();
+    assert_eq!(delivered(&events), [1]);
+    let log = server.log();
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("GET /v1/p11/files/stream/p11-member-group?page=3")),
+        "{log:?}"
     );
 }

@@ -53,34 +53,53 @@ pub(super) fn body_text(resp: &mut Response<Body>) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// A web page in the answer: HTML with something in it. The file API
+/// itself answers errors with an empty `text/html` body, which is not one.
 fn looks_like_html(resp: &Response<Body>, body: &str) -> bool {
     let ct = resp
         .headers()
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    ct.contains("html") || body.trim_start().starts_with('<')
+    !body.trim().is_empty() && (ct.contains("html") || body.trim_start().starts_with('<'))
+}
+
+/// "404 Not Found": the status and its reason.
+pub(super) fn status_text(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
+    }
 }
 
 /// A status that is not the documented success: stop, or try again.
-pub(super) fn unexpected(what: &str, resp: &mut Response<Body>) -> Fail {
+/// `group` is the group the request writes to, for a 403.
+pub(super) fn unexpected(what: &str, group: &str, resp: &mut Response<Body>) -> Fail {
     let status = resp.status();
     let code = status.as_u16();
-    if code == 401 || code == 403 {
+    if code == 401 {
         return Fail::Stop(TsdError::Token(code));
     }
+    if code == 403 {
+        // Why is filled in by `Tsd::explain`, which can read the token.
+        return Fail::Stop(TsdError::Forbidden {
+            group: group.to_owned(),
+            why: String::new(),
+        });
+    }
     let body = body_text(resp);
+    let shown = status_text(status);
     if matches!(code, 408 | 429) || (status.is_server_error() && !matches!(code, 501 | 507)) {
-        return Fail::Retry(format!("the server is busy or failing (HTTP {code})"));
+        return Fail::Retry(format!("the server is busy or failing (HTTP {shown})"));
     }
     let why = if status.is_redirection() {
         format!(
-            "the server redirected the {what} (HTTP {code}): the network may need a log-in \
+            "the server redirected the {what} (HTTP {shown}): the network may need a log-in \
              (captive portal), or the address is wrong"
         )
     } else if looks_like_html(resp, &body) {
         format!(
-            "the server answered the {what} with a web page (HTTP {code}), not the file API: \
+            "the server answered the {what} with a web page (HTTP {shown}), not the file API: \
              the network may need a log-in (captive portal), or the address is wrong"
         )
     } else {
@@ -89,15 +108,19 @@ pub(super) fn unexpected(what: &str, resp: &mut Response<Body>) -> Fail {
             .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
             .map(|m| format!(": {}", m.chars().take(200).collect::<String>()))
             .unwrap_or_default();
-        format!("the server refused the {what} (HTTP {code}{message})")
+        format!("the server refused the {what} (HTTP {shown}{message})")
     };
     Fail::Stop(TsdError::NotDelivered(why))
 }
 
 /// The answer's JSON when it is the documented `201 Created`.
-pub(super) fn created_json(what: &str, mut resp: Response<Body>) -> Result<Value, Fail> {
+pub(super) fn created_json(
+    what: &str,
+    group: &str,
+    mut resp: Response<Body>,
+) -> Result<Value, Fail> {
     if resp.status() != StatusCode::CREATED {
-        return Err(unexpected(what, &mut resp));
+        return Err(unexpected(what, group, &mut resp));
     }
     let body = body_text(&mut resp);
     serde_json::from_str::<Value>(&body).map_err(|_| {

@@ -13,6 +13,9 @@ use super::answer::{Fail, body_text, not_confirmed, unexpected};
 use super::retry::retrying;
 use super::{Tsd, TsdError};
 
+/// Listing pages read at most (100 files each on the real server).
+const MAX_PAGES: usize = 10_000;
+
 impl Tsd {
     /// Checks the file is in the group folder with the right size.
     pub(super) fn confirm(
@@ -53,22 +56,42 @@ impl Tsd {
                 }
                 // HEAD not allowed here: look in the group's listing.
                 405 | 501 => {}
-                _ => return Err(unexpected("check of the upload", &mut resp)),
+                _ => return Err(unexpected("check of the upload", &group, &mut resp)),
             }
-            let resp = agent
-                .get(listing.as_str())
-                .header("Authorization", self.auth())
-                .call()?;
-            let mut resp = resp;
-            if resp.status() != StatusCode::OK {
-                return Err(unexpected("listing of the group folder", &mut resp));
+            // Every page of the listing (the server gives 100 at a time,
+            // and names the next page until the last).
+            let mut page = Some(listing.clone());
+            let mut entry = None;
+            let mut pages = 0;
+            while let Some(url) = page.take() {
+                pages += 1;
+                if pages > MAX_PAGES {
+                    return Err(not_confirmed("listing of the group folder"));
+                }
+                let mut resp = agent
+                    .get(url.as_str())
+                    .header("Authorization", self.auth())
+                    .call()?;
+                if resp.status() != StatusCode::OK {
+                    return Err(unexpected("listing of the group folder", &group, &mut resp));
+                }
+                let json: Value = serde_json::from_str(&body_text(&mut resp))
+                    .map_err(|_| not_confirmed("listing of the group folder"))?;
+                entry = json.get("files").and_then(Value::as_array).and_then(|fs| {
+                    fs.iter()
+                        .find(|e| e.get("filename").and_then(Value::as_str) == Some(&f.name))
+                        .cloned()
+                });
+                if entry.is_some() {
+                    break;
+                }
+                page = json
+                    .get("page")
+                    .and_then(Value::as_str)
+                    .and_then(|next| url.join(next).ok())
+                    // The next page is on the same server, nowhere else.
+                    .filter(|next| next.origin() == listing.origin());
             }
-            let json: Value = serde_json::from_str(&body_text(&mut resp))
-                .map_err(|_| not_confirmed("listing of the group folder"))?;
-            let entry = json.get("files").and_then(Value::as_array).and_then(|fs| {
-                fs.iter()
-                    .find(|e| e.get("filename").and_then(Value::as_str) == Some(&f.name))
-            });
             match entry.map(|e| e.get("size").and_then(Value::as_u64)) {
                 Some(Some(n)) if n == size => Ok(()),
                 Some(Some(n)) => Err(wrong_size(format!("{n}"))),

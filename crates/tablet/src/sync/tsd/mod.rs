@@ -1,7 +1,7 @@
 //! Upload to the TSD file API (University of Oslo), as its public source
 //! (`unioslo/tsd-file-api`) and client (`tsd-api-client`) do it:
 //!
-//! - `PUT {url}/v1/{project}/files/stream/{file}[?group=G]`, body the
+//! - `PUT {url}/v1/{project}/files/stream/{group}/{file}?group=G`, body the
 //!   file, `Authorization: Bearer <token>`, `Content-Type:
 //!   application/octet-stream`; success is `201` with
 //!   `{"message": "data streamed"}`.
@@ -23,6 +23,7 @@
 
 mod answer;
 mod check;
+mod claims;
 mod retry;
 mod upload;
 mod url;
@@ -144,11 +145,23 @@ impl Tsd {
         format!("Bearer {}", self.token.0.as_str())
     }
 
-    /// `…/files/stream/{file}` with `query` and the group.
+    /// A refusal with the reasons the token can tell.
+    fn explain(&self, e: DeliveryError) -> DeliveryError {
+        match e {
+            DeliveryError::Tsd(t) => DeliveryError::Tsd(claims::fill(t, self.token.0.as_str())),
+            other => other,
+        }
+    }
+
+    /// `…/files/stream/{group}/{file}` with `query` and the group, the
+    /// form the current TSD client sends (the group also as a parameter,
+    /// which servers of the older form read).
     fn stream_url(&self, name: &str, query: &[(&str, &str)]) -> ::url::Url {
-        let group = self.group.as_deref().map(|g| ("group", g));
-        self.api
-            .files(&["stream", name], query.iter().copied().chain(group))
+        let group = self.group();
+        self.api.files(
+            &["stream", &group, name],
+            query.iter().copied().chain([("group", group.as_str())]),
+        )
     }
 
     pub(crate) fn deliver(
@@ -168,12 +181,13 @@ impl Tsd {
             if cancel.load(Ordering::Relaxed) {
                 return Err(DeliveryError::Cancelled);
             }
-            if size > self.tuning.resumable_above {
-                self.resumable(&agent, f, size, cancel, &mut meter)?;
+            let sent = if size > self.tuning.resumable_above {
+                self.resumable(&agent, f, size, cancel, &mut meter)
             } else {
-                self.put(&agent, f, size, cancel, &mut meter)?;
-            }
-            self.confirm(&agent, f, size, cancel, meter.report)?;
+                self.put(&agent, f, size, cancel, &mut meter)
+            };
+            sent.and_then(|()| self.confirm(&agent, f, size, cancel, meter.report))
+                .map_err(|e| self.explain(e))?;
             meter.before += size;
             meter.at(&f.name, 0);
             (meter.report)(Event::Delivered(Delivered {
@@ -238,12 +252,12 @@ mod tests {
         assert_eq!(t.group(), "p11-member-group");
         assert_eq!(
             t.stream_url("a b.kohort", &[("chunk", "1")]).as_str(),
-            "https://h/v1/p11/files/stream/a%20b.kohort?chunk=1"
+            "https://h/v1/p11/files/stream/p11-member-group/a%20b.kohort?chunk=1&group=p11-member-group"
         );
         let t = Tsd::new("https://h", "p11", Some("p11-data-group"), "secret").unwrap();
         assert_eq!(
             t.stream_url("x", &[]).as_str(),
-            "https://h/v1/p11/files/stream/x?group=p11-data-group"
+            "https://h/v1/p11/files/stream/p11-data-group/x?group=p11-data-group"
         );
         assert!(!format!("{t:?}").contains("secret"));
     }

@@ -62,7 +62,7 @@ impl Tsd {
                 .header("Content-Type", "application/octet-stream")
                 .header("Content-Length", size.to_string())
                 .send(SendBody::from_reader(&mut body))?;
-            let json = created_json("upload", resp)?;
+            let json = created_json("upload", &self.group(), resp)?;
             if json.get("message").and_then(Value::as_str) == Some("data streamed") {
                 Ok(())
             } else {
@@ -115,7 +115,7 @@ impl Tsd {
                     .header("Authorization", self.auth())
                     .header("Content-Type", "application/octet-stream")
                     .send(&bytes[..])?;
-                let json = created_json("chunk", resp)?;
+                let json = created_json("chunk", &self.group(), resp)?;
                 let got = json.get("id").and_then(Value::as_str).unwrap_or("");
                 let max = json.get("max_chunk").and_then(Value::as_u64);
                 if got.is_empty() || max != Some(next) || had.as_deref().is_some_and(|h| h != got) {
@@ -150,7 +150,7 @@ impl Tsd {
                 // lost; the size check below decides.
                 return Ok(());
             }
-            let json = created_json("last request of the upload", resp)?;
+            let json = created_json("last request of the upload", &self.group(), resp)?;
             if json.get("max_chunk").and_then(Value::as_str) == Some("end")
                 && json.get("id").and_then(Value::as_str) == Some(id.as_str())
             {
