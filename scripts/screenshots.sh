@@ -76,12 +76,12 @@ previews=(
   "$bin" device set-research-key research-keys/research.pub --db demo.db
   "$bin" export --db demo.db
   mkdir stick
-  "$bin" deliver --db demo.db --to stick
-  "$bin" store import --key research-keys --in stick --store store
+  "$bin" deliver --db demo.db --to stick --same-disk
+  "$bin" store import --key research-keys --in stick --store store --allow-demo
   "$bin" receipt store/receipts/*.receipt --db demo.db
   "$bin" demo --db demo.db --participants 1 --seed 8 --forms "$OLDPWD/forms"
   "$bin" export --db demo.db
-  "$bin" deliver --db demo.db --to stick
+  "$bin" deliver --db demo.db --to stick --same-disk
   "$bin" demo --db demo.db --participants 1 --seed 9 --forms "$OLDPWD/forms"
   "$bin" export --db demo.db
   "$bin" demo --db demo.db --participants 1 --seed 10 --forms "$OLDPWD/forms"
