@@ -58,6 +58,14 @@ fn deliver(
                     wait,
                     reason,
                 } => println!("{file}: {reason}; try {} in {wait:?}", attempt + 1),
+                Event::Delivered(d) if !d.checked => println!(
+                    "uploaded batch {} ({}, {} bytes) via {}: the server took it, but its \
+                     check cannot see the file; the research store's receipt will confirm it",
+                    d.seq,
+                    d.name,
+                    d.bytes,
+                    d.via.describe()
+                ),
                 Event::Delivered(d) => println!(
                     "delivered batch {} ({}, {} bytes) via {}",
                     d.seq,
@@ -182,7 +190,18 @@ pub fn batches(
     for b in &s.batches {
         let how = s
             .delivery_of(b.seq)
-            .map(|d| format!("  last delivered {} via {}", d.at, d.via.describe()))
+            .map(|d| {
+                let unchecked = if d.checked {
+                    ""
+                } else {
+                    " (not seen by the server's check)"
+                };
+                format!(
+                    "  last delivered {} via {}{unchecked}",
+                    d.at,
+                    d.via.describe()
+                )
+            })
             .unwrap_or_default();
         let gone = if s.missing.contains(&b.seq) {
             "  FILE MISSING from the outbox"

@@ -252,3 +252,46 @@ fn a_delivery_that_cannot_start_is_audited_without_the_token() {
             .any(|e| e.subject.contains("secret-token-value"))
     );
 }
+
+#[test]
+fn an_upload_the_server_cannot_show_is_recorded_delivered_but_unchecked() {
+    use kohort_testkit::tsd::{Faults, Server, TOKEN};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut store = kohort_testkit::tablet(&db);
+    let outbox = sync::outbox(&db);
+    fs::create_dir_all(&outbox).unwrap();
+    complete_one(&mut store, 1);
+    sync::export(&mut store, &outbox).unwrap();
+    let server = Server::start(Faults {
+        forget_files: true,
+        ..Default::default()
+    });
+    let tsd = sync::Tsd::new(&server.url, "p11", None, TOKEN).unwrap();
+    let mut events = Vec::new();
+    sync::run(
+        &sync::plan(&store, &outbox).unwrap(),
+        &Target::Tsd(Box::new(tsd)),
+        &AtomicBool::new(false),
+        &mut |e| events.push(e),
+    )
+    .unwrap();
+    for e in &events {
+        if let Event::Delivered(d) = e {
+            sync::record(&mut store, d).unwrap();
+        }
+    }
+    let rows = store.deliveries().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(!rows[0].checked);
+    assert_eq!(
+        store.batches().unwrap()[0].state,
+        kohort_tablet::store::BatchState::Delivered
+    );
+    let audit = store.audit_entries().unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "batch_delivered" && e.subject.ends_with("unchecked"))
+    );
+}

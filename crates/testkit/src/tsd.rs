@@ -36,6 +36,9 @@ pub struct Faults {
     /// The groups the token's user is a member of (`None`: any group);
     /// an upload to another group answers 403, as the real server does.
     pub member_of: Option<Vec<String>>,
+    /// Uploads (PUT) answer this status with the real server's empty
+    /// `text/html` error body, e.g. "400 Bad Request".
+    pub put_status: Option<String>,
     /// Uploads answer 201 but the file is not kept where HEAD and the
     /// listing look (as when uploads go to an import area and checks read
     /// an export area).
@@ -307,6 +310,12 @@ fn handle(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         parts[3],
         rest.as_slice(),
     ) {
+        ("PUT", "stream", [_]) if s.faults.put_status.is_some() => {
+            let status = s.faults.put_status.clone().unwrap_or_default();
+            drop(s);
+            error(&mut conn, &status);
+            return Ok(());
+        }
         ("PUT", "stream", [name]) => {
             let mut data = body;
             if s.faults.truncate {
@@ -349,7 +358,9 @@ fn handle(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
                         if s.faults.truncate {
                             data.pop();
                         }
-                        s.files.insert((group, name.clone()), data);
+                        if !s.faults.forget_files {
+                            s.files.insert((group, name.clone()), data);
+                        }
                         (
                             "201 Created",
                             Some(

@@ -196,6 +196,10 @@ fn batches_ui(ui: &mut egui::Ui, s: &Status) {
                         b.confirmed_at.as_ref().map(format::day).unwrap_or_default()
                     ),
                     _ if s.missing.contains(&b.seq) => "FILE MISSING from the outbox".into(),
+                    (_, Some(d)) if !d.checked => format!(
+                        "{}, not seen by the server's check: the receipt will tell",
+                        d.via.describe()
+                    ),
                     (_, Some(d)) => d.via.describe(),
                     (_, None) => "in the outbox".into(),
                 };

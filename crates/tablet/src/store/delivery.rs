@@ -112,6 +112,9 @@ pub struct DeliveryRow {
     pub via: Via,
     pub bytes: u64,
     pub sha256: String,
+    /// The destination showed the file with its size after it was sent;
+    /// `false`: the server took it but its check could not see it.
+    pub checked: bool,
 }
 
 /// A verified receipt, as the store records it.
@@ -172,7 +175,16 @@ const ELIGIBLE: &str = "SELECT bs.session FROM batch_sessions bs
 impl Store {
     /// Records that a batch file reached its destination intact, moving a
     /// sealed batch to delivered (a later state stays), with an audit entry.
-    pub fn record_delivery(&mut self, seq: u64, via: &Via, bytes: u64, sha256: &str) -> Result<()> {
+    /// `checked`: the destination showed the file with its size (an upload
+    /// the server took but could not show is recorded unchecked).
+    pub fn record_delivery(
+        &mut self,
+        seq: u64,
+        via: &Via,
+        bytes: u64,
+        sha256: &str,
+        checked: bool,
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
         let (state, hash): (String, String) = tx
             .query_row(
@@ -190,8 +202,9 @@ impl Store {
         let at = now();
         let (kind, target, project, group) = via.parts();
         tx.execute(
-            "INSERT INTO deliveries (batch, at, via, target, project, file_group, bytes, sha256)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO deliveries (batch, at, via, target, project, file_group, bytes, sha256,
+                                     checked)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 seq as i64,
                 at,
@@ -200,7 +213,8 @@ impl Store {
                 project,
                 group,
                 bytes as i64,
-                sha256
+                sha256,
+                checked
             ],
         )?;
         if BatchState::parse(&state)? == BatchState::Sealed {
@@ -215,7 +229,11 @@ impl Store {
             &at,
             self.actor,
             Action::BatchDelivered,
-            &format!("seq={seq} via={} bytes={bytes}", via.describe()),
+            &format!(
+                "seq={seq} via={} bytes={bytes}{}",
+                via.describe(),
+                if checked { "" } else { " unchecked" }
+            ),
         )?;
         tx.commit()?;
         Ok(())
@@ -224,7 +242,7 @@ impl Store {
     /// Every delivery, oldest first.
     pub fn deliveries(&self) -> Result<Vec<DeliveryRow>> {
         let mut st = self.conn.prepare(
-            "SELECT batch, at, via, target, project, file_group, bytes, sha256
+            "SELECT batch, at, via, target, project, file_group, bytes, sha256, checked
              FROM deliveries ORDER BY id",
         )?;
         let mut rows = st.query([])?;
@@ -251,6 +269,7 @@ impl Store {
                 via,
                 bytes: r.get::<_, i64>(6)? as u64,
                 sha256: r.get(7)?,
+                checked: r.get(8)?,
             });
         }
         Ok(out)

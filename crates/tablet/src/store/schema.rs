@@ -17,7 +17,15 @@ const MIGRATIONS: &[&str] = &[
     V4_WORKFLOW,
     V5_DELIVERY,
     V6_ENCRYPTED,
+    V7_UNCHECKED,
 ];
+
+/// An upload the server took (201) but whose check could not see the file
+/// (HEAD and listing read another area than uploads go to): recorded as a
+/// delivery that was not checked; the receipt confirms it later.
+const V7_UNCHECKED: &str = "
+ALTER TABLE deliveries ADD COLUMN checked INTEGER NOT NULL DEFAULT 1 CHECK (checked IN (0, 1));
+";
 
 /// The database is encrypted whole: the key wraps and the unlock failures
 /// moved to the key file; the audit chain gets keyed links (filled in by

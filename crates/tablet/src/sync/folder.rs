@@ -137,6 +137,7 @@ pub(crate) fn deliver(
             bytes: m.size,
             sha256: m.sha256,
             via: via.clone(),
+            checked: true,
         }));
     }
     if skipped.is_empty() {

@@ -119,6 +119,10 @@ pub struct Delivered {
     pub bytes: u64,
     pub sha256: String,
     pub via: Via,
+    /// The destination showed the file with its size. `false`: the TSD
+    /// server took the upload (201) but its check could not see the file;
+    /// the research store's receipt confirms it later.
+    pub checked: bool,
 }
 
 /// What the worker reports.

@@ -170,5 +170,5 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 
 /// Records one delivered file.
 pub fn record(store: &mut Store, d: &Delivered) -> Result<(), StoreError> {
-    store.record_delivery(d.seq, &d.via, d.bytes, &d.sha256)
+    store.record_delivery(d.seq, &d.via, d.bytes, &d.sha256, d.checked)
 }

@@ -427,18 +427,42 @@ fn uploads_name_the_group_in_the_path_as_the_current_client_does() {
 #[test]
 fn an_error_with_an_empty_page_is_reported_with_its_status_not_as_a_portal() {
     let dir = tempfile::tempdir().unwrap();
-    // The upload is taken (201) but the check finds nothing (404 with the
-    // real server's empty text/html body).
     let server = Server::start(Faults {
-        forget_files: true,
+        put_status: Some("400 Bad Request".into()),
         ..Default::default()
     });
     let plan = plan(dir.path(), &[2048]);
     let (r, events) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
     let e = r.unwrap_err();
-    assert!(e.contains("HTTP 404 Not Found"), "{e}");
+    assert!(e.contains("HTTP 400 Bad Request"), "{e}");
     assert!(!e.contains("captive portal"), "{e}");
     assert!(delivered(&events).is_empty());
+}
+
+#[test]
+fn an_upload_the_check_cannot_see_is_uploaded_but_unchecked() {
+    let dir = tempfile::tempdir().unwrap();
+    // The upload is taken (201), but HEAD and the listing read another
+    // area: 404 with the real server's empty body, and an empty listing.
+    for no_head in [false, true] {
+        let server = Server::start(Faults {
+            forget_files: true,
+            no_head,
+            ..Default::default()
+        });
+        let plan = plan(dir.path(), &[2048, 100 << 10]);
+        let (r, events) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
+        r.unwrap();
+        let unchecked: Vec<u64> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Delivered(d) if !d.checked => Some(d.seq),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(unchecked, [1, 2], "no_head: {no_head}");
+        assert_eq!(retries(&events), 0);
+    }
 }
 
 #[test]

@@ -16,8 +16,21 @@ use super::{Tsd, TsdError};
 /// Listing pages read at most (100 files each on the real server).
 const MAX_PAGES: usize = 10_000;
 
+/// What the check after an upload found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Seen {
+    /// In the group folder with its size.
+    Yes,
+    /// HEAD and the listing answer 404 or do not list it: where the server
+    /// reads from is not where uploads go (an import area). The upload was
+    /// taken (201); the receipt will tell.
+    NotVisible,
+}
+
 impl Tsd {
-    /// Checks the file is in the group folder with the right size.
+    /// Checks the file is in the group folder with the right size. A file
+    /// there with another size is a failure; a file the check cannot see
+    /// at all is [`Seen::NotVisible`].
     pub(super) fn confirm(
         &self,
         agent: &Agent,
@@ -25,7 +38,7 @@ impl Tsd {
         size: u64,
         cancel: &AtomicBool,
         report: &mut dyn FnMut(Event),
-    ) -> Result<(), DeliveryError> {
+    ) -> Result<Seen, DeliveryError> {
         let group = self.group();
         let no_query: [(&str, &str); 0] = [];
         let head = self.api.files(&["stream", &group, &f.name], no_query);
@@ -49,13 +62,14 @@ impl Tsd {
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.trim().parse::<u64>().ok());
                     return match len {
-                        Some(n) if n == size => Ok(()),
+                        Some(n) if n == size => Ok(Seen::Yes),
                         Some(n) => Err(wrong_size(format!("{n}"))),
                         None => Err(wrong_size("no size given".into())),
                     };
                 }
-                // HEAD not allowed here: look in the group's listing.
-                405 | 501 => {}
+                // HEAD not allowed here, or the file not there: look in the
+                // group's listing.
+                404 | 405 | 501 => {}
                 _ => return Err(unexpected("check of the upload", &group, &mut resp)),
             }
             // Every page of the listing (the server gives 100 at a time,
@@ -72,6 +86,9 @@ impl Tsd {
                     .get(url.as_str())
                     .header("Authorization", self.auth())
                     .call()?;
+                if resp.status() == StatusCode::NOT_FOUND {
+                    return Ok(Seen::NotVisible);
+                }
                 if resp.status() != StatusCode::OK {
                     return Err(unexpected("listing of the group folder", &group, &mut resp));
                 }
@@ -93,13 +110,10 @@ impl Tsd {
                     .filter(|next| next.origin() == listing.origin());
             }
             match entry.map(|e| e.get("size").and_then(Value::as_u64)) {
-                Some(Some(n)) if n == size => Ok(()),
+                Some(Some(n)) if n == size => Ok(Seen::Yes),
                 Some(Some(n)) => Err(wrong_size(format!("{n}"))),
                 Some(None) => Err(wrong_size("no size given".into())),
-                None => Err(Fail::Stop(TsdError::NotDelivered(format!(
-                    "{} is not in {group} after the upload: it is not taken as delivered",
-                    f.name
-                )))),
+                None => Ok(Seen::NotVisible),
             }
         })
     }

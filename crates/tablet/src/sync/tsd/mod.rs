@@ -186,7 +186,8 @@ impl Tsd {
             } else {
                 self.put(&agent, f, size, cancel, &mut meter)
             };
-            sent.and_then(|()| self.confirm(&agent, f, size, cancel, meter.report))
+            let seen = sent
+                .and_then(|()| self.confirm(&agent, f, size, cancel, meter.report))
                 .map_err(|e| self.explain(e))?;
             meter.before += size;
             meter.at(&f.name, 0);
@@ -200,6 +201,7 @@ impl Tsd {
                     project: self.project.clone(),
                     group: self.group(),
                 },
+                checked: seen == check::Seen::Yes,
             }));
         }
         if skipped.is_empty() {
