@@ -295,3 +295,56 @@ fn an_upload_the_server_cannot_show_is_recorded_delivered_but_unchecked() {
             .any(|e| e.action == "batch_delivered" && e.subject.ends_with("unchecked"))
     );
 }
+
+#[test]
+fn purge_deletes_only_what_a_kept_receipt_still_confirms() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut store = kohort_testkit::tablet(&db);
+    let outbox = sync::outbox(&db);
+    fs::create_dir_all(&outbox).unwrap();
+    complete_one(&mut store, 1);
+    sync::export(&mut store, &outbox).unwrap();
+    // Batch 1 goes to the research store, whose receipt confirms it.
+    let stick = kohort_testkit::stick();
+    sync::run(
+        &sync::plan(&store, &outbox).unwrap(),
+        &Target::Folder(stick.path().to_owned()),
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap();
+    let report = kohort_research::import_dir(
+        &kohort_testkit::research_keys(),
+        stick.path(),
+        &dir.path().join("research"),
+    )
+    .unwrap();
+    let device = store.device().unwrap().id.to_string();
+    let text = sync::read_receipt(report.devices[&device].receipt.as_ref().unwrap()).unwrap();
+    sync::apply_receipt(&mut store, &text).unwrap();
+    // Batch 2 never left; someone with the passphrase marks it confirmed.
+    complete_one(&mut store, 2);
+    sync::export(&mut store, &outbox).unwrap();
+    store
+        .sql()
+        .execute(
+            "UPDATE batches SET state = 'confirmed', confirmed_at = '2000-01-01T00:00:00.000Z'
+             WHERE seq = 2",
+            [],
+        )
+        .unwrap();
+    store.set_retention_days(0).unwrap();
+    let later = chrono::Utc::now() + chrono::Duration::days(1);
+    assert_eq!(store.purge_eligible(later).unwrap(), 1);
+    let r = sync::purge(&mut store, &outbox, later).unwrap();
+    assert_eq!(r.purged.batches, [1]);
+    let second = store
+        .list_sessions(&Default::default())
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.purged_at.is_none())
+        .count();
+    assert_eq!(second, 1, "batch 2's session keeps its answers");
+    assert!(outbox.join(&store.batches().unwrap()[1].file_name).exists());
+}

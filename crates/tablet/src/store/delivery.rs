@@ -120,6 +120,8 @@ pub struct DeliveryRow {
 /// A verified receipt, as the store records it.
 #[derive(Clone, Debug)]
 pub struct VerifiedReceipt<'a> {
+    /// The signed receipt as received, kept with the batches it confirms.
+    pub text: &'a str,
     pub issued_at: &'a str,
     /// (seq, SHA-256 of the file) of every batch the research store holds.
     pub batches: &'a [(u64, String)],
@@ -239,6 +241,45 @@ impl Store {
         Ok(())
     }
 
+    /// Confirmed batches whose kept receipt verifies with the research key,
+    /// names this device and lists the batch with the hash it was sealed
+    /// with.
+    fn receipt_backed(&self) -> Result<Vec<u64>> {
+        let Some(key) = self.research_key()? else {
+            return Ok(Vec::new());
+        };
+        let Ok(key) = kohort_batch::ResearchPublic::parse(&key) else {
+            return Ok(Vec::new());
+        };
+        let device = self.device()?.id.to_string();
+        let mut st = self.conn.prepare(
+            "SELECT seq, hash, receipt FROM batches
+             WHERE state = 'confirmed' AND receipt IS NOT NULL",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)? as u64,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(rows
+            .into_iter()
+            .filter(|(seq, hash, text)| {
+                kohort_batch::verify_receipt(text, &key).is_ok_and(|body| {
+                    body.device_id == device
+                        && body
+                            .batches
+                            .iter()
+                            .any(|a| a.seq == *seq && a.hash.eq_ignore_ascii_case(hash))
+                })
+            })
+            .map(|(seq, ..)| seq)
+            .collect())
+    }
+
     /// Every delivery, oldest first.
     pub fn deliveries(&self) -> Result<Vec<DeliveryRow>> {
         let mut st = self.conn.prepare(
@@ -308,8 +349,16 @@ impl Store {
         let at = now();
         for seq in &out.newly {
             tx.execute(
-                "UPDATE batches SET state = 'confirmed', confirmed_at = ?2 WHERE seq = ?1",
-                params![*seq as i64, at],
+                "UPDATE batches SET state = 'confirmed', confirmed_at = ?2, receipt = ?3
+                 WHERE seq = ?1",
+                params![*seq as i64, at, receipt.text],
+            )?;
+        }
+        // A batch confirmed before receipts were kept gets this one.
+        for seq in &out.already {
+            tx.execute(
+                "UPDATE batches SET receipt = ?2 WHERE seq = ?1 AND receipt IS NULL",
+                params![*seq as i64, receipt.text],
             )?;
         }
         let list = |v: &[u64]| v.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
@@ -381,12 +430,26 @@ impl Store {
     /// How many sessions a purge at `now` would remove the answers of.
     pub fn purge_eligible(&self, now: DateTime<Utc>) -> Result<usize> {
         let cutoff = self.purge_cutoff(now)?;
+        let eligible = self.eligible()?;
         let n: i64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM ({ELIGIBLE})"),
+            &format!("SELECT count(*) FROM ({eligible})"),
             [cutoff],
             |r| r.get(0),
         )?;
         Ok(n as usize)
+    }
+
+    /// The sessions a purge may take (`?1`: the cutoff): in confirmed
+    /// batches whose kept receipt verifies again now (the state column
+    /// alone is not trusted with deleting answers).
+    fn eligible(&self) -> Result<String> {
+        let backed = self
+            .receipt_backed()?
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        Ok(format!("{ELIGIBLE} AND b.seq IN ({backed})"))
     }
 
     /// Removes the answers and sealed places of sessions in batches the
@@ -399,15 +462,16 @@ impl Store {
         let days = self.retention_days()?;
         let cutoff = self.purge_cutoff(now)?;
         let at = stamp(now);
+        let eligible = self.eligible()?;
         let tx = self.conn.transaction()?;
         // Answers first: the sessions are still unmarked, so both
         // statements select the same sessions.
         let answers = tx.execute(
-            &format!("DELETE FROM answers WHERE session IN ({ELIGIBLE})"),
+            &format!("DELETE FROM answers WHERE session IN ({eligible})"),
             [&cutoff],
         )?;
         let sessions = tx.execute(
-            &format!("UPDATE sessions SET place = NULL, purged_at = ?2 WHERE id IN ({ELIGIBLE})"),
+            &format!("UPDATE sessions SET place = NULL, purged_at = ?2 WHERE id IN ({eligible})"),
             [&cutoff, &at],
         )?;
         let mut st = tx.prepare(

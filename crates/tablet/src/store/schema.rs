@@ -22,9 +22,12 @@ const MIGRATIONS: &[&str] = &[
 
 /// An upload the server took (201) but whose check could not see the file
 /// (HEAD and listing read another area than uploads go to): recorded as a
-/// delivery that was not checked; the receipt confirms it later.
+/// delivery that was not checked; the receipt confirms it later. And each
+/// confirmed batch keeps the signed receipt that confirmed it, verified
+/// again before its answers are purged.
 const V7_UNCHECKED: &str = "
 ALTER TABLE deliveries ADD COLUMN checked INTEGER NOT NULL DEFAULT 1 CHECK (checked IN (0, 1));
+ALTER TABLE batches ADD COLUMN receipt TEXT;
 ";
 
 /// The database is encrypted whole: the key wraps and the unlock failures

@@ -79,6 +79,7 @@ fn verify_and_confirm(store: &mut Store, text: &str) -> Result<Confirmed, Receip
     }
     let batches: Vec<(u64, String)> = body.batches.into_iter().map(|a| (a.seq, a.hash)).collect();
     Ok(store.confirm_batches(&VerifiedReceipt {
+        text,
         issued_at: &body.issued_at,
         batches: &batches,
     })?)
