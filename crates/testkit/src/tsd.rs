@@ -392,6 +392,37 @@ fn handle(conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
                 _ => ("400 Bad Request", None),
             }
         }
+        ("GET", "resumables", []) => {
+            let list: Vec<serde_json::Value> = s
+                .resumables
+                .iter()
+                .map(|(id, r)| {
+                    serde_json::json!({
+                        "filename": r.name, "id": id, "max_chunk": r.max_chunk,
+                        "chunk_size": r.chunk_size,
+                        "previous_offset": r.data.len() as u64 - r.chunk_size.min(r.data.len() as u64),
+                        "next_offset": r.data.len(), "md5sum": null
+                    })
+                })
+                .collect();
+            ("200 OK", Some(serde_json::json!({"resumables": list})))
+        }
+        ("DELETE", "resumables", [name]) => {
+            let id = req.query.get("id").cloned().unwrap_or_default();
+            match s.resumables.get(&id) {
+                Some(r) if &r.name == name => {
+                    s.resumables.remove(&id);
+                    (
+                        "200 OK",
+                        Some(serde_json::json!({"message": "resumable deleted"})),
+                    )
+                }
+                _ => (
+                    "404 Not Found",
+                    Some(serde_json::json!({"message": "not found"})),
+                ),
+            }
+        }
         ("GET", "resumables", [name]) => {
             let id = req.query.get("id").cloned().unwrap_or_default();
             match s.resumables.get(&id) {

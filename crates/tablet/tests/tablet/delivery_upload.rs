@@ -516,3 +516,55 @@ fn the_listing_is_read_across_pages() {
         "{log:?}"
     );
 }
+
+#[test]
+fn an_upload_interrupted_in_one_run_is_resumed_by_name_in_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    // Chunk 4 never gets through in the first run: it gives up.
+    let server = Server::start(Faults {
+        cut_bodies: 100,
+        only_chunk: Some("4".into()),
+        ..Default::default()
+    });
+    let plan = plan(dir.path(), &[(100 << 10) + 1]);
+    let (r, _) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
+    assert!(r.unwrap_err().contains("gave up"));
+    server.state.lock().unwrap().faults = Faults::default();
+    let first = server.log().len();
+
+    // Kohort started again: it finds the unfinished upload by the file's
+    // name and goes on from chunk 4.
+    let (r, events) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
+    r.unwrap();
+    assert_eq!(delivered(&events), [1]);
+    assert_arrived(&server, &plan, "p11-member-group");
+    let log = server.log()[first..].to_vec();
+    assert_eq!(log[0], "GET /v1/p11/files/resumables");
+    let chunks: Vec<&String> = log.iter().filter(|l| l.contains("chunk=")).collect();
+    assert!(chunks[0].contains("chunk=4&id=upload-1"), "{log:?}");
+    assert!(!log.iter().any(|l| l.contains("chunk=1&")), "{log:?}");
+
+    // One left by a run with another chunk size is deleted, not resumed.
+    let server = Server::start(Faults {
+        cut_bodies: 100,
+        only_chunk: Some("3".into()),
+        ..Default::default()
+    });
+    let (r, _) = run(&plan, Target::Tsd(Box::new(tsd(&server, TOKEN))));
+    assert!(r.is_err());
+    server.state.lock().unwrap().faults = Faults::default();
+    let mut other = tuning();
+    other.chunk_size = 32 << 10;
+    let tsd = Tsd::new(&server.url, "p11", None, TOKEN)
+        .unwrap()
+        .with_tuning(other);
+    let (r, _) = run(&plan, Target::Tsd(Box::new(tsd)));
+    r.unwrap();
+    assert_arrived(&server, &plan, "p11-member-group");
+    assert!(
+        server
+            .log()
+            .iter()
+            .any(|l| l == "DELETE /v1/p11/files/resumables/dev-000001.kohort?id=upload-1")
+    );
+}

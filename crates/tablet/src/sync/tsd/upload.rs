@@ -81,9 +81,14 @@ impl Tsd {
     ) -> Result<(), DeliveryError> {
         let chunk = self.tuning.chunk_size.max(1);
         let chunks = size.div_ceil(chunk);
-        // What the server has acknowledged: the upload id and last chunk.
-        let mut id: Option<String> = None;
-        let mut acked = 0u64;
+        // What the server has acknowledged: the upload id and last chunk,
+        // from an earlier run that was interrupted (as TSD's own client
+        // resumes by file name), or nothing yet.
+        let (mut id, mut acked) = match self.previous_upload(agent, &f.name, chunk, chunks) {
+            Some((i, max)) => (Some(i), max),
+            None => (None, 0),
+        };
+        meter.at(&f.name, (acked * chunk).min(size));
         while acked < chunks {
             let next = acked + 1;
             let offset = acked * chunk;
@@ -159,6 +164,52 @@ impl Tsd {
                 Err(not_confirmed("last request of the upload"))
             }
         })
+    }
+
+    /// An unfinished upload of this file the server still holds, to go on
+    /// with: its id and last chunk. One made with another chunk size (or
+    /// beyond this file's end) is deleted, so it does not linger in the
+    /// project's import area. `None` when there is none, or the server
+    /// cannot say.
+    fn previous_upload(
+        &self,
+        agent: &Agent,
+        name: &str,
+        chunk: u64,
+        chunks: u64,
+    ) -> Option<(String, u64)> {
+        let no_query: [(&str, &str); 0] = [];
+        let url = self.api.files(&["resumables"], no_query);
+        let mut resp = agent
+            .get(url.as_str())
+            .header("Authorization", self.auth())
+            .call()
+            .ok()?;
+        if resp.status() != StatusCode::OK {
+            return None;
+        }
+        let json: Value = serde_json::from_str(&body_text(&mut resp)).ok()?;
+        let mut found = None;
+        for r in json.get("resumables").and_then(Value::as_array)? {
+            if r.get("filename").and_then(Value::as_str) != Some(name) {
+                continue;
+            }
+            let Some(id) = r.get("id").and_then(Value::as_str) else {
+                continue;
+            };
+            let max = r.get("max_chunk").and_then(Value::as_u64).unwrap_or(0);
+            let size = r.get("chunk_size").and_then(Value::as_u64);
+            if found.is_none() && size == Some(chunk) && (1..chunks).contains(&max) {
+                found = Some((id.to_owned(), max));
+            } else {
+                let del = self.api.files(&["resumables", name], [("id", id)]);
+                let _ = agent
+                    .delete(del.as_str())
+                    .header("Authorization", self.auth())
+                    .call();
+            }
+        }
+        found
     }
 
     /// The last chunk the server holds of an upload, when it can say.
