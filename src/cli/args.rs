@@ -49,6 +49,11 @@ pub enum Command {
         /// outbox, `outbox/` beside the database, where delivery finds it).
         #[arg(long, value_name = "DIR")]
         to: Option<PathBuf>,
+        /// Instead of sealing new sessions, seal again the batches whose
+        /// files are missing from the outbox (and the ones after them),
+        /// from the answers still on the tablet; only batches never delivered.
+        #[arg(long)]
+        reseal: bool,
         /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
         #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,

@@ -98,8 +98,26 @@ pub fn device(cmd: DeviceCommand) -> Result<ExitCode> {
 }
 
 /// Seals into `to`, by default the outbox beside the database.
-pub fn export(db: &Path, to: Option<&Path>, pass_file: Option<&Path>) -> Result<ExitCode> {
+pub fn export(
+    db: &Path,
+    to: Option<&Path>,
+    reseal: bool,
+    pass_file: Option<&Path>,
+) -> Result<ExitCode> {
     let mut store = unlock(db, pass_file)?;
+    if reseal {
+        let done = delivery::reseal(&mut store, &delivery::outbox(db, to))?;
+        if done.is_empty() {
+            println!("nothing to seal again: every batch file is in the outbox");
+        } else {
+            let list: Vec<String> = done.iter().map(u64::to_string).collect();
+            println!(
+                "sealed again from the answers on the tablet: batch(es) {}",
+                list.join(", ")
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     match delivery::seal(&mut store, &delivery::outbox(db, to))? {
         Exported::Nothing => println!("nothing to export: no completed session is waiting"),
         Exported::Batch {

@@ -59,8 +59,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Export {
             db,
             to,
+            reseal,
             passphrase_file,
-        }) => export::export(&db, to.as_deref(), passphrase_file.as_deref()),
+        }) => export::export(&db, to.as_deref(), reseal, passphrase_file.as_deref()),
         Some(Command::Deliver {
             db,
             to,

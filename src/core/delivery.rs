@@ -29,6 +29,12 @@ pub fn seal(store: &mut Store, outbox: &Path) -> Result<Exported> {
     Ok(sync::export(store, outbox)?)
 }
 
+/// Seals again the batches whose files are missing from the outbox (and
+/// the ones after them), from the answers still on the tablet.
+pub fn reseal(store: &mut Store, outbox: &Path) -> Result<Vec<u64>> {
+    Ok(sync::reseal(store, outbox)?)
+}
+
 /// What the data manager's page and `kohort batches` show.
 pub fn status(store: &Store, outbox: &Path, now: DateTime<Utc>) -> Result<Status> {
     Ok(Status::load(store, outbox, now)?)

@@ -240,6 +240,12 @@ impl Core {
         self.act(|s| delivery::seal(s, &outbox))
     }
 
+    /// Seals again the batches whose files went missing from the outbox.
+    pub fn reseal(&mut self) -> Result<Vec<u64>> {
+        let outbox = self.outbox();
+        self.act(|s| delivery::reseal(s, &outbox))
+    }
+
     fn deliver(&mut self, route: Route, target: impl FnOnce() -> Result<Target>) -> Result<bool> {
         if self.delivery.as_ref().is_some_and(Delivery::is_running) {
             return Err(CoreError::Busy);

@@ -348,3 +348,92 @@ fn purge_deletes_only_what_a_kept_receipt_still_confirms() {
     assert_eq!(second, 1, "batch 2's session keeps its answers");
     assert!(outbox.join(&store.batches().unwrap()[1].file_name).exists());
 }
+
+#[test]
+fn a_lost_batch_file_is_sealed_again_and_the_research_store_takes_the_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut store = kohort_testkit::tablet(&db);
+    let outbox = sync::outbox(&db);
+    fs::create_dir_all(&outbox).unwrap();
+    for n in 1..=3 {
+        complete_one(&mut store, n);
+        sync::export(&mut store, &outbox).unwrap();
+    }
+    let before: Vec<String> = store
+        .batches()
+        .unwrap()
+        .into_iter()
+        .map(|b| b.hash)
+        .collect();
+    fs::remove_file(outbox.join(&store.batches().unwrap()[1].file_name)).unwrap();
+
+    let done = sync::reseal(&mut store, &outbox).unwrap();
+    assert_eq!(done, [2, 3], "the lost one and the one that names its hash");
+    let after: Vec<String> = store
+        .batches()
+        .unwrap()
+        .into_iter()
+        .map(|b| b.hash)
+        .collect();
+    assert_eq!(after[0], before[0]);
+    assert_ne!(after[1], before[1]);
+    outbox_is_whole(&store, &outbox);
+    assert_eq!(
+        sync::reseal(&mut store, &outbox).unwrap(),
+        Vec::<u64>::new()
+    );
+    assert_eq!(
+        kohort_testkit::count(&store.audit_entries().unwrap(), "batch_resealed"),
+        2
+    );
+
+    // The research store takes all three, in one chain, with every session.
+    let stick = kohort_testkit::stick();
+    sync::run(
+        &sync::plan(&store, &outbox).unwrap(),
+        &Target::Folder(stick.path().to_owned()),
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap();
+    let report = kohort_research::import_dir(
+        &kohort_testkit::research_keys(),
+        stick.path(),
+        &dir.path().join("research"),
+    )
+    .unwrap();
+    assert_eq!(report.refused().count(), 0);
+    let device = store.device().unwrap().id.to_string();
+    let s = &report.devices[&device];
+    assert_eq!((s.imported_now, s.total), (3, 3));
+    assert!(s.gaps.is_empty());
+}
+
+#[test]
+fn a_delivered_batch_is_never_sealed_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut store = kohort_testkit::tablet(&db);
+    let outbox = sync::outbox(&db);
+    fs::create_dir_all(&outbox).unwrap();
+    for n in 1..=2 {
+        complete_one(&mut store, n);
+        sync::export(&mut store, &outbox).unwrap();
+    }
+    // Batch 2 was delivered; then batch 1's file is lost.
+    let b2 = store.batches().unwrap()[1].clone();
+    store
+        .record_delivery(
+            2,
+            &kohort_tablet::store::Via::Folder { path: "/x".into() },
+            1,
+            &b2.hash,
+            true,
+        )
+        .unwrap();
+    fs::remove_file(outbox.join(&store.batches().unwrap()[0].file_name)).unwrap();
+    let err = sync::reseal(&mut store, &outbox).unwrap_err();
+    assert!(matches!(err, ExportError::CannotReseal(2)), "{err}");
+    assert_eq!(store.batches().unwrap()[1].hash, b2.hash);
+}

@@ -82,6 +82,17 @@ fn delivery(core: &mut Core, action: DeliveryAction) -> Result<Option<String>> {
                 format!("Sealed batch {seq} with {sessions} session(s) into the outbox.")
             }
         }),
+        DeliveryAction::Reseal => {
+            let done: Vec<String> = core.reseal()?.iter().map(u64::to_string).collect();
+            Some(if done.is_empty() {
+                "Every batch file is in the outbox: nothing sealed again.".into()
+            } else {
+                format!(
+                    "Sealed again from the answers on the tablet: batch(es) {}.",
+                    done.join(", ")
+                )
+            })
+        }
         DeliveryAction::ToFolder(dir) => {
             if core.deliver_to_folder(dir)? {
                 None

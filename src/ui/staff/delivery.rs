@@ -56,6 +56,8 @@ impl Default for DeliveryView {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DeliveryAction {
     Seal,
+    /// Seal again the batches whose files are missing from the outbox.
+    Reseal,
     ToFolder(PathBuf),
     Upload(UploadRequest),
     Cancel,
@@ -109,7 +111,7 @@ pub fn delivery_ui(
     let running = delivery.is_some_and(Delivery::is_running);
     let mut action = summary_ui(ui, s, v);
     ui.add_space(8.0);
-    batches_ui(ui, s);
+    action = batches_ui(ui, s, running).or(action);
     ui.add_space(8.0);
     action = deliver_ui(ui, s, running, volumes, v).or(action);
     if let Some(d) = delivery {
@@ -164,11 +166,11 @@ fn summary_ui(ui: &mut egui::Ui, s: &Status, v: &DeliveryView) -> Option<Deliver
         .then_some(DeliveryAction::Seal)
 }
 
-fn batches_ui(ui: &mut egui::Ui, s: &Status) {
+fn batches_ui(ui: &mut egui::Ui, s: &Status, running: bool) -> Option<DeliveryAction> {
     ui.heading("Batches");
     if s.batches.is_empty() {
         ui.label("No batch sealed yet.");
-        return;
+        return None;
     }
     egui::Grid::new("batches")
         .num_columns(5)
@@ -222,7 +224,12 @@ fn batches_ui(ui: &mut egui::Ui, s: &Status) {
             ))
             .color(WARN),
         );
+        let again = Button::new("Seal the missing batches again").min_size(BIG);
+        if ui.add_enabled(!running, again).clicked() {
+            return Some(DeliveryAction::Reseal);
+        }
     }
+    None
 }
 
 /// Copy to a folder, or upload to TSD.

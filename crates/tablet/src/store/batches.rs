@@ -147,6 +147,43 @@ impl Store {
         ids.iter().map(|s| parse_id(s)).collect()
     }
 
+    /// The sessions sealed into batch `seq`, in the order a batch lists them.
+    pub fn sessions_in_batch(&self, seq: u64) -> Result<Vec<Uuid>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT session FROM batch_sessions WHERE batch = ?1 ORDER BY session")?;
+        let ids = st
+            .query_map([seq as i64], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.iter().map(|s| parse_id(s)).collect()
+    }
+
+    /// Records that batch `seq`, whose file was lost before it was ever
+    /// delivered, was sealed again from the same sessions into a file with
+    /// `hash`. Only a batch still `sealed` (never delivered) may be.
+    pub fn record_reseal(&mut self, seq: u64, hash: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE batches SET hash = ?2 WHERE seq = ?1 AND state = 'sealed'",
+            params![seq as i64, hash],
+        )?;
+        if n != 1 {
+            return Err(StoreError::Refused(format!(
+                "batch {seq} is not waiting in the outbox unsent, so it cannot be sealed again"
+            )));
+        }
+        audit::append(
+            &tx,
+            self.keys.audit(),
+            &now(),
+            self.actor,
+            Action::BatchResealed,
+            &format!("seq={seq} hash={hash}"),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Audit entries after `seq`.
     pub fn audit_after(&self, seq: i64) -> Result<Vec<AuditEntry>> {
         Ok(audit::entries(&self.conn)?

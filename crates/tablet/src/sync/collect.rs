@@ -27,6 +27,36 @@ pub struct Collected {
 
 pub fn collect(store: &Store) -> Result<Collected> {
     let sessions = store.unbatched_completed()?;
+    let after = store.last_batch()?.map_or(0, |b| b.audit_to);
+    collect_these(store, sessions, after, None)
+}
+
+/// What batch `seq` held, collected again from the tablet (its file was
+/// lost): the same sessions and the same range of audit entries.
+pub fn collect_batch(store: &Store, seq: u64) -> Result<Collected> {
+    let batches = store.batches()?;
+    let this = batches
+        .iter()
+        .find(|b| b.seq == seq)
+        .ok_or_else(|| StoreError::NotFound(format!("batch {seq}")))?;
+    let after = batches
+        .iter()
+        .find(|b| b.seq + 1 == seq)
+        .map_or(0, |b| b.audit_to);
+    collect_these(
+        store,
+        store.sessions_in_batch(seq)?,
+        after,
+        Some(this.audit_to),
+    )
+}
+
+fn collect_these(
+    store: &Store,
+    sessions: Vec<Uuid>,
+    after: i64,
+    upto: Option<i64>,
+) -> Result<Collected> {
     let participants: HashMap<Uuid, ParticipantFacts> = store
         .participant_facts()?
         .into_iter()
@@ -140,8 +170,12 @@ pub fn collect(store: &Store) -> Result<Collected> {
             variables,
         });
     }
-    let after = store.last_batch()?.map_or(0, |b| b.audit_to);
-    let audit: Vec<AuditRecord> = store.audit_after(after)?.into_iter().map(record).collect();
+    let audit: Vec<AuditRecord> = store
+        .audit_after(after)?
+        .into_iter()
+        .filter(|e| upto.is_none_or(|u| e.seq <= u))
+        .map(record)
+        .collect();
     let audit_to = audit.last().map_or(after, |a| a.seq);
     Ok(Collected {
         sessions,

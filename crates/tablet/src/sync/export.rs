@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use hpke::rand_core::{CryptoRng, RngCore};
 
-use crate::store::{NewBatch, Store, StoreError};
+use crate::store::{BatchState, NewBatch, Store, StoreError};
 use kohort_batch::{
     self as batch, BatchError, Header, NO_PREVIOUS, Payload, ResearchPublic, digest,
 };
@@ -46,6 +46,11 @@ pub enum ExportError {
     },
     #[error("the study id is unknown: the research key names none")]
     NoStudy,
+    #[error(
+        "batch {0} was already delivered, so the batches before it cannot be sealed again \
+         (the research store may hold it); tell the research store which batch is lost"
+    )]
+    CannotReseal(u64),
     #[error(
         "the tablet's audit log does not verify ({0}); nothing was sealed. The database \
          may have been tampered with: keep the tablet as it is and contact the study's data \
@@ -90,36 +95,19 @@ pub fn export_with<R: CryptoRng + RngCore>(
             source: std::io::Error::other(other.to_string()),
         },
     })?;
-    let text = store.research_key()?.ok_or(ExportError::NoResearchKey)?;
-    let research = ResearchPublic::parse(&text).map_err(ExportError::BadResearchKey)?;
-    if research.study.is_empty() {
-        return Err(ExportError::NoStudy);
-    }
+    let research = research_key(store)?;
     // A batch continues the tablet's audit chain (its entries carry the
     // hashes, the last one is the head), so a broken chain is never sealed.
     store.verify_audit()?.map_err(ExportError::AuditBroken)?;
-    let c = collect(store)?;
+    let mut c = collect(store)?;
     if c.sessions.is_empty() {
         return Ok(Exported::Nothing);
     }
-    let device = store.device()?;
     let last = store.last_batch()?;
     let seq = last.as_ref().map_or(1, |b| b.seq + 1);
-    let (payload, hashes) = Payload::new(c.instruments, &c.records, c.audit)?;
-    let header = Header {
-        format: 1,
-        study_id: research.study.clone(),
-        device_id: device.id.to_string(),
-        device_key: hex::encode(device.public_key),
-        seq,
-        prev_hash: last.map_or_else(|| NO_PREVIOUS.to_owned(), |b| b.hash),
-        created_at: created_at.to_owned(),
-        research_key: research.fingerprint(),
-        record_count: hashes.len() as u64,
-        record_hashes: hashes,
-        demo: store.is_demo()?,
-    };
-    let bytes = batch::seal(&header, &payload, &research, &store.signing_key()?, rng)?;
+    let prev = last.map_or_else(|| NO_PREVIOUS.to_owned(), |b| b.hash);
+    let (header, bytes, audit_entries) =
+        seal_batch(store, &research, (seq, &prev, created_at), &mut c, rng)?;
     let hash = digest::sha256_hex(&bytes);
     let name = header.file_name();
     let path = dir.join(&name);
@@ -145,7 +133,103 @@ pub fn export_with<R: CryptoRng + RngCore>(
         path,
         seq,
         sessions: c.sessions.len(),
-        audit_entries: payload.audit.len(),
+        audit_entries,
         hash,
     })
+}
+
+/// The research key batches are sealed to.
+fn research_key(store: &Store) -> Result<ResearchPublic, ExportError> {
+    let text = store.research_key()?.ok_or(ExportError::NoResearchKey)?;
+    let research = ResearchPublic::parse(&text).map_err(ExportError::BadResearchKey)?;
+    if research.study.is_empty() {
+        return Err(ExportError::NoStudy);
+    }
+    Ok(research)
+}
+
+/// Seals what `c` collected as batch `seq` after the batch file with hash
+/// `prev`: the header, the file's bytes and how many audit entries it holds.
+fn seal_batch<R: CryptoRng + RngCore>(
+    store: &Store,
+    research: &ResearchPublic,
+    (seq, prev, created_at): (u64, &str, &str),
+    c: &mut super::Collected,
+    rng: &mut R,
+) -> Result<(Header, Vec<u8>, usize), ExportError> {
+    let device = store.device()?;
+    // Taken, not copied: the collected content is large and used once.
+    let instruments = std::mem::take(&mut c.instruments);
+    let audit = std::mem::take(&mut c.audit);
+    let (payload, hashes) = Payload::new(instruments, &c.records, audit)?;
+    let header = Header {
+        format: 1,
+        study_id: research.study.clone(),
+        device_id: device.id.to_string(),
+        device_key: hex::encode(device.public_key),
+        seq,
+        prev_hash: prev.to_owned(),
+        created_at: created_at.to_owned(),
+        research_key: research.fingerprint(),
+        record_count: hashes.len() as u64,
+        record_hashes: hashes,
+        demo: store.is_demo()?,
+    };
+    let bytes = batch::seal(&header, &payload, research, &store.signing_key()?, rng)?;
+    Ok((header, bytes, payload.audit.len()))
+}
+
+/// Seals again, from the sessions still on the tablet, every batch from the
+/// first whose file is missing from the outbox to the last (the later ones
+/// too, since each file names the hash of the one before). Only batches
+/// never delivered may be: a batch the research store may hold is never
+/// replaced by one with other bytes. Returns the batches sealed again.
+pub fn reseal(store: &mut Store, dir: &Path) -> Result<Vec<u64>, ExportError> {
+    let now = kohort_batch::now_stamp();
+    let mut rng = rand_core::UnwrapErr(rand_core::OsRng);
+    let held = super::lock::take(store)?;
+    super::outbox::roll_forward(store, dir, &held).map_err(|e| match e {
+        super::DeliveryError::Store(s) => ExportError::Store(s),
+        other => ExportError::Io {
+            path: dir.to_owned(),
+            source: std::io::Error::other(other.to_string()),
+        },
+    })?;
+    let research = research_key(store)?;
+    store.verify_audit()?.map_err(ExportError::AuditBroken)?;
+    let batches = store.batches()?;
+    let Some(first) = batches.iter().position(|b| {
+        b.state == BatchState::Sealed
+            && (!super::outbox::plain_name(&b.file_name) || !dir.join(&b.file_name).is_file())
+    }) else {
+        return Ok(Vec::new());
+    };
+    if let Some(b) = batches[first..]
+        .iter()
+        .find(|b| b.state != BatchState::Sealed)
+    {
+        return Err(ExportError::CannotReseal(b.seq));
+    }
+    let mut prev = if first == 0 {
+        NO_PREVIOUS.to_owned()
+    } else {
+        batches[first - 1].hash.clone()
+    };
+    let mut done = Vec::new();
+    for b in &batches[first..] {
+        let mut c = super::collect::collect_batch(store, b.seq)?;
+        let (header, bytes, _) =
+            seal_batch(store, &research, (b.seq, &prev, &now), &mut c, &mut rng)?;
+        let hash = digest::sha256_hex(&bytes);
+        let path = dir.join(header.file_name());
+        let staged = kohort_files::stage(&path, &bytes).map_err(|source| ExportError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        store.record_reseal(b.seq, &hash)?;
+        staged.commit().map_err(ExportError::Commit)?;
+        prev = hash;
+        done.push(b.seq);
+    }
+    Ok(done)
 }

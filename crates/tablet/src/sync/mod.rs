@@ -17,7 +17,7 @@ pub mod tsd;
 
 pub use collect::{Collected, collect};
 pub use error::{DeliveryError, TsdError};
-pub use export::{ExportError, Exported, export};
+pub use export::{ExportError, Exported, export, reseal};
 pub use lock::OutboxLock;
 pub use outbox::{Delivered, Event, OutboxFile, Plan, outbox, plan, roll_forward};
 pub use receipt::{PurgeReport, ReceiptError, apply_receipt, purge, read_receipt};
