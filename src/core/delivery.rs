@@ -228,7 +228,15 @@ impl Delivery {
 /// Verifies a receipt file from the research store and confirms the
 /// batches it lists.
 pub fn apply_receipt(store: &mut Store, file: &Path) -> Result<Confirmed> {
-    let text = sync::read_receipt(file)?;
+    let text = match sync::read_receipt(file) {
+        Ok(t) => t,
+        Err(e) => {
+            // Audited like a refused receipt; the failure is what the
+            // person is told even if the audit cannot be written.
+            let _ = store.record_failed_delivery(FailedAction::Receipt, &e.to_string());
+            return Err(e.into());
+        }
+    };
     Ok(sync::apply_receipt(store, &text)?)
 }
 

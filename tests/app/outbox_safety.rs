@@ -437,3 +437,19 @@ fn a_delivered_batch_is_never_sealed_again() {
     assert!(matches!(err, ExportError::CannotReseal(2)), "{err}");
     assert_eq!(store.batches().unwrap()[1].hash, b2.hash);
 }
+
+#[test]
+fn an_unreadable_receipt_file_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = kohort_testkit::tablet(&dir.path().join("tablet.db"));
+    let err = kohort::core::delivery::apply_receipt(&mut store, &dir.path().join("no.receipt"))
+        .unwrap_err();
+    assert!(err.to_string().contains("no.receipt"), "{err}");
+    let big = dir.path().join("big.receipt");
+    fs::write(&big, vec![b'x'; 4 << 20]).unwrap();
+    assert!(kohort::core::delivery::apply_receipt(&mut store, &big).is_err());
+    assert_eq!(
+        kohort_testkit::count(&store.audit_entries().unwrap(), "receipt_refused"),
+        2
+    );
+}
