@@ -366,7 +366,9 @@ fn a_lost_batch_file_is_sealed_again_and_the_research_store_takes_the_chain() {
         .into_iter()
         .map(|b| b.hash)
         .collect();
-    fs::remove_file(outbox.join(&store.batches().unwrap()[1].file_name)).unwrap();
+    let second = outbox.join(&store.batches().unwrap()[1].file_name);
+    let old_bytes = fs::read(&second).unwrap();
+    fs::remove_file(&second).unwrap();
 
     let done = sync::reseal(&mut store, &outbox).unwrap();
     assert_eq!(done, [2, 3], "the lost one and the one that names its hash");
@@ -387,6 +389,11 @@ fn a_lost_batch_file_is_sealed_again_and_the_research_store_takes_the_chain() {
         kohort_testkit::count(&store.audit_entries().unwrap(), "batch_resealed"),
         2
     );
+    // A re-seal cut short (the new file recorded, the old one still in
+    // place) is found by its hash and sealed again from there.
+    fs::write(&second, &old_bytes).unwrap();
+    assert_eq!(sync::reseal(&mut store, &outbox).unwrap(), [2, 3]);
+    outbox_is_whole(&store, &outbox);
 
     // The research store takes all three, in one chain, with every session.
     let stick = kohort_testkit::stick();

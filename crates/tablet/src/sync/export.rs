@@ -179,6 +179,29 @@ fn seal_batch<R: CryptoRng + RngCore>(
     Ok((header, bytes, payload.audit.len()))
 }
 
+/// The first batch still in the outbox unsent whose file is missing, is not
+/// the file recorded, or does not follow the batch before it (a re-seal cut
+/// short leaves that); `None` when the outbox is whole.
+fn first_broken(batches: &[crate::store::BatchRow], dir: &Path) -> Option<usize> {
+    let mut prev = NO_PREVIOUS.to_owned();
+    for (i, b) in batches.iter().enumerate() {
+        let expected_prev = std::mem::replace(&mut prev, b.hash.clone());
+        if b.state != BatchState::Sealed {
+            continue;
+        }
+        let path = dir.join(&b.file_name);
+        let whole = super::outbox::plain_name(&b.file_name)
+            && kohort_files::read_small(&path, batch::MAX_FILE).is_ok_and(|bytes| {
+                digest::sha256_hex(&bytes).eq_ignore_ascii_case(&b.hash)
+                    && batch::verify(&bytes).is_ok_and(|v| v.header.prev_hash == expected_prev)
+            });
+        if !whole {
+            return Some(i);
+        }
+    }
+    None
+}
+
 /// Seals again, from the sessions still on the tablet, every batch from the
 /// first whose file is missing from the outbox to the last (the later ones
 /// too, since each file names the hash of the one before). Only batches
@@ -198,10 +221,7 @@ pub fn reseal(store: &mut Store, dir: &Path) -> Result<Vec<u64>, ExportError> {
     let research = research_key(store)?;
     store.verify_audit()?.map_err(ExportError::AuditBroken)?;
     let batches = store.batches()?;
-    let Some(first) = batches.iter().position(|b| {
-        b.state == BatchState::Sealed
-            && (!super::outbox::plain_name(&b.file_name) || !dir.join(&b.file_name).is_file())
-    }) else {
+    let Some(first) = first_broken(&batches, dir) else {
         return Ok(Vec::new());
     };
     if let Some(b) = batches[first..]
