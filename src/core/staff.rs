@@ -220,6 +220,16 @@ impl Core {
         self.act(|s| Ok(s.withdraw_consent(participant, on)?))
     }
 
+    /// Sets a new staff passphrase (typed twice); the recovery key stays.
+    pub fn change_passphrase(&mut self, new: &str, again: &str) -> Result<()> {
+        if new != again {
+            return Err(CoreError::Invalid(
+                "the two passphrases differ: type the new one twice".into(),
+            ));
+        }
+        self.act(|s| Ok(s.change_passphrase(new)?))
+    }
+
     /// Staff screens lock after `minutes` without a touch (0: never).
     pub fn set_idle_lock(&mut self, minutes: u32) -> Result<()> {
         if minutes > MAX_IDLE_MINUTES {

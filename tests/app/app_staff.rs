@@ -339,3 +339,40 @@ fn a_demo_tablet_says_so_on_every_staff_page() {
     h.get_by_label("Today");
     assert!(h.query_by_label_contains("DEMO TABLET").is_none());
 }
+
+/// Staff change the passphrase on the settings page; a mismatch or a weak
+/// one is refused with words, the new one unlocks, the old one does not.
+#[test]
+fn staff_change_the_passphrase_in_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let clock = ManualClock::new();
+    let mut h = harness(&db, &clock);
+    set_up(&mut h);
+    tap(&mut h, "Settings");
+    type_into(&mut h, "New staff passphrase", "otter lamp gravel sunday");
+    type_into(&mut h, "New passphrase again", "otter lamp gravel monday");
+    tap(&mut h, "Change passphrase");
+    h.get_by_label_contains("the two passphrases differ");
+    type_into(&mut h, "New staff passphrase", "aaaaaaaa");
+    type_into(&mut h, "New passphrase again", "aaaaaaaa");
+    tap(&mut h, "Change passphrase");
+    h.get_by_label_contains("would be guessed too soon");
+    type_into(&mut h, "New staff passphrase", "otter lamp gravel sunday");
+    type_into(&mut h, "New passphrase again", "otter lamp gravel sunday");
+    tap(&mut h, "Change passphrase");
+    h.get_by_label_contains("Passphrase changed");
+    tap(&mut h, "Lock");
+    type_into(&mut h, "Staff passphrase", PASS);
+    tap(&mut h, "Unlock");
+    assert!(
+        h.query_by_label("Today").is_none(),
+        "the old passphrase opened it"
+    );
+    drop(h);
+    let mut locked = kohort_tablet::store::Store::open(&db).unwrap();
+    locked.set_delay(kohort_tablet::store::Delay::None);
+    let store = locked.unlock("otter lamp gravel sunday").unwrap();
+    let actions = kohort_testkit::actions(store.audit_entries().unwrap());
+    assert!(actions.contains(&"passphrase_changed".to_owned()));
+}

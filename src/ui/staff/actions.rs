@@ -58,6 +58,11 @@ pub fn act(core: &mut Core, view: &mut StaffView, action: StaffAction) -> Result
         } => drop(core.new_episode(participant, anchor)?),
         StaffAction::Withdraw { participant, on } => core.withdraw(participant, on)?,
         StaffAction::SetIdleLock(minutes) => core.set_idle_lock(minutes)?,
+        StaffAction::ChangePassphrase { new, again } => {
+            core.change_passphrase(&new, &again)?;
+            view.settings.passphrase_changed = true;
+            return Ok(Next::Stay);
+        }
         StaffAction::Delivery(a) => {
             let retention = matches!(a, DeliveryAction::SetRetention(_));
             view.delivery.message = None;

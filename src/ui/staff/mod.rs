@@ -104,6 +104,11 @@ pub enum StaffAction {
         on: NaiveDate,
     },
     SetIdleLock(u32),
+    /// A new staff passphrase, typed twice.
+    ChangePassphrase {
+        new: zeroize::Zeroizing<String>,
+        again: zeroize::Zeroizing<String>,
+    },
     Delivery(delivery::DeliveryAction),
 }
 

@@ -1,7 +1,8 @@
-//! Device settings staff may change: the idle lock.
+//! Device settings staff may change: the idle lock and the staff passphrase.
 
 use crate::ui::theme::STAFF_TOUCH;
-use eframe::egui::{self, Button, RichText, Vec2};
+use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
+use zeroize::Zeroizing;
 
 use super::StaffAction;
 use crate::core::clinic::Clinic;
@@ -11,6 +12,11 @@ use crate::ui::theme::WARN;
 pub struct SettingsDraft {
     /// Typed minutes; empty shows the current value.
     pub idle_lock: String,
+    /// A new staff passphrase, and again.
+    pub new_pass: Zeroizing<String>,
+    pub new_again: Zeroizing<String>,
+    /// The last change went through.
+    pub passphrase_changed: bool,
 }
 
 /// The longest idle lock offered: a shift.
@@ -53,5 +59,47 @@ pub fn settings_ui(ui: &mut egui::Ui, data: &Clinic, d: &mut SettingsDraft) -> O
             .color(WARN),
         );
     }
-    action
+    ui.add_space(16.0);
+    passphrase_ui(ui, d).or(action)
+}
+
+/// A new staff passphrase, typed twice. Nothing is encrypted again: the
+/// tablet's key is wrapped under the new passphrase; the recovery key stays.
+fn passphrase_ui(ui: &mut egui::Ui, d: &mut SettingsDraft) -> Option<StaffAction> {
+    ui.heading("Staff passphrase");
+    ui.label(
+        "A new passphrase for everyone who uses this tablet: four or five random words. \
+         The recovery key stays as it is.",
+    );
+    egui::Grid::new("new_passphrase")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            for (label, text) in [
+                ("New staff passphrase", &mut d.new_pass),
+                ("New passphrase again", &mut d.new_again),
+            ] {
+                let l = ui.label(label);
+                ui.add(
+                    TextEdit::singleline(&mut **text)
+                        .password(true)
+                        .desired_width(360.0),
+                )
+                .labelled_by(l.id);
+                ui.end_row();
+            }
+        });
+    if d.passphrase_changed {
+        ui.label("Passphrase changed. Tell the staff who use this tablet.");
+    }
+    let ready = !d.new_pass.is_empty() && !d.new_again.is_empty();
+    let change = Button::new("Change passphrase").min_size(Vec2::new(200.0, STAFF_TOUCH));
+    if ui.add_enabled(ready, change).clicked() {
+        d.passphrase_changed = false;
+        return Some(StaffAction::ChangePassphrase {
+            new: std::mem::take(&mut d.new_pass),
+            again: std::mem::take(&mut d.new_again),
+        });
+    }
+    None
 }
