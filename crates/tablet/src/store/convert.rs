@@ -89,13 +89,16 @@ fn read_legacy(conn: &Connection) -> Result<Legacy> {
     let salt: [u8; 16] = salt
         .try_into()
         .map_err(|_| StoreError::Corrupt("the passphrase salt has the wrong length".into()))?;
+    // Through the key file's bounds: no Argon2id that takes all memory.
+    let kdf = KdfFields::of(&KdfParams {
+        m_cost: m,
+        t_cost: t,
+        p_cost: p,
+        salt,
+    })
+    .params()?;
     Ok(Legacy {
-        kdf: KdfParams {
-            m_cost: m,
-            t_cost: t,
-            p_cost: p,
-            salt,
-        },
+        kdf,
         passphrase,
         recovery,
     })

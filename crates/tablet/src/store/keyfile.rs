@@ -24,6 +24,12 @@ use super::error::{Result, StoreError};
 use super::keys::KdfParams;
 
 pub const FORMAT: u16 = 1;
+/// Argon2id parameters accepted from a key file: 1 GiB, 20 passes, 8 lanes
+/// at most (Kohort writes 64 MiB, 3, 1).
+const MAX_M_COST: u32 = 1 << 20;
+const MAX_T_COST: u32 = 20;
+const MAX_P_COST: u32 = 8;
+
 /// The key file is a few hundred bytes; anything far larger is not one.
 const MAX_BYTES: u64 = 64 << 10;
 
@@ -92,6 +98,18 @@ impl KdfFields {
     }
 
     pub fn params(&self) -> Result<KdfParams> {
+        // Someone who can write the key file but has no key could ask for
+        // an Argon2id that takes all memory or hours: refused, not run.
+        if !(8..=MAX_M_COST).contains(&self.m_cost)
+            || !(1..=MAX_T_COST).contains(&self.t_cost)
+            || !(1..=MAX_P_COST).contains(&self.p_cost)
+        {
+            return Err(StoreError::KeyFile(format!(
+                "the key file asks for a key derivation Kohort never uses \
+                 (m={} KiB, t={}, p={}): it was changed or damaged",
+                self.m_cost, self.t_cost, self.p_cost
+            )));
+        }
         let mut salt = [0u8; 16];
         hex::decode_to_slice(&self.salt, &mut salt)
             .map_err(|_| StoreError::Corrupt("the key file's salt is damaged".into()))?;

@@ -235,6 +235,15 @@ fn key_file_edits_are_refused() {
         StoreError::WrongPassphrase { .. }
     ));
 
+    // A key derivation that would take all memory is refused, not run.
+    std::fs::write(&kf, &original).unwrap();
+    edit_key_file(&path, |v| v["kdf"]["m_cost"] = (u32::MAX).into());
+    let err = unlock(&path).err().unwrap();
+    assert!(
+        matches!(&err, StoreError::KeyFile(m) if m.contains("never uses")),
+        "{err:?}"
+    );
+
     // A damaged wrap with the right passphrase is told apart.
     std::fs::write(&kf, &original).unwrap();
     edit_key_file(&path, |v| {
