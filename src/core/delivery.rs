@@ -29,6 +29,24 @@ pub fn seal(store: &mut Store, outbox: &Path) -> Result<Exported> {
     Ok(sync::export(store, outbox)?)
 }
 
+/// Before a delivery: a batch whose file is missing is sealed again first,
+/// while nothing after it has left the tablet, so that it goes with the
+/// others instead of being skipped for good. Once a later batch has left,
+/// it cannot be (the delivery then skips it and says so).
+fn reseal_if_missing(store: &mut Store, outbox: &Path) -> Result<()> {
+    let missing = store.batches()?.iter().any(|b| {
+        b.state == kohort_tablet::store::BatchState::Sealed
+            && !(sync::outbox::plain_name(&b.file_name) && outbox.join(&b.file_name).is_file())
+    });
+    if !missing {
+        return Ok(());
+    }
+    match sync::reseal(store, outbox) {
+        Ok(_) | Err(sync::ExportError::CannotReseal(_)) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Seals again the batches whose files are missing from the outbox (and
 /// the ones after them), from the answers still on the tablet.
 pub fn reseal(store: &mut Store, outbox: &Path) -> Result<Vec<u64>> {
@@ -107,8 +125,6 @@ pub struct Delivery {
     transfer: Transfer,
     pub route: Route,
     pub progress: Progress,
-    /// No export or purge meanwhile: held until the worker finishes.
-    held: Option<sync::OutboxLock>,
 }
 
 impl Delivery {
@@ -121,7 +137,10 @@ impl Delivery {
         route: Route,
         target: impl FnOnce() -> Result<Target>,
     ) -> Result<Option<Delivery>> {
-        let started = target().and_then(|t| Delivery::start(store, outbox, t));
+        let started = target().and_then(|t| {
+            reseal_if_missing(store, outbox)?;
+            Delivery::start(store, outbox, t)
+        });
         if let Err(e) = &started {
             let action = match route {
                 Route::Folder => FailedAction::Folder,
@@ -148,13 +167,12 @@ impl Delivery {
             Target::Tsd(_) => Route::Tsd,
         };
         Ok(Some(Delivery {
-            transfer: Transfer::spawn(plan, target),
+            transfer: Transfer::spawn_holding(plan, target, held),
             route,
             progress: Progress {
                 running: true,
                 ..Default::default()
             },
-            held: Some(held),
         }))
     }
 
@@ -172,9 +190,6 @@ impl Delivery {
                 self.progress.failed = Some(format!("delivered, but not recorded: {e}"));
             }
             self.follow(event);
-        }
-        if !self.progress.running {
-            self.held = None;
         }
         events
     }

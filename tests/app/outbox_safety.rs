@@ -460,3 +460,38 @@ fn an_unreadable_receipt_file_is_audited() {
         2
     );
 }
+
+#[test]
+fn a_delivery_seals_a_lost_batch_again_before_it_sends() {
+    use kohort::core::delivery::{Delivery, Route};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut store = kohort_testkit::tablet(&db);
+    let outbox = sync::outbox(&db);
+    fs::create_dir_all(&outbox).unwrap();
+    for n in 1..=3 {
+        complete_one(&mut store, n);
+        sync::export(&mut store, &outbox).unwrap();
+    }
+    fs::remove_file(outbox.join(&store.batches().unwrap()[1].file_name)).unwrap();
+    let stick = kohort_testkit::stick();
+    let target = stick.path().to_owned();
+    let mut d = Delivery::begin(&mut store, &outbox, Route::Folder, || {
+        Ok(Target::Folder(target))
+    })
+    .unwrap()
+    .unwrap();
+    while d.is_running() {
+        d.pump(&mut store, true);
+    }
+    assert_eq!(d.progress.failed, None);
+    assert_eq!(d.progress.delivered, 3);
+    // The worker let the outbox go when it ended, whoever records.
+    drop(sync::lock::take(&store).unwrap());
+    let states: Vec<_> = store.batches().unwrap().iter().map(|b| b.state).collect();
+    assert!(
+        states
+            .iter()
+            .all(|s| *s == kohort_tablet::store::BatchState::Delivered)
+    );
+}

@@ -184,7 +184,14 @@ fn convert(
     let _ = std::fs::remove_file(&tmp);
     open::create_private(&tmp)?;
     let conn = Connection::open(path)?;
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    // Everything out of the old WAL first: a WAL left with frames would
+    // keep plaintext beside the encrypted file.
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    if busy != 0 {
+        return Err(StoreError::NotKohort(
+            "the old database is in use by another program: close it and unlock again".into(),
+        ));
+    }
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     conn.execute(
         &format!("ATTACH DATABASE ?1 AS enc KEY {}", *open::cipher_key(data)),

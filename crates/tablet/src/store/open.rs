@@ -115,10 +115,22 @@ pub(super) fn key_and_check(conn: &Connection, data: &[u8; 32]) -> Result<()> {
     // would only repeat it to whoever reads the terminal.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     conn.execute_batch(&format!("PRAGMA key = {};", *cipher_key(data)))?;
-    let readable: std::result::Result<i64, _> =
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0));
-    if readable.is_err() {
-        return Err(tampered());
+    // Only a page that does not authenticate ("not a database" for the
+    // first, "malformed" for any other) is tampering; an I/O error, a busy
+    // file or a full memory is reported as itself.
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => {}
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+            ) =>
+        {
+            return Err(tampered());
+        }
+        Err(e) => return Err(e.into()),
     }
     let mut st = conn.prepare("PRAGMA cipher_integrity_check")?;
     let problems: Vec<String> = st
@@ -129,6 +141,21 @@ pub(super) fn key_and_check(conn: &Connection, data: &[u8; 32]) -> Result<()> {
         return Err(tampered());
     }
     Ok(())
+}
+
+/// A database whose set-up was cut short (no device record) is said to be
+/// that, not left to fail on every screen.
+fn set_up_finished(conn: &Connection) -> Result<()> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM device", [], |r| r.get(0))?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt(
+            "the tablet's set-up did not finish (the database has no device record): \
+             move the database and its .keys file aside and set the tablet up again"
+                .into(),
+        ))
+    }
 }
 
 fn tampered() -> StoreError {
@@ -169,10 +196,14 @@ impl Store {
         passphrase: &str,
     ) -> Result<(Store, RecoveryKey)> {
         keys::check_passphrase(passphrase)?;
-        if path.exists() {
-            return Err(StoreError::Exists(path.to_owned()));
-        }
         let _held = keyfile::hold(path)?;
+        // A key file without its database still opens that database's
+        // backups: never overwritten by a new set-up.
+        for existing in [path.to_owned(), keyfile::path_of(path)] {
+            if existing.exists() {
+                return Err(StoreError::Exists(existing));
+            }
+        }
         let data = keys::random_key();
         let recovery = RecoveryKey::generate();
         let kdf = KdfParams::fresh();
@@ -234,6 +265,9 @@ impl Store {
         let _held = keyfile::hold(&self.path)?;
         let path = keyfile::path_of(&self.path);
         let old = KeyFile::read(&path)?;
+        // The recovery wrap is carried over only if it is the one this
+        // data key signed (not a damaged or swapped file signed anew).
+        old.verify(&keyfile::derive(self.keys.data(), "key file"))?;
         let kdf = KdfParams::fresh();
         let kek = kdf.derive(new)?;
         let file = new_key_file(self.keys.data(), (&kdf, &kek), old.recovery)?;
@@ -307,7 +341,18 @@ impl LockedStore {
         let mut file = KeyFile::read(&path)?;
         self.count_try(&mut file, &path)?;
         let (data, kek) = self.open_data_key(&file, with)?;
-        let conn = open_keyed(&self.path, &data, false)?;
+        // The key was right: whatever fails from here is not a guess.
+        let conn = match open_keyed(&self.path, &data, false)
+            .and_then(|c| set_up_finished(&c).map(|()| c))
+        {
+            Ok(c) => c,
+            Err(e) => {
+                file.failed_unlocks = file.failed_unlocks.saturating_sub(1);
+                file.not_before = None;
+                let _ = file.write(&path);
+                return Err(e);
+            }
+        };
         let mut store = Store {
             conn,
             path: self.path.clone(),

@@ -44,7 +44,8 @@ impl LockedStore {
             Err(e) => return Err(e),
         };
         let (data, _) = self.open_data_key(&file, with)?;
-        let conn = open_read_only(&self.path, &data)?;
+        // The key was right: whatever fails from here is not a guess.
+        let opened = open_read_only(&self.path, &data);
         if counted {
             // This try was right: undo its count. Earlier failures stay,
             // for the next unlock that writes to audit them.
@@ -52,6 +53,7 @@ impl LockedStore {
             file.not_before = None;
             file.write(&path)?;
         }
+        let conn = opened?;
         Ok(Store {
             conn,
             path: self.path.clone(),

@@ -69,6 +69,18 @@ impl Transfer {
         })
     }
 
+    /// [`Transfer::spawn`] holding the outbox lock for as long as the
+    /// worker reads the outbox, and not a moment longer (whether or not
+    /// anyone is there to record what it reports).
+    pub fn spawn_holding(plan: Plan, target: Target, held: super::OutboxLock) -> Transfer {
+        let failed = target.failed();
+        Self::spawn_job(failed, move |stop, report| {
+            let done = run(&plan, &target, stop, report);
+            drop(held);
+            done
+        })
+    }
+
     /// Runs `job` on a worker thread as a transfer. A panic in it ends the
     /// transfer with a message instead of leaving the page on "running".
     #[doc(hidden)]
