@@ -38,6 +38,16 @@ pub enum DeviceCommand {
         #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
+    /// Show this tablet's name, id and signing-key fingerprint (the one the
+    /// research store checks). Opens the database read-only.
+    Show {
+        /// The tablet database.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+    },
     /// Set a new staff passphrase (the data is not re-encrypted; the key
     /// file's passphrase wrap is replaced). Opens with the current
     /// passphrase, or with the recovery key when it is forgotten.
@@ -81,6 +91,18 @@ pub fn device(cmd: DeviceCommand) -> Result<ExitCode> {
             let mut store = unlock(&db, passphrase_file.as_deref())?;
             delivery::set_retention(&mut store, days)?;
             println!("confirmed answers are now kept {days} day(s) before a purge may remove them");
+            Ok(ExitCode::SUCCESS)
+        }
+        DeviceCommand::Show {
+            db,
+            passphrase_file,
+        } => {
+            let store = super::passphrase::unlock_read_only(&db, passphrase_file.as_deref())?;
+            let d = store.device()?;
+            println!("name: {}", d.name);
+            println!("device id: {}", d.id);
+            println!("created: {}", d.created_at);
+            println!("fingerprint: {}", d.fingerprint());
             Ok(ExitCode::SUCCESS)
         }
         DeviceCommand::ChangePassphrase {

@@ -23,6 +23,8 @@ pub const IDLE_LOCK_SETTING: &str = "idle_lock_minutes";
 #[derive(Default)]
 pub struct Clinic {
     pub device: String,
+    /// The fingerprint of this tablet's signing key, for the research store.
+    pub device_fingerprint: String,
     /// A demo tablet's database (synthetic data): every staff screen says so.
     pub demo: bool,
     pub today: Option<NaiveDate>,
@@ -73,6 +75,7 @@ impl Clinic {
             .and_then(|v| v.parse().ok())
             .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES);
         let mut clinic = Clinic {
+            device_fingerprint: store.device()?.fingerprint(),
             device: store.device()?.name,
             demo: store.is_demo()?,
             today: Some(today),

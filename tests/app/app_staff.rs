@@ -376,3 +376,18 @@ fn staff_change_the_passphrase_in_settings() {
     let actions = kohort_testkit::actions(store.audit_entries().unwrap());
     assert!(actions.contains(&"passphrase_changed".to_owned()));
 }
+
+/// The settings page shows this tablet's fingerprint, for the research
+/// store to check before it trusts the tablet's batches.
+#[test]
+fn settings_show_the_tablet_fingerprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let clock = ManualClock::new();
+    let mut h = harness(&db, &clock);
+    set_up(&mut h);
+    tap(&mut h, "Settings");
+    let fp = h.state().clinic().device_fingerprint.clone();
+    assert_eq!(fp.len(), 19, "{fp}");
+    h.get_by_label(&format!("Fingerprint: {fp}"));
+}

@@ -268,3 +268,26 @@ fn the_staff_passphrase_changes_with_the_old_one_or_the_recovery_key() {
     locked.set_delay(kohort_tablet::store::Delay::None);
     drop(locked.unlock("kettle brave orchard nineteen").unwrap());
 }
+
+/// The tablet shows the fingerprint the research store sees for its batches.
+#[test]
+fn device_show_prints_the_fingerprint_the_research_store_sees() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let store = kohort_testkit::tablet(&db);
+    let device = store.device().unwrap();
+    drop(store);
+    let out = Command::new(env!("CARGO_BIN_EXE_kohort"))
+        .args(["device", "show", "--db", &db.display().to_string()])
+        .env("KOHORT_PASSPHRASE", kohort_testkit::PASS)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let research_side = kohort_research::import::fingerprint(&hex::encode(device.public_key));
+    assert!(
+        text.contains(&format!("fingerprint: {research_side}")),
+        "{text}"
+    );
+    assert!(text.contains(&device.id.to_string()));
+}

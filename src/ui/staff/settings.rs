@@ -60,7 +60,20 @@ pub fn settings_ui(ui: &mut egui::Ui, data: &Clinic, d: &mut SettingsDraft) -> O
         );
     }
     ui.add_space(16.0);
-    passphrase_ui(ui, d).or(action)
+    action = passphrase_ui(ui, d).or(action);
+    ui.add_space(16.0);
+    ui.heading("This tablet");
+    ui.label(format!("Name: {}", data.device));
+    ui.label(
+        RichText::new(format!("Fingerprint: {}", data.device_fingerprint))
+            .monospace()
+            .size(22.0),
+    );
+    ui.label(
+        "The research store asks for this fingerprint before it trusts batches from this \
+         tablet: read it out to them.",
+    );
+    action
 }
 
 /// A new staff passphrase, typed twice. Nothing is encrypted again: the

@@ -48,6 +48,15 @@ pub(super) fn insert(conn: &Connection, k: &Keys, name: &str, at: &str) -> Resul
     Ok(id)
 }
 
+impl Device {
+    /// The fingerprint of the device's signing key, as the research store
+    /// shows it (`XXXX-XXXX-XXXX-XXXX`): read it out to the research store
+    /// to have this tablet enrolled.
+    pub fn fingerprint(&self) -> String {
+        kohort_batch::digest::fingerprint(&self.public_key)
+    }
+}
+
 impl Store {
     pub fn device(&self) -> Result<Device> {
         let (id, name, created_at, public): (String, String, DateTime<Utc>, Vec<u8>) =
