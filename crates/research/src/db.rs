@@ -6,15 +6,19 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::Result;
 
 pub const FILE: &str = "research.db";
 
-const SCHEMA_VERSION: i64 = 1;
+/// Schema steps, oldest first: a fresh store runs them all, an older one
+/// the ones it lacks, in one transaction.
+const MIGRATIONS: &[&str] = &[V1, V2_FACTS];
 
-const SCHEMA: &str = r#"
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+const V1: &str = r#"
 CREATE TABLE devices (
     device_id    TEXT PRIMARY KEY,
     public_key   TEXT NOT NULL,
@@ -97,6 +101,30 @@ CREATE TABLE audit (
 ) WITHOUT ROWID;
 "#;
 
+/// Facts a batch of format 2 carries of its own: who enrolled a participant
+/// and when (the owner device), episode numbers, each session's scheduled
+/// occurrence, target date and language, and timepoints marked missed.
+/// Empty for what came in format 1 batches.
+const V2_FACTS: &str = r#"
+ALTER TABLE participants ADD COLUMN enrolled_at TEXT;
+ALTER TABLE participants ADD COLUMN device_id TEXT;
+ALTER TABLE episodes ADD COLUMN number INTEGER;
+ALTER TABLE episodes ADD COLUMN device_id TEXT;
+ALTER TABLE sessions ADD COLUMN occurrence INTEGER;
+ALTER TABLE sessions ADD COLUMN target_date TEXT;
+ALTER TABLE sessions ADD COLUMN language TEXT;
+CREATE TABLE missed (
+    episode      TEXT NOT NULL REFERENCES episodes(id),
+    form_id      TEXT NOT NULL,
+    occurrence   INTEGER NOT NULL,
+    reason_code  INTEGER,
+    reason       TEXT NOT NULL,
+    marked_at    TEXT NOT NULL,
+    device_id    TEXT NOT NULL,
+    PRIMARY KEY (episode, form_id, occurrence)
+) WITHOUT ROWID;
+"#;
+
 /// Opens (creating when `create`) the research database of a store folder.
 pub fn open(store_dir: &Path, create: bool) -> Result<Connection> {
     let path = store_dir.join(FILE);
@@ -109,19 +137,83 @@ pub fn open(store_dir: &Path, create: bool) -> Result<Connection> {
             source,
         })?;
     }
-    let conn = Connection::open(&path)?;
+    let mut conn = Connection::open(&path)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;",
     )?;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version == 0 {
-        conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-        ))?;
-    } else if version != SCHEMA_VERSION {
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Brings the schema up to date. The version is read again inside the
+/// write transaction, so two programs opening an old store at once do not
+/// both run the same step.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let read = |c: &Connection| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
+    if read(conn)? == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version = read(&tx)?;
+    if !(0..=SCHEMA_VERSION).contains(&version) {
         return Err(super::ResearchError::Schema(version));
     }
-    Ok(conn)
+    for step in &MIGRATIONS[version as usize..] {
+        tx.execute_batch(step)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_first_version_store_is_brought_up_to_date_keeping_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(&format!("{V1} PRAGMA user_version = 1;"))
+            .unwrap();
+        old.execute(
+            "INSERT INTO participants (id, study_code, site, facts_at) VALUES ('p', 'X1', 's', 't')",
+            [],
+        )
+        .unwrap();
+        drop(old);
+        let conn = open(dir.path(), false).unwrap();
+        let (code, enrolled): (String, Option<String>) = conn
+            .query_row(
+                "SELECT study_code, enrolled_at FROM participants",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((code.as_str(), enrolled), ("X1", None));
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        let missed: i64 = conn
+            .query_row("SELECT count(*) FROM missed", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(missed, 0);
+    }
+
+    #[test]
+    fn a_newer_store_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Connection::open(dir.path().join(FILE)).unwrap();
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(c);
+        assert!(matches!(
+            open(dir.path(), false),
+            Err(super::super::ResearchError::Schema(v)) if v == SCHEMA_VERSION + 1
+        ));
+    }
 }
