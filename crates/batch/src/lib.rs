@@ -21,5 +21,5 @@ pub use payload::{
     SessionRecord, Variable,
 };
 pub use receipt::{Accepted, MAX_RECEIPT, ReceiptBody, sign_receipt, verify_receipt};
-pub use seal::{INFO, Opened, Verified, open, seal, verify};
+pub use seal::{INFO, Opened, Verified, addressed_to, open, seal, verify};
 pub use stamp::{now_stamp, parse_stamp, stamp};

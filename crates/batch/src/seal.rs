@@ -110,20 +110,27 @@ pub struct Opened {
     pub records: Vec<SessionRecord>,
 }
 
-pub fn open(v: &Verified<'_>, keys: &ResearchKeys) -> Result<Opened> {
-    if v.header.study_id != keys.study {
+/// Whether a header says the batch is for this study and research key
+/// (checked before anything else is done with it).
+pub fn addressed_to(header: &Header, keys: &ResearchKeys) -> Result<()> {
+    if header.study_id != keys.study {
         return Err(BatchError::WrongStudy {
-            batch: v.header.study_id.clone(),
+            batch: header.study_id.clone(),
             key: keys.study.clone(),
         });
     }
     let ours = keys.public()?.fingerprint();
-    if v.header.research_key != ours {
+    if header.research_key != ours {
         return Err(BatchError::OtherResearchKey {
-            batch: v.header.research_key.clone(),
+            batch: header.research_key.clone(),
             ours,
         });
     }
+    Ok(())
+}
+
+pub fn open(v: &Verified<'_>, keys: &ResearchKeys) -> Result<Opened> {
+    addressed_to(&v.header, keys)?;
     let enc = Enc::from_bytes(v.frame.enc).map_err(|_| BatchError::DoesNotOpen)?;
     let plain = Zeroizing::new(
         hpke::single_shot_open::<AesGcm256, HkdfSha256, Kem>(

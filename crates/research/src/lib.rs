@@ -4,9 +4,11 @@
 
 pub mod dataset;
 pub mod db;
+pub mod devices;
 mod error;
 pub mod import;
 mod labels;
+mod owner;
 pub mod receipts;
 pub mod trust;
 
