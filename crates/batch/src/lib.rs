@@ -14,11 +14,12 @@ mod stamp;
 
 pub use error::{BatchError, Result};
 pub use frame::{MAX_FILE, MAX_HEADER, MAX_PAYLOAD};
+pub use frame::{OLDEST, VERSION};
 pub use header::{Header, NO_PREVIOUS, file_name};
 pub use keys::{ResearchKeys, ResearchPublic};
 pub use payload::{
-    AuditRecord, ConsentFacts, EpisodeFacts, ParticipantFacts, Payload, Pinned, PinnedContent,
-    SessionRecord, Variable,
+    AuditRecord, ConsentFacts, EpisodeFacts, EpisodeRecord, Facts, MissedRecord, ParticipantFacts,
+    ParticipantRecord, Payload, Pinned, PinnedContent, SessionRecord, Variable,
 };
 pub use receipt::{Accepted, MAX_RECEIPT, ReceiptBody, sign_receipt, verify_receipt};
 pub use seal::{INFO, Opened, Verified, addressed_to, open, seal, verify};

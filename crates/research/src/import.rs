@@ -436,6 +436,9 @@ fn write_batch(
     if let Some(reason) = owner::check(tx, &h.device_id, &o.records)? {
         return Ok(Err(reason));
     }
+    if let Some(reason) = owner::check_facts(tx, &h.device_id, &o.payload.facts)? {
+        return Ok(Err(reason));
+    }
     for i in &o.payload.instruments {
         tx.execute(
             "INSERT OR IGNORE INTO instruments (hash, id, version, canonical) VALUES (?1, ?2, ?3, ?4)",
@@ -482,8 +485,9 @@ fn write_batch(
         )?;
         let inserted = tx.execute(
             "INSERT OR IGNORE INTO sessions (id, device_id, batch_seq, participant, episode,
-                 form_id, respondent, started_at, completed_at, instruments, record_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 form_id, respondent, started_at, completed_at, instruments, record_hash,
+                 occurrence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 r.id,
                 h.device_id,
@@ -495,7 +499,8 @@ fn write_batch(
                 r.started_at,
                 r.completed_at,
                 json(&r.instruments)?,
-                want
+                want,
+                r.occurrence
             ],
         )?;
         if inserted == 0 {
@@ -521,6 +526,7 @@ fn write_batch(
             ])?;
         }
     }
+    super::facts::write(tx, &h.device_id, &o.payload.facts, facts_at)?;
     for a in &o.payload.audit {
         tx.execute(
             "INSERT OR IGNORE INTO audit (device_id, seq, at, actor, action, subject, prev_hash, hash)

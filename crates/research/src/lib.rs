@@ -6,6 +6,7 @@ pub mod dataset;
 pub mod db;
 pub mod devices;
 mod error;
+mod facts;
 pub mod import;
 mod labels;
 mod owner;

@@ -6,7 +6,7 @@
 
 use rusqlite::{OptionalExtension, Transaction};
 
-use kohort_batch::SessionRecord;
+use kohort_batch::{Facts, SessionRecord};
 
 use crate::error::Result;
 
@@ -64,6 +64,72 @@ pub fn check(
                 "session {} was already imported from device {other} for participant {pid}",
                 r.id
             )));
+        }
+    }
+    Ok(None)
+}
+
+/// Why the batch may not write these fact records, if it may not. An
+/// episode must be under the participant it was under; a missed mark must
+/// be for an episode of this device (in the store or in this batch).
+pub fn check_facts(tx: &Transaction<'_>, device: &str, facts: &Facts) -> Result<Option<String>> {
+    for p in &facts.participants {
+        if let Some(other) = owner_of(tx, "participants", &p.id)?
+            && other != device
+        {
+            return Ok(Some(format!(
+                "participant {} belongs to device {other}; a batch from device {device} \
+                 cannot change them",
+                p.id
+            )));
+        }
+    }
+    for e in &facts.episodes {
+        if let Some(other) = owner_of(tx, "episodes", &e.id)?
+            && other != device
+        {
+            return Ok(Some(format!("episode {} belongs to device {other}", e.id)));
+        }
+        let under: Option<String> = tx
+            .query_row(
+                "SELECT participant FROM episodes WHERE id = ?1",
+                [&e.id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(pid) = under
+            && pid != e.participant
+        {
+            return Ok(Some(format!(
+                "episode {} is moved to participant {}, but it belongs to participant {pid}",
+                e.id, e.participant
+            )));
+        }
+        let known = facts.participants.iter().any(|p| p.id == e.participant)
+            || owner_of(tx, "participants", &e.participant)?.is_some();
+        if !known {
+            return Ok(Some(format!(
+                "episode {} names participant {}, who is neither in the batch nor in the store",
+                e.id, e.participant
+            )));
+        }
+    }
+    for m in &facts.missed {
+        let in_batch = facts.episodes.iter().any(|e| e.id == m.episode);
+        match owner_of(tx, "episodes", &m.episode)? {
+            Some(other) if other != device => {
+                return Ok(Some(format!(
+                    "a missed mark names episode {}, which belongs to device {other}",
+                    m.episode
+                )));
+            }
+            None if !in_batch => {
+                return Ok(Some(format!(
+                    "a missed mark names episode {}, which is neither in the batch nor in the store",
+                    m.episode
+                )));
+            }
+            _ => {}
         }
     }
     Ok(None)

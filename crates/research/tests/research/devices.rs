@@ -64,17 +64,30 @@ impl Forger {
     /// The sessions of a genuine batch, edited, sealed to the research
     /// key and signed as this device's batch 1.
     fn forge(&self, genuine: &Path, edit: impl FnOnce(&mut [SessionRecord])) -> Vec<u8> {
+        self.forge_with(genuine, edit, kohort_batch::Facts::default(), 1)
+    }
+
+    /// [`Forger::forge`] with fact records of format 2, as batch `seq`.
+    fn forge_with(
+        &self,
+        genuine: &Path,
+        edit: impl FnOnce(&mut [SessionRecord]),
+        facts: kohort_batch::Facts,
+        seq: u64,
+    ) -> Vec<u8> {
         let bytes = fs::read(genuine).unwrap();
         let v = batch::verify(&bytes).unwrap();
         let opened = batch::open(&v, &kohort_testkit::research_keys()).unwrap();
         let mut records = opened.records;
         edit(&mut records);
         let p = opened.payload;
-        let (payload, hashes) = Payload::new(p.instruments, &records, p.audit).unwrap();
+        let (mut payload, hashes) = Payload::new(p.instruments, &records, p.audit).unwrap();
+        payload.facts = facts;
         let mut h = v.header.clone();
         h.device_id = self.id.clone();
         h.device_key = hex::encode(self.key.verifying_key().as_bytes());
-        h.seq = 1;
+        h.seq = seq;
+        // Not checked here: the chain test is elsewhere; batch 1 needs zeros.
         h.prev_hash = batch::NO_PREVIOUS.into();
         h.record_count = hashes.len() as u64;
         h.record_hashes = hashes;
@@ -179,6 +192,38 @@ fn an_unknown_device_is_held_and_changes_nothing_until_a_data_manager_decides() 
     // change participants, episodes or sessions that belong to tablet A.
     devices::add(&store, &forger.fingerprint(), "Nowhere", "Unknown").unwrap();
     let report = import(&store.join(devices::HELD_DIR), &store);
+    let FileOutcome::Refused { reason } = &report.files[0].1 else {
+        panic!("{report:?}");
+    };
+    assert!(reason.contains("belongs to device"), "{reason}");
+    assert_eq!(facts(&store), before);
+
+    // Nor through participant records of their own (format 2), with no
+    // session at all.
+    let conn = db::open(&store, false).unwrap();
+    let (pid, code): (String, String) = conn
+        .query_row("SELECT id, study_code FROM participants", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    drop(conn);
+    let own = kohort_batch::Facts {
+        participants: vec![kohort_batch::ParticipantRecord {
+            id: pid,
+            study_code: format!("{code}-FORGED"),
+            site: "X".into(),
+            enrolled_at: "2025-01-01T00:00:00.000Z".into(),
+            consent: None,
+        }],
+        ..Default::default()
+    };
+    let forged = forger.forge_with(&a1, |_| {}, own, 1);
+    let bytes = batch::verify(&forged).map(|v| v.header).unwrap();
+    assert_eq!(bytes.format, batch::VERSION);
+    let only_facts = dir.path().join("facts");
+    fs::create_dir_all(&only_facts).unwrap();
+    fs::write(only_facts.join("facts.kohort"), &forged).unwrap();
+    let report = import(&only_facts, &store);
     let FileOutcome::Refused { reason } = &report.files[0].1 else {
         panic!("{report:?}");
     };

@@ -4,3 +4,4 @@
 
 mod batch_import;
 mod devices;
+mod facts;
