@@ -2,6 +2,7 @@
 //! the research store's key (the tablet cannot open its own batches) and
 //! signed by the device. Format: `docs/batch-format.md`.
 
+pub mod audit;
 pub mod digest;
 mod error;
 mod frame;

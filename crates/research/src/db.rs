@@ -154,6 +154,8 @@ CREATE TABLE held (
     held_at      TEXT NOT NULL
 ) WITHOUT ROWID;
 ALTER TABLE devices ADD COLUMN retired_at TEXT;
+ALTER TABLE batches ADD COLUMN audit_first INTEGER;   -- the audit entries a batch carried
+ALTER TABLE batches ADD COLUMN audit_last INTEGER;
 UPDATE participants SET device_id = (
     SELECT s.device_id FROM sessions s WHERE s.participant = participants.id
     ORDER BY s.batch_seq LIMIT 1) WHERE device_id IS NULL;

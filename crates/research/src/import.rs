@@ -15,7 +15,7 @@ use kohort_batch::{
 };
 
 use crate::error::{ResearchError, Result};
-use crate::{db, devices, owner};
+use crate::{chain, content, db, devices, owner};
 
 /// What happened to one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -354,6 +354,17 @@ pub fn import_file(
         Ok(o) => o,
         Err(e) => return refuse(e.to_string()),
     };
+    if let Some(reason) = content::check(conn, &opened)? {
+        return refuse(reason);
+    }
+    if let Some(reason) = chain::check(conn, &device, seq, &opened.payload.audit)? {
+        return Ok(FileOutcome::Held {
+            fingerprint: fingerprint(&h.device_key),
+            device,
+            seq,
+            reason,
+        });
+    }
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -536,8 +547,8 @@ fn write_batch(
     }
     tx.execute(
         "INSERT INTO batches (device_id, seq, hash, prev_hash, file_name, study_id, created_at,
-             imported_at, records, new_sessions)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             imported_at, records, new_sessions, audit_first, audit_last)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             h.device_id,
             h.seq as i64,
@@ -548,7 +559,9 @@ fn write_batch(
             h.created_at,
             now,
             h.record_count as i64,
-            new as i64
+            new as i64,
+            o.payload.audit.first().map(|a| a.seq),
+            o.payload.audit.last().map(|a| a.seq)
         ],
     )?;
     Ok(Ok((new, known)))

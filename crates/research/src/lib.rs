@@ -2,6 +2,8 @@
 //! write analysis files, sign receipts. Runs only inside the secure
 //! research store (TSD), where the research private key lives.
 
+mod chain;
+mod content;
 pub mod dataset;
 pub mod db;
 pub mod devices;

@@ -309,10 +309,15 @@ fn another_devices_signature_or_key_is_refused_until_trusted() {
     assert!(wrong.unwrap_err().to_string().contains("do not trust it"));
     let b_fp = b.store.device().unwrap().fingerprint();
     kohort_research::trust::trust_file(&store, &held_file, &b_fp).unwrap();
+    // The key is now trusted, but B's audit chain under A's device id
+    // forks A's chain: still held, and nothing written.
     let report = import(&store.join("held"), &store);
-    assert_eq!(report.refused().count(), 0, "{report:?}");
-    assert!(matches!(report.files[0].1, FileOutcome::Imported { .. }));
-    assert!(!held_file.exists(), "an imported held batch leaves held/");
+    let FileOutcome::Held { reason, .. } = &report.files[0].1 else {
+        panic!("{report:?}");
+    };
+    assert!(reason.contains("forks"), "{reason}");
+    assert_eq!(counts(&store)[1..], before[1..]);
+    assert!(held_file.is_file());
 }
 
 #[test]

@@ -3,5 +3,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod batch_import;
+mod content;
 mod devices;
 mod facts;
