@@ -190,16 +190,8 @@ pub fn open(store_dir: &Path, create: bool) -> Result<Connection> {
 /// its owner only (0700) and the database 0600 before SQLite opens it
 /// (SQLite gives its -wal and -shm files the database's mode).
 fn make_private(store_dir: &Path, db: &Path) -> std::io::Result<()> {
-    let mut dirs = std::fs::DirBuilder::new();
-    dirs.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut dirs, 0o700);
-    dirs.create(store_dir)?;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let file = opts.open(db)?;
+    private_dir(store_dir)?;
+    let file = private_file(db)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -208,6 +200,24 @@ fn make_private(store_dir: &Path, db: &Path) -> std::io::Result<()> {
     }
     drop(file);
     Ok(())
+}
+
+/// Creates a folder (and its parents) readable by its owner only.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut dirs = std::fs::DirBuilder::new();
+    dirs.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut dirs, 0o700);
+    dirs.create(dir)
+}
+
+/// Opens a file for writing, creating it readable by its owner only.
+pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts.open(path)
 }
 
 /// Brings the schema up to date. The version is read again inside the

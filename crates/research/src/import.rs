@@ -187,15 +187,10 @@ fn skip_reason(path: &Path) -> Option<String> {
 /// The store's import lock, held while this import runs.
 fn lock(store_dir: &Path) -> Result<fs::File> {
     let path = store_dir.join("import.lock");
-    let file = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(|source| ResearchError::Io {
-            path: path.clone(),
-            source,
-        })?;
+    let file = db::private_file(&path).map_err(|source| ResearchError::Io {
+        path: path.clone(),
+        source,
+    })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(fs::TryLockError::WouldBlock) => Err(ResearchError::Busy(store_dir.to_owned())),
@@ -223,7 +218,7 @@ fn hold(
             path: held_dir.to_owned(),
             source,
         };
-        fs::create_dir_all(held_dir).map_err(io)?;
+        db::private_dir(held_dir).map_err(io)?;
         let dest = held_dir.join(&name);
         // A rename across file systems fails: then copy, sync, and remove.
         if fs::rename(path, &dest).is_err() {
