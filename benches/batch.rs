@@ -84,6 +84,7 @@ fn main() {
             record_count: hashes.len() as u64,
             record_hashes: hashes,
             demo: false,
+            epoch: None,
         };
         let mut rng = rand_core::UnwrapErr(rand_core::OsRng);
         batch::seal(&header, &payload, &public, &device, &mut rng).unwrap()

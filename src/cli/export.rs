@@ -65,6 +65,21 @@ pub enum DeviceCommand {
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<PathBuf>,
     },
+    /// After restoring this tablet's database from a backup, and before any
+    /// export: start a new epoch (a new device id with the same key) so the
+    /// research store can take its batches once a data manager confirms it.
+    Restored {
+        /// Why, in a few words (no patient data): e.g. "restored from the
+        /// backup of 30 November after a disk failure".
+        #[arg(long)]
+        reason: String,
+        /// The tablet database.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Read the staff passphrase from this file (else KOHORT_PASSPHRASE, else a prompt).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+    },
 }
 
 pub fn device(cmd: DeviceCommand) -> Result<ExitCode> {
@@ -108,6 +123,26 @@ pub fn device(cmd: DeviceCommand) -> Result<ExitCode> {
             println!("device id: {}", d.id);
             println!("created: {}", d.created_at);
             println!("fingerprint: {}", d.fingerprint());
+            Ok(ExitCode::SUCCESS)
+        }
+        DeviceCommand::Restored {
+            reason,
+            db,
+            passphrase_file,
+        } => {
+            let mut store = unlock(&db, passphrase_file.as_deref())?;
+            let e = store.start_epoch(&reason)?;
+            let d = store.device()?;
+            println!(
+                "epoch {}: this tablet is now device {} (it was {}), continuing after its batch {}",
+                e.number, d.id, e.previous_device, e.after_seq
+            );
+            println!(
+                "tell the research store, with the fingerprint {} (unchanged): they accept it \
+                 with `kohort store devices accept-epoch {}`",
+                d.fingerprint(),
+                d.id
+            );
             Ok(ExitCode::SUCCESS)
         }
         DeviceCommand::ChangePassphrase {

@@ -98,6 +98,16 @@ pub enum DevicesCommand {
         #[arg(long, value_name = "DIR")]
         store: PathBuf,
     },
+    /// Accept that a tablet was restored from a backup and continues as a
+    /// new device id (its batches say so and are held until then); prints
+    /// which of the old id's batches came after the backup or never arrived.
+    AcceptEpoch {
+        /// The restored tablet's new device id (from the HELD line).
+        device: String,
+        /// The research store folder holding research.db.
+        #[arg(long, value_name = "DIR")]
+        store: PathBuf,
+    },
     /// Trust the new key that signed FILE for its device (a tablet
     /// reinstalled with its old device id), once the fingerprint has been
     /// read at the clinic.
@@ -202,6 +212,51 @@ fn devices(cmd: DevicesCommand) -> Result<ExitCode> {
                 "rejected key {}: {} held batch(es) deleted, later ones will be refused",
                 devices::normalise(&fingerprint)?,
                 gone.len()
+            );
+        }
+        DevicesCommand::AcceptEpoch { device, store } => {
+            let a = kohort_research::epochs::accept(&store, &device)?;
+            let e = &a.epoch;
+            println!(
+                "accepted: device {} continues device {} after its batch {} (epoch {}: {})",
+                a.device, e.previous_device, e.after_seq, e.number, e.reason
+            );
+            let list = |s: &[u64]| s.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+            if a.after_backup.is_empty() {
+                println!("no batch of {} came after the backup", e.previous_device);
+            } else {
+                println!(
+                    "batches {} of {} came after the backup: what the restored tablet sends \
+                     again is kept once (counted as already in the store); what it no longer \
+                     has stays in the store from those batches",
+                    list(&a.after_backup),
+                    e.previous_device
+                );
+            }
+            if !a.missing.is_empty() {
+                println!(
+                    "batches {} of {} never arrived: deliver them from the tablet's outbox if \
+                     it still has them",
+                    list(&a.missing),
+                    e.previous_device
+                );
+            }
+            match a.links {
+                Some(true) => println!(
+                    "its first batch follows batch {} of {} as the store has it",
+                    e.after_seq, e.previous_device
+                ),
+                Some(false) => println!(
+                    "WARNING: its first batch does not follow batch {} of {} as the store has \
+                     it: the tablet sealed a batch after the restore before the new epoch",
+                    e.after_seq, e.previous_device
+                ),
+                None => {}
+            }
+            println!(
+                "{} held batch(es) of it: import them with `kohort store import --in {} …`",
+                a.held.len(),
+                store.join(devices::HELD_DIR).display()
             );
         }
         DevicesCommand::Trust {

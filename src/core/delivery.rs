@@ -42,7 +42,9 @@ fn reseal_if_missing(store: &mut Store, outbox: &Path) -> Result<()> {
         return Ok(());
     }
     match sync::reseal(store, outbox) {
-        Ok(_) | Err(sync::ExportError::CannotReseal(_)) => Ok(()),
+        Ok(_) | Err(sync::ExportError::CannotReseal(_) | sync::ExportError::BeforeEpoch(_)) => {
+            Ok(())
+        }
         Err(e) => Err(e.into()),
     }
 }

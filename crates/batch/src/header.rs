@@ -40,7 +40,29 @@ pub struct Header {
     /// of real tablets are unchanged.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub demo: bool,
+    /// Format 2: this device continues another after being restored from a
+    /// backup (a new device id, the same key). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<Epoch>,
 }
+
+/// A tablet restored from a backup takes a new device id and says which
+/// device it continues, after which of that device's batches (the last the
+/// restored database had), and why, as staff wrote it. Signed with the key
+/// the two share; the research store accepts it only once a data manager
+/// confirmed it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Epoch {
+    /// 1 for the first restore of the tablet, then 2, 3…
+    pub number: u32,
+    pub previous_device: String,
+    pub after_seq: u64,
+    pub reason: String,
+}
+
+/// Longest epoch reason (characters): a short technical note.
+pub const MAX_EPOCH_REASON: usize = 200;
 
 impl Header {
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
@@ -82,6 +104,18 @@ impl Header {
                 "sequence number {} is above the limit {MAX_SEQ}",
                 h.seq
             )));
+        }
+        if let Some(e) = &h.epoch {
+            let canonical = uuid::Uuid::parse_str(&e.previous_device).map(|u| u.to_string());
+            if version < 2
+                || canonical.as_deref() != Ok(e.previous_device.as_str())
+                || e.previous_device == h.device_id
+                || e.after_seq >= h.seq
+                || e.number == 0
+                || e.reason.chars().count() > MAX_EPOCH_REASON
+            {
+                return Err(BatchError::BadHeader("its epoch does not hold".into()));
+            }
         }
         if digest::from_hex::<32>(&h.prev_hash).is_none() {
             return Err(BatchError::BadHeader("prev_hash is not a SHA-256".into()));

@@ -16,7 +16,7 @@ mod stamp;
 pub use error::{BatchError, Result};
 pub use frame::{MAX_FILE, MAX_HEADER, MAX_PAYLOAD};
 pub use frame::{OLDEST, VERSION};
-pub use header::{Header, NO_PREVIOUS, file_name};
+pub use header::{Epoch, Header, MAX_EPOCH_REASON, NO_PREVIOUS, file_name};
 pub use keys::{ResearchKeys, ResearchPublic};
 pub use payload::{
     AuditRecord, ConsentFacts, EpisodeFacts, EpisodeRecord, Facts, MissedRecord, ParticipantFacts,

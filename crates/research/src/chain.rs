@@ -73,6 +73,27 @@ pub fn check(
             )
             .optional()?)
     };
+    // The first batch of a restored tablet's epoch continues the previous
+    // device's batch `after_seq` and its log.
+    let epoch = crate::epochs::of(conn, device)?.filter(|(_, after)| seq == after + 1);
+    if let Some((previous, after)) = &epoch {
+        let last_of_prev: Option<Option<i64>> = conn
+            .query_row(
+                "SELECT audit_last FROM batches WHERE device_id = ?1 AND seq = ?2",
+                params![previous, *after as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(Some(prev_last)) = last_of_prev {
+            let linked = stored_hash(conn, previous, prev_last)?;
+            if first.seq != prev_last + 1 || linked.as_deref() != Some(first.prev_hash.as_str()) {
+                return Ok(Some(format!(
+                    "the restored tablet's audit log does not continue device {previous}'s \
+                     after its batch {after} (entry {prev_last})"
+                )));
+            }
+        }
+    }
     if let Some((_, Some(prev_last))) = range(seq - 1)?
         && first.seq != prev_last + 1
     {

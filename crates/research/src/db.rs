@@ -125,6 +125,8 @@ CREATE TABLE missed (
 ) WITHOUT ROWID;
 "#;
 
+/// A tablet restored from a backup continues as a new device id once a
+/// data manager accepts its epoch (`epochs`).
 /// Devices are enrolled by the fingerprint of their signing key before
 /// their batches are accepted (bound to a device id by the first batch
 /// signed with that key), can be retired, and their unknown keys rejected.
@@ -154,6 +156,14 @@ CREATE TABLE held (
     held_at      TEXT NOT NULL
 ) WITHOUT ROWID;
 ALTER TABLE devices ADD COLUMN retired_at TEXT;
+CREATE TABLE epochs (
+    device_id        TEXT PRIMARY KEY,       -- the restored tablet's new id
+    previous_device  TEXT NOT NULL,
+    after_seq        INTEGER NOT NULL,
+    number           INTEGER NOT NULL,
+    reason           TEXT NOT NULL,
+    accepted_at      TEXT NOT NULL
+) WITHOUT ROWID;
 ALTER TABLE batches ADD COLUMN audit_first INTEGER;   -- the audit entries a batch carried
 ALTER TABLE batches ADD COLUMN audit_last INTEGER;
 UPDATE participants SET device_id = (

@@ -294,6 +294,11 @@ pub fn admit(conn: &Connection, h: &Header, enrol_unknown: bool) -> Result<Admis
             return Ok(Admission::Known);
         }
     }
+    if device.is_none()
+        && let Some(e) = &h.epoch
+    {
+        return crate::epochs::admit(conn, h, e);
+    }
     let enrolment: Option<(Option<String>, Option<String>)> = conn
         .query_row(
             "SELECT device_id, retired_at FROM enrolments WHERE fingerprint = ?1",

@@ -15,7 +15,7 @@ use kohort_batch::{
 };
 
 use crate::error::{ResearchError, Result};
-use crate::{chain, content, db, devices, owner};
+use crate::{chain, content, db, devices, epochs, owner};
 
 /// What happened to one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -160,7 +160,9 @@ pub fn import_dir_with(
         let seqs = device_seqs(&conn, device)?;
         s.total = seqs.len() as u64;
         let max = seqs.iter().max().copied().unwrap_or(0);
-        s.gaps = (1..max).filter(|q| !seqs.contains(q)).collect();
+        // A restored tablet's new id starts after the batch it continues.
+        let from = epochs::of(&conn, device)?.map_or(1, |(_, after)| after + 1);
+        s.gaps = (from..max).filter(|q| !seqs.contains(q)).collect();
         s.receipt = super::receipts::write(&conn, keys, store_dir, device)?;
     }
     Ok(report)
@@ -439,10 +441,11 @@ fn write_batch(
     // A batch cannot date its facts after its own import, or genuine later
     // corrections could never win.
     let facts_at = h.created_at.as_str().min(now.as_str());
-    if let Some(reason) = owner::check(tx, &h.device_id, &o.records)? {
+    let lineage = epochs::lineage(tx, &h.device_id)?;
+    if let Some(reason) = owner::check(tx, &lineage, &o.records)? {
         return Ok(Err(reason));
     }
-    if let Some(reason) = owner::check_facts(tx, &h.device_id, &o.payload.facts)? {
+    if let Some(reason) = owner::check_facts(tx, &lineage, &o.payload.facts)? {
         return Ok(Err(reason));
     }
     for i in &o.payload.instruments {

@@ -7,6 +7,7 @@ mod content;
 pub mod dataset;
 pub mod db;
 pub mod devices;
+pub mod epochs;
 mod error;
 mod facts;
 pub mod import;

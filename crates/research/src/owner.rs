@@ -10,16 +10,18 @@ use kohort_batch::{Facts, SessionRecord};
 
 use crate::error::Result;
 
-/// Why the batch may not write these records, if it may not.
+/// Why the batch may not write these records, if it may not. `lineage`:
+/// the batch's device and the ids it continues (accepted epochs).
 pub fn check(
     tx: &Transaction<'_>,
-    device: &str,
+    lineage: &[String],
     records: &[SessionRecord],
 ) -> Result<Option<String>> {
+    let device = lineage.first().map_or("", String::as_str);
     for r in records {
         let p = &r.participant;
         if let Some(other) = owner_of(tx, "participants", &p.id)?
-            && other != device
+            && !lineage.contains(&other)
         {
             return Ok(Some(format!(
                 "session {} names participant {}, who belongs to device {other}; \
@@ -28,7 +30,7 @@ pub fn check(
             )));
         }
         if let Some(other) = owner_of(tx, "episodes", &r.episode.id)?
-            && other != device
+            && !lineage.contains(&other)
         {
             return Ok(Some(format!(
                 "session {} names episode {}, which belongs to device {other}",
@@ -58,7 +60,7 @@ pub fn check(
             )
             .optional()?;
         if let Some((other, pid)) = session
-            && (other != device || pid != p.id)
+            && (!lineage.contains(&other) || pid != p.id)
         {
             return Ok(Some(format!(
                 "session {} was already imported from device {other} for participant {pid}",
@@ -72,10 +74,15 @@ pub fn check(
 /// Why the batch may not write these fact records, if it may not. An
 /// episode must be under the participant it was under; a missed mark must
 /// be for an episode of this device (in the store or in this batch).
-pub fn check_facts(tx: &Transaction<'_>, device: &str, facts: &Facts) -> Result<Option<String>> {
+pub fn check_facts(
+    tx: &Transaction<'_>,
+    lineage: &[String],
+    facts: &Facts,
+) -> Result<Option<String>> {
+    let device = lineage.first().map_or("", String::as_str);
     for p in &facts.participants {
         if let Some(other) = owner_of(tx, "participants", &p.id)?
-            && other != device
+            && !lineage.contains(&other)
         {
             return Ok(Some(format!(
                 "participant {} belongs to device {other}; a batch from device {device} \
@@ -86,7 +93,7 @@ pub fn check_facts(tx: &Transaction<'_>, device: &str, facts: &Facts) -> Result<
     }
     for e in &facts.episodes {
         if let Some(other) = owner_of(tx, "episodes", &e.id)?
-            && other != device
+            && !lineage.contains(&other)
         {
             return Ok(Some(format!("episode {} belongs to device {other}", e.id)));
         }
@@ -117,7 +124,7 @@ pub fn check_facts(tx: &Transaction<'_>, device: &str, facts: &Facts) -> Result<
     for m in &facts.missed {
         let in_batch = facts.episodes.iter().any(|e| e.id == m.episode);
         match owner_of(tx, "episodes", &m.episode)? {
-            Some(other) if other != device => {
+            Some(other) if !lineage.contains(&other) => {
                 return Ok(Some(format!(
                     "a missed mark names episode {}, which belongs to device {other}",
                     m.episode

@@ -114,6 +114,7 @@ proptest! {
             record_count: hashes.len() as u64,
             record_hashes: hashes,
             demo: false,
+            epoch: None,
         };
         let mut rng = ChaCha20Rng::seed_from_u64(seed);
         let bytes = kohort_batch::seal(&header, &payload, &research, &device, &mut rng).unwrap();

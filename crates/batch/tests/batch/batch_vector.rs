@@ -147,6 +147,7 @@ fn build_as(format: u16) -> Vec<u8> {
         record_count: 1,
         record_hashes: hashes,
         demo: false,
+        epoch: None,
     };
     let mut rng = ChaCha20Rng::seed_from_u64(42);
     kohort_batch::seal(&header, &payload, &research, &device, &mut rng).unwrap()

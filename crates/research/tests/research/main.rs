@@ -5,4 +5,5 @@
 mod batch_import;
 mod content;
 mod devices;
+mod epochs;
 mod facts;

@@ -83,6 +83,7 @@ pub enum Action {
     ReceiptApplied,
     ReceiptRefused,
     Purge,
+    EpochStarted,
 }
 
 impl Action {
@@ -115,6 +116,7 @@ impl Action {
             Action::ReceiptApplied => "receipt_applied",
             Action::ReceiptRefused => "receipt_refused",
             Action::Purge => "purge",
+            Action::EpochStarted => "epoch_started",
         }
     }
 }

@@ -20,7 +20,7 @@ pub struct Device {
     pub public_key: [u8; 32],
 }
 
-fn secret_place(id: &str) -> Place<'_> {
+pub(super) fn secret_place(id: &str) -> Place<'_> {
     Place {
         table: "device",
         row: id,

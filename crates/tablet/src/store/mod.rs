@@ -13,6 +13,7 @@ mod convert;
 mod delivery;
 pub mod demo;
 mod device;
+mod epoch;
 mod error;
 mod keyfile;
 mod keys;
@@ -37,6 +38,7 @@ pub use delivery::{
     PRACTICE_KEY_SETTING, Purged, RETENTION_SETTING, VerifiedReceipt, Via,
 };
 pub use device::Device;
+pub use epoch::EPOCH_SETTING;
 pub use error::{Result, StoreError};
 pub use keyfile::path_of as key_file_of;
 pub use keys::{KdfParams, RecoveryKey};

@@ -52,6 +52,11 @@ pub enum ExportError {
     )]
     CannotReseal(u64),
     #[error(
+        "batch {0} was sealed before this tablet was restored from a backup (under its \
+         previous device id), so it cannot be sealed again; tell the research store it is lost"
+    )]
+    BeforeEpoch(u64),
+    #[error(
         "the tablet's audit log does not verify ({0}); nothing was sealed. The database \
          may have been tampered with: keep the tablet as it is and contact the study's data \
          manager before exporting (docs/security.md, \"Audit log\")"
@@ -178,6 +183,7 @@ fn seal_batch<R: CryptoRng + RngCore>(
         record_count: hashes.len() as u64,
         record_hashes: hashes,
         demo: store.is_demo()?,
+        epoch: store.epoch()?,
     };
     let bytes = batch::seal(&header, &payload, research, &store.signing_key()?, rng)?;
     Ok((header, bytes, payload.audit.len()))
@@ -233,6 +239,11 @@ pub fn reseal(store: &mut Store, dir: &Path) -> Result<Vec<u64>, ExportError> {
         .find(|b| b.state != BatchState::Sealed)
     {
         return Err(ExportError::CannotReseal(b.seq));
+    }
+    if let Some(e) = store.epoch()?
+        && batches[first].seq <= e.after_seq
+    {
+        return Err(ExportError::BeforeEpoch(batches[first].seq));
     }
     let mut prev = if first == 0 {
         NO_PREVIOUS.to_owned()

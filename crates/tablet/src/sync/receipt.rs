@@ -71,13 +71,22 @@ fn verify_and_confirm(store: &mut Store, text: &str) -> Result<Confirmed, Receip
         why,
     })?;
     let ours = store.device()?.id.to_string();
-    if body.device_id != ours {
+    // A tablet restored from a backup continues its previous device id: a
+    // receipt for that id still confirms the batches sealed under it.
+    let epoch = store.epoch()?;
+    let previous = epoch.filter(|e| e.previous_device == body.device_id);
+    if body.device_id != ours && previous.is_none() {
         return Err(ReceiptError::OtherDevice {
             receipt: body.device_id,
             ours,
         });
     }
-    let batches: Vec<(u64, String)> = body.batches.into_iter().map(|a| (a.seq, a.hash)).collect();
+    let batches: Vec<(u64, String)> = body
+        .batches
+        .into_iter()
+        .filter(|a| previous.as_ref().is_none_or(|e| a.seq <= e.after_seq))
+        .map(|a| (a.seq, a.hash))
+        .collect();
     Ok(store.confirm_batches(&VerifiedReceipt {
         text,
         issued_at: &body.issued_at,
