@@ -21,6 +21,8 @@ pub enum ResearchError {
     Schema(i64),
     #[error("damaged research database: {0}")]
     Corrupt(String),
+    #[error("the store's batches are for study '{store}', but the forms given are study '{forms}'")]
+    StudyMismatch { store: String, forms: String },
 }
 
 pub type Result<T, E = ResearchError> = std::result::Result<T, E>;

@@ -6,7 +6,6 @@ pub mod dataset;
 pub mod db;
 mod error;
 pub mod import;
-mod labels;
 pub mod receipts;
 pub mod trust;
 

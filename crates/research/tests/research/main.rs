@@ -3,3 +3,5 @@
 #![allow(clippy::unwrap_used)]
 
 mod batch_import;
+mod demo;
+mod stats_tools;
