@@ -3,5 +3,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod batch_import;
+mod dataset_cohort;
 mod demo;
 mod stats_tools;
