@@ -4,5 +4,6 @@
 
 mod batch_import;
 mod dataset_cohort;
+mod dataset_shape;
 mod demo;
 mod stats_tools;

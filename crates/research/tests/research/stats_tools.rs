@@ -7,6 +7,8 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use kohort_research::dataset::Options;
+
 use crate::demo::{self, Demo};
 
 fn have(program: &str) -> bool {
@@ -135,6 +137,23 @@ fn every_r_script_runs_clean_and_missing_codes_are_na() {
     );
     let why = out.lines().find(|l| l.starts_with("why:")).unwrap();
     assert!(why.contains("declined"), "{why}");
+    // With --excel's byte order mark the first column keeps its name.
+    let excel = d.write(
+        "excel",
+        &Options {
+            excel: true,
+            ..Demo::options()
+        },
+    );
+    let out = run(
+        &excel,
+        "Rscript",
+        &[
+            "-e",
+            "options(warn = 2); source('wide_baseline.R'); cat(names(wide_baseline)[1])",
+        ],
+    );
+    assert!(out.ends_with("study_code"), "{out}");
 }
 
 #[test]
