@@ -45,10 +45,10 @@ pub enum StoreCommand {
         /// The research store folder holding research.db.
         #[arg(long, value_name = "DIR")]
         store: PathBuf,
-        /// The study's forms folder (study.json and the instruments); its
-        /// id must be the study of the batches.
+        /// The study folder (default: `forms/` here, else the installed
+        /// study); its id must be the study of the batches.
         #[arg(long, value_name = "DIR")]
-        forms: PathBuf,
+        forms: Option<PathBuf>,
         /// The folder to write the analysis files into (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -126,7 +126,7 @@ pub fn run(cmd: StoreCommand) -> Result<ExitCode> {
                 seed: None,
                 exclude_withdrawn,
             };
-            dataset_cmd(&store, &forms, &out, &opts)
+            dataset_cmd(&store, &super::app::study_dir(forms)?, &out, &opts)
         }
         StoreCommand::Devices(DevicesCommand::Trust { file, store }) => {
             let (device, fp) = kohort_research::trust::trust_file(&store, &file)?;
