@@ -59,6 +59,22 @@ fn declined_demo() -> Demo {
             .unwrap();
         assert_eq!(n, 1, "{var}");
     }
+    // Text no tool should stumble on, and a form with no session at all.
+    let n = conn
+        .execute(
+            "UPDATE variables SET state = 'answered', value = ?1
+             WHERE (session, ordinal) = (SELECT session, ordinal FROM variables
+                WHERE name = 'a_gender_desc' LIMIT 1)",
+            [r#"{"text":"=1+1, \"sitat\" 'x'\r\nny linje; æøå ☃ $HOME `ls` %s \\"}"#],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    conn.execute_batch(
+        "DELETE FROM variables WHERE session IN
+            (SELECT id FROM sessions WHERE form_id = 'end_clinician');
+         DELETE FROM sessions WHERE form_id = 'end_clinician';",
+    )
+    .unwrap();
     d
 }
 
