@@ -241,6 +241,30 @@ fn the_commands_carry_a_demo_database_to_analysis_files() {
         out.contains("long.csv") && out.contains("wide_baseline.R"),
         "{out}"
     );
+    let out = run(&[
+        "store",
+        "dataset",
+        "--store",
+        &p("st"),
+        "--out",
+        &p("shared"),
+        "--as-of",
+        "2025-06-01",
+        "--excel",
+        "--formula-guard",
+        "off",
+        "--deidentify",
+        "--exclude-withdrawn",
+    ]);
+    assert!(out.contains("visits.csv"), "{out}");
+    let manifest = fs::read_to_string(dir.path().join("shared/manifest.json")).unwrap();
+    for opt in [
+        "\"as_of\": \"2025-06-01\"",
+        "\"deidentified\": true",
+        "\"formula_guard\": \"off\"",
+    ] {
+        assert!(manifest.contains(opt), "{opt}: {manifest}");
+    }
     // The tablet holds no private key: a batch refused by a wrong key says so.
     let (ok, out) = kohort(
         &[

@@ -131,12 +131,21 @@ pub fn script(t: &Table) -> String {
         (Level::Ordinal, "ORDINAL"),
         (Level::Scale, "SCALE"),
     ] {
-        let names: Vec<&str> = t
+        let mut names: Vec<&str> = t
             .columns
             .iter()
-            .filter(|c| c.level == level && (c.kind.is_numeric() || c.kind == Kind::Date))
+            .filter(|c| c.level == level && c.kind != Kind::Text)
             .map(|c| c.name.as_str())
             .collect();
+        if level == Level::Nominal {
+            // The reasons made above for text and dates.
+            names.extend(
+                t.columns
+                    .iter()
+                    .filter(|c| !c.kind.is_numeric())
+                    .filter_map(|c| c.miss.as_deref()),
+            );
+        }
         for chunk in names.chunks(8) {
             let _ = writeln!(o, "VARIABLE LEVEL {} ({word}).", chunk.join(" "));
         }
