@@ -34,6 +34,7 @@ pub fn drop_withdrawn(data: &mut Data) {
     data.episodes.retain(|e| !gone.contains(&e.participant));
     data.sessions.retain(|s| !gone.contains(&s.participant));
     data.missed.retain(|m| !episodes.contains(&m.episode));
+    data.reindex();
 }
 
 struct Maps {

@@ -1,7 +1,7 @@
 //! The research database read once into typed rows: everything the
 //! analysis files are written from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -114,15 +114,37 @@ pub struct Data {
     pub batches: Vec<Batch>,
     /// The pinned instruments, by (id, version).
     pub instruments: BTreeMap<(String, String), Instrument>,
+    /// Positions in `participants` and `episodes` by id ([`Data::reindex`]).
+    by_participant: HashMap<String, usize>,
+    by_episode: HashMap<String, usize>,
 }
 
 impl Data {
     pub fn participant(&self, id: &str) -> Option<&Participant> {
-        self.participants.iter().find(|p| p.id == id)
+        self.participants.get(*self.by_participant.get(id)?)
     }
 
     pub fn episode(&self, id: &str) -> Option<&Episode> {
-        self.episodes.iter().find(|e| e.id == id)
+        self.episodes.get(*self.by_episode.get(id)?)
+    }
+
+    /// Rebuilds the lookups after rows were added or left out.
+    pub fn reindex(&mut self) {
+        self.by_participant = (self.participants.iter().enumerate())
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        self.by_episode = (self.episodes.iter().enumerate())
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+    }
+
+    /// How many rows of `items` each key has.
+    pub fn count<'a, T>(items: &'a [T], key: impl Fn(&'a T) -> &'a str) -> HashMap<&'a str, usize> {
+        let mut out: HashMap<&str, usize> = HashMap::new();
+        for i in items {
+            *out.entry(key(i)).or_default() += 1;
+        }
+        out
     }
 }
 
@@ -165,8 +187,10 @@ pub fn read(conn: &Connection) -> Result<Data> {
         missed: missed(conn)?,
         batches: batches(conn)?,
         instruments: instruments(conn)?,
+        ..Data::default()
     };
     number_episodes(&mut d.episodes);
+    d.reindex();
     Ok(d)
 }
 

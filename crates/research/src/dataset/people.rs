@@ -57,18 +57,10 @@ pub fn participants(data: &Data) -> Table {
         Column::plain("sessions", Kind::Integer, "Sessions in the store"),
     ];
     let mut t = Table::new("participants", "one row per participant", cols);
+    let episodes = Data::count(&data.episodes, |e| &e.participant);
+    let sessions = Data::count(&data.sessions, |s| &s.participant);
     for p in &data.participants {
         let c = p.consent.as_ref();
-        let episodes = data
-            .episodes
-            .iter()
-            .filter(|e| e.participant == p.id)
-            .count();
-        let sessions = data
-            .sessions
-            .iter()
-            .filter(|s| s.participant == p.id)
-            .count();
         t.push(vec![
             p.study_code.clone(),
             p.site.clone(),
@@ -80,8 +72,16 @@ pub fn participants(data: &Data) -> Table {
             c.map(|c| yes_no(c.contact_interview)).unwrap_or_default(),
             c.map(|c| yes_no(c.contact_relatives)).unwrap_or_default(),
             p.withdrawn_cell(),
-            episodes.to_string(),
-            sessions.to_string(),
+            episodes
+                .get(p.id.as_str())
+                .copied()
+                .unwrap_or(0)
+                .to_string(),
+            sessions
+                .get(p.id.as_str())
+                .copied()
+                .unwrap_or(0)
+                .to_string(),
         ]);
     }
     t
@@ -106,11 +106,11 @@ pub fn episodes(data: &Data) -> Table {
         Column::plain("sessions", Kind::Integer, "Sessions in the store"),
     ];
     let mut t = Table::new("episodes", "one row per treatment episode", cols);
+    let sessions = Data::count(&data.sessions, |s| &s.episode);
     for e in &data.episodes {
         let Some(p) = data.participant(&e.participant) else {
             continue;
         };
-        let sessions = data.sessions.iter().filter(|s| s.episode == e.id).count();
         t.push(vec![
             p.study_code.clone(),
             p.site.clone(),
@@ -122,7 +122,11 @@ pub fn episodes(data: &Data) -> Table {
             e.end_type.clone().unwrap_or_default(),
             e.device_id.clone().unwrap_or_default(),
             p.withdrawn_cell(),
-            sessions.to_string(),
+            sessions
+                .get(e.id.as_str())
+                .copied()
+                .unwrap_or(0)
+                .to_string(),
         ]);
     }
     t

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use kohort_form::schedule::{Fact, Happened, Kind as RowKind, State, schedule, withdraw};
 use kohort_form::study::{Study, Trigger};
 
-use super::model::{Data, day};
+use super::model::{Data, Session, day};
 use super::place::{Place, dates};
 use super::table::{Column, Kind, Table};
 
@@ -95,15 +95,15 @@ pub fn table(
         "one row per expected visit (scheduled form occurrence) per episode",
         columns(study),
     );
+    let mut of_episode: HashMap<&str, Vec<&Session>> = HashMap::new();
+    for s in &data.sessions {
+        of_episode.entry(&s.episode).or_default().push(s);
+    }
     for ep in &data.episodes {
         let Some(p) = data.participant(&ep.participant) else {
             continue;
         };
-        let sessions: Vec<_> = data
-            .sessions
-            .iter()
-            .filter(|s| s.episode == ep.id)
-            .collect();
+        let sessions = of_episode.get(ep.id.as_str()).cloned().unwrap_or_default();
         let mut facts = Vec::new();
         // Which session did an occurrence: the first completed.
         let mut by: HashMap<(String, u32), (NaiveDate, String)> = HashMap::new();
@@ -124,6 +124,7 @@ pub fn table(
                 *e = (on, s.id.clone());
             }
         }
+        // Few marks in a store: a scan per episode is cheap.
         for m in data.missed.iter().filter(|m| m.episode == ep.id) {
             let Ok(n) = u32::try_from(m.occurrence) else {
                 continue;

@@ -43,19 +43,34 @@ pub fn script(t: &Table) -> String {
     };
     let strings = index(&|k, _| !k.is_numeric());
     let numbers = index(&|k, _| k.is_numeric());
-    let _ = write!(
-        o,
-        "import delimited using \"{}\", clear varnames(1) delimiters(\",\") \
-         bindquotes(strict) encoding(\"utf-8\") case(preserve)",
-        t.file()
-    );
-    if !strings.is_empty() {
-        let _ = write!(o, " stringcols({strings})");
+    if t.rows.is_empty() {
+        // A file with a header only: its variables, with no observations,
+        // made directly rather than trusting import to make them.
+        let _ = writeln!(o, "* {} has no rows yet.\nclear\nset obs 0", t.file());
+        for c in &t.columns {
+            let ty = if c.kind.is_numeric() {
+                "double"
+            } else {
+                "str1"
+            };
+            let empty = if c.kind.is_numeric() { "." } else { "\"\"" };
+            let _ = writeln!(o, "generate {ty} {} = {empty}", c.name);
+        }
+    } else {
+        let _ = write!(
+            o,
+            "import delimited using \"{}\", clear varnames(1) delimiters(\",\") \
+             bindquotes(strict) encoding(\"utf-8\") case(preserve)",
+            t.file()
+        );
+        if !strings.is_empty() {
+            let _ = write!(o, " stringcols({strings})");
+        }
+        if !numbers.is_empty() {
+            let _ = write!(o, " numericcols({numbers})");
+        }
+        o.push('\n');
     }
-    if !numbers.is_empty() {
-        let _ = write!(o, " numericcols({numbers})");
-    }
-    o.push('\n');
     let reasons = reasons();
     let missing: String = reasons
         .iter()

@@ -85,6 +85,13 @@ fn stata_names_labels_and_strings_keep_to_statas_rules() {
     assert!(s.contains("\\$HOME"));
     // Repeated value labels are told apart.
     assert!(s.contains("3 `\"Mann (3)\"'"), "{s}");
+    // A file with no rows gets its variables all the same.
+    let mut empty = table();
+    empty.rows.clear();
+    let s = stata::script(&empty);
+    assert!(!s.contains("import delimited"), "{s}");
+    assert!(s.contains("generate double e_heroin = .\ngenerate double sex = ."));
+    assert!(s.contains("generate str1 comment = \"\""));
 }
 
 #[test]
