@@ -114,6 +114,10 @@ pub fn table(
             ) else {
                 continue;
             };
+            // The files show the study as it stood on the as-of day.
+            if on > as_of {
+                continue;
+            }
             facts.push(Fact {
                 form: s.form.clone(),
                 occurrence: n,
@@ -129,6 +133,9 @@ pub fn table(
             let Ok(n) = u32::try_from(m.occurrence) else {
                 continue;
             };
+            if day(&m.marked_at).is_some_and(|d| d > as_of) {
+                continue;
+            }
             facts.push(Fact {
                 form: m.form.clone(),
                 occurrence: n,

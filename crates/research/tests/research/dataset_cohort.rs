@@ -209,6 +209,20 @@ fn facts_from_a_batch_reach_the_files_and_withdrawal_is_flagged_or_left_out() {
     let states: Vec<&str> = v.iter().map(|r| r["state"].as_str()).collect();
     assert_eq!(states[0], "done");
     assert!(states[1..].iter().all(|s| *s == "withdrawn"), "{states:?}");
+    // As of a day before the withdrawal, and before the baseline was done.
+    let early = Options {
+        as_of: Some(date((2024, 1, 12))),
+        ..Demo::options()
+    };
+    let v = rows_of(
+        &read(&d.write("early", &early).join("visits.csv")),
+        WITHDRAWN,
+    );
+    assert_eq!(
+        (v[0]["form"].as_str(), v[0]["state"].as_str()),
+        ("baseline", "due")
+    );
+    assert_eq!(v[0]["withdrawn_at"], "2024-06-01");
 
     let opts = Options {
         exclude_withdrawn: true,

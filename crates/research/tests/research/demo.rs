@@ -106,13 +106,14 @@ pub fn build() -> Demo {
         kohort_research::import_dir(&kohort_testkit::research_keys(), &out, &store).unwrap();
     assert_eq!(report.refused().count(), 0);
     let demo = Demo { dir, store, study };
-    date_sessions(&demo.conn(), &ids.0.to_string());
+    date_sessions(&demo.conn(), &ids.0.to_string(), &DONE);
+    date_sessions(&demo.conn(), &gone.0.to_string(), &[(2024, 1, 15)]);
     demo
 }
 
-/// Dates the scripted registrations as a clinic would have done them
-/// (the tablet stamps them with the time the test ran).
-fn date_sessions(conn: &rusqlite::Connection, participant: &str) {
+/// Dates a participant's sessions as a clinic would have done them (the
+/// tablet stamps them with the time the test ran).
+fn date_sessions(conn: &rusqlite::Connection, participant: &str, days: &[(i32, u32, u32)]) {
     let mut st = conn
         .prepare("SELECT id FROM sessions WHERE participant = ?1 ORDER BY started_at, id")
         .unwrap();
@@ -121,9 +122,9 @@ fn date_sessions(conn: &rusqlite::Connection, participant: &str) {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(ids.len(), DONE.len());
-    for (id, day) in ids.iter().zip(DONE) {
-        let d = date(day);
+    assert_eq!(ids.len(), days.len());
+    for (id, day) in ids.iter().zip(days) {
+        let d = date(*day);
         conn.execute(
             "UPDATE sessions SET started_at = ?2, completed_at = ?3 WHERE id = ?1",
             params![
