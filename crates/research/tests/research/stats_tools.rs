@@ -51,9 +51,10 @@ fn declined_demo() -> Demo {
             .execute(
                 "UPDATE variables SET state = 'declined', value = NULL, answered_at = NULL
                  WHERE (session, ordinal) = (SELECT v.session, v.ordinal FROM variables v
-                    JOIN sessions s ON s.id = v.session WHERE v.name = ?1
+                    JOIN sessions s ON s.id = v.session
+                    JOIN participants p ON p.id = s.participant WHERE v.name = ?1
                     AND s.form_id = 'baseline' AND v.state = 'answered'
-                    ORDER BY s.id LIMIT 1)",
+                    ORDER BY p.study_code LIMIT 1)",
                 [var],
             )
             .unwrap();
