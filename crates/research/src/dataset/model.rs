@@ -59,7 +59,7 @@ pub struct Session {
     pub started_at: String,
     pub completed_at: Option<String>,
     pub instruments: Vec<Pinned>,
-    /// The scheduled occurrence (from 0) as the batch gave it.
+    /// The scheduled occurrence (from 1) as the batch gave it.
     pub occurrence: Option<i64>,
     pub target_date: Option<String>,
     pub language: Option<String>,
@@ -87,6 +87,7 @@ pub struct VarRow {
 pub struct Missed {
     pub episode: String,
     pub form: String,
+    /// From 1, as batches count.
     pub occurrence: i64,
     pub reason_code: Option<i64>,
     pub reason: String,

@@ -1,6 +1,6 @@
 //! Where a session stands in its episode's schedule: its scheduled
-//! occurrence (counted from 0, as the tablet counts) and target date. The
-//! batch's own values win; without them the session's date is placed
+//! occurrence (counted from 0 here, as the schedule counts; batches and
+//! the files count from 1) and target date. The batch's own values win; without them the session's date is placed
 //! against the same schedule the tablet uses, so a registration done at
 //! month 13 after two missed ones is the month-13 occurrence, not the
 //! third one done.
@@ -37,7 +37,7 @@ pub fn places(study: &Study, data: &Data) -> HashMap<String, Place> {
             continue;
         };
         let mut p = computed(study, ep, s, &mut manual);
-        if let Some(n) = s.occurrence.and_then(|n| u32::try_from(n).ok()) {
+        if let Some(n) = s.occurrence.and_then(from_one) {
             p.occurrence = Some(n);
             if s.target_date.is_none() {
                 p.target = target_of(study, ep, &s.form, n);
@@ -116,6 +116,11 @@ fn computed<'a>(
     })
 }
 
+/// An occurrence as batches count it (from 1), counted from 0.
+pub fn from_one(n: i64) -> Option<u32> {
+    u32::try_from(n.checked_sub(1)?).ok()
+}
+
 /// The target date of a form's `n`-th occurrence in an episode.
 pub fn target_of(study: &Study, ep: &Episode, form: &str, n: u32) -> Option<NaiveDate> {
     if let Some(t) = study.timepoints.iter().find(|t| t.form.id == form) {
@@ -143,4 +148,18 @@ pub fn target_of(study: &Study, ep: &Episode, form: &str, n: u32) -> Option<Naiv
         .into_iter()
         .find(|r| r.form == rec.form.id && r.occurrence == Some(n))
         .and_then(|r| r.target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_occurrences_count_from_one() {
+        assert_eq!(from_one(1), Some(0));
+        assert_eq!(from_one(5), Some(4));
+        // Not a count from 1: left to the computed place.
+        assert_eq!(from_one(0), None);
+        assert_eq!(from_one(-3), None);
+    }
 }

@@ -130,7 +130,7 @@ pub fn table(
         }
         // Few marks in a store: a scan per episode is cheap.
         for m in data.missed.iter().filter(|m| m.episode == ep.id) {
-            let Ok(n) = u32::try_from(m.occurrence) else {
+            let Some(n) = super::place::from_one(m.occurrence) else {
                 continue;
             };
             if day(&m.marked_at).is_some_and(|d| d > as_of) {

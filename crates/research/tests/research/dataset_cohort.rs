@@ -35,11 +35,11 @@ fn a_registration_after_missed_ones_gets_its_scheduled_occurrence() {
             |r| r.get(0),
         )
         .unwrap();
-    // A nurse's mark for month 7 (occurrence 2 counted from 0), as a batch
-    // of the next format brings it.
+    // A nurse's mark for month 7 (occurrence 3, counted from 1 as batches
+    // of format 2 count), as such a batch brings it.
     conn.execute(
         "INSERT INTO missed (episode, form_id, occurrence, reason_code, reason, marked_at, device_id)
-         VALUES (?1, 'medication', 2, 3, 'I fengsel', '2024-09-01T10:00:00.000Z', 'dev')",
+         VALUES (?1, 'medication', 3, 3, 'I fengsel', '2024-09-01T10:00:00.000Z', 'dev')",
         [&ep],
     )
     .unwrap();
@@ -88,7 +88,7 @@ fn a_registration_after_missed_ones_gets_its_scheduled_occurrence() {
 
     // The batch's own occurrence and target win over the computed ones.
     conn.execute(
-        "UPDATE sessions SET occurrence = 3, target_date = '2024-11-10', language = 'en'
+        "UPDATE sessions SET occurrence = 4, target_date = '2024-11-10', language = 'en'
          WHERE id = ?1",
         [&wide[2]["session_id"]],
     )
