@@ -73,7 +73,7 @@ fn main() {
         let (payload, hashes) =
             Payload::new(c.instruments.clone(), &c.records, c.audit.clone()).unwrap();
         let header = Header {
-            format: 1,
+            format: kohort_batch::VERSION,
             study_id: "hab".into(),
             device_id: store.device().unwrap().id.to_string(),
             device_key: hex::encode(device.verifying_key().to_bytes()),

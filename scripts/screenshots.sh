@@ -77,6 +77,8 @@ previews=(
   "$bin" export --db demo.db
   mkdir stick
   "$bin" deliver --db demo.db --to stick --same-disk
+  fp=$("$bin" device show --db demo.db | sed -n 's/^fingerprint: //p')
+  "$bin" store devices add "$fp" --site Oslo --name "Demo tablet" --store store
   "$bin" store import --key research-keys --in stick --store store --allow-demo
   "$bin" receipt store/receipts/*.receipt --db demo.db
   "$bin" demo --db demo.db --participants 1 --seed 8 --forms "$OLDPWD/forms"

@@ -81,6 +81,11 @@ pub fn device(cmd: DeviceCommand) -> Result<ExitCode> {
                 key.study,
                 key.fingerprint()
             );
+            // The research store enrols the tablet by this one.
+            println!(
+                "this tablet's fingerprint (read it to the research store): {}",
+                store.device()?.fingerprint()
+            );
             Ok(ExitCode::SUCCESS)
         }
         DeviceCommand::SetRetention {

@@ -36,6 +36,10 @@ pub enum StoreCommand {
         /// store apart from the study's.
         #[arg(long)]
         allow_demo: bool,
+        /// Enrol every device on its first batch, without its fingerprint
+        /// having been checked (a pilot only; a study enrols with `devices add`).
+        #[arg(long)]
+        enrol_unknown: bool,
     },
     /// Write the analysis files from STORE/research.db into OUT: a wide
     /// file per form, long.csv, participants, episodes, sessions and
@@ -85,11 +89,55 @@ pub enum GuardArg {
 
 #[derive(Subcommand)]
 pub enum DevicesCommand {
-    /// Trust the key that signed FILE for its device (after a reinstall),
-    /// once its fingerprint has been confirmed with the clinic.
+    /// Enrol a tablet by the fingerprint of its signing key, read off the
+    /// tablet (settings page, "This tablet"; or `kohort device show`).
+    /// Only enrolled tablets' batches are imported; others are held.
+    Add {
+        /// The fingerprint, as XXXX-XXXX-XXXX-XXXX.
+        fingerprint: String,
+        /// The site the tablet is used at.
+        #[arg(long)]
+        site: String,
+        /// A name the clinic knows the tablet by (e.g. "Oslo tablet 2").
+        #[arg(long)]
+        name: String,
+        /// The research store folder holding research.db.
+        #[arg(long, value_name = "DIR")]
+        store: PathBuf,
+    },
+    /// Enrolled tablets and the batches held for a decision.
+    List {
+        /// The research store folder holding research.db.
+        #[arg(long, value_name = "DIR")]
+        store: PathBuf,
+    },
+    /// Retire a tablet (by fingerprint or device id): its later batches
+    /// are held; what it sent before stays.
+    Retire {
+        /// The fingerprint or the device id.
+        device: String,
+        /// The research store folder holding research.db.
+        #[arg(long, value_name = "DIR")]
+        store: PathBuf,
+    },
+    /// Reject a key nobody enrolled: its held batches are deleted and
+    /// later ones refused.
+    Reject {
+        /// The fingerprint.
+        fingerprint: String,
+        /// The research store folder holding research.db.
+        #[arg(long, value_name = "DIR")]
+        store: PathBuf,
+    },
+    /// Trust the new key that signed FILE for its device (a tablet
+    /// reinstalled with its old device id), once the fingerprint has been
+    /// read at the clinic.
     Trust {
         /// A batch file signed with the device's new key.
         file: PathBuf,
+        /// The fingerprint read on the tablet; it must match the file's key.
+        #[arg(long)]
+        fingerprint: String,
         /// The research store folder holding research.db.
         #[arg(long, value_name = "DIR")]
         store: PathBuf,
@@ -104,7 +152,14 @@ pub fn run(cmd: StoreCommand) -> Result<ExitCode> {
             input,
             store,
             allow_demo,
-        } => import(&key, &input, &store, allow_demo),
+            enrol_unknown,
+        } => {
+            let opts = kohort_research::ImportOptions {
+                allow_demo,
+                enrol_unknown,
+            };
+            import(&key, &input, &store, &opts)
+        }
         StoreCommand::Dataset {
             store,
             forms,
@@ -128,12 +183,83 @@ pub fn run(cmd: StoreCommand) -> Result<ExitCode> {
             };
             dataset_cmd(&store, &super::app::study_dir(forms)?, &out, &opts)
         }
-        StoreCommand::Devices(DevicesCommand::Trust { file, store }) => {
-            let (device, fp) = kohort_research::trust::trust_file(&store, &file)?;
+        StoreCommand::Devices(cmd) => devices(cmd),
+    }
+}
+
+fn devices(cmd: DevicesCommand) -> Result<ExitCode> {
+    use kohort_research::devices;
+    match cmd {
+        DevicesCommand::Add {
+            fingerprint,
+            site,
+            name,
+            store,
+        } => {
+            let held = devices::add(&store, &fingerprint, &site, &name)?;
+            let fp = devices::normalise(&fingerprint)?;
+            println!("enrolled {name} at {site}: key {fp}");
+            if !held.is_empty() {
+                let held_dir = store.join(devices::HELD_DIR);
+                println!(
+                    "{} batch(es) of this tablet wait in {}; import them with \
+                     `kohort store import --in {} …`",
+                    held.len(),
+                    held_dir.display(),
+                    held_dir.display()
+                );
+            }
+        }
+        DevicesCommand::List { store } => {
+            let (enrolled, held) = devices::list(&store)?;
+            if enrolled.is_empty() {
+                println!("no tablets enrolled");
+            }
+            for e in &enrolled {
+                let state = match &e.retired_at {
+                    Some(at) => format!("RETIRED {at}"),
+                    None => "enrolled".into(),
+                };
+                println!(
+                    "{}  {} at {}  ({state} {} via {}; device {}; {} batches)",
+                    e.fingerprint,
+                    e.name,
+                    e.site,
+                    e.enrolled_at,
+                    e.enrolled_via,
+                    e.device_id.as_deref().unwrap_or("not seen yet"),
+                    e.batches
+                );
+            }
+            for h in &held {
+                println!(
+                    "HELD {}: batch {} of device {} (key {}): {}",
+                    h.file_name, h.seq, h.device_id, h.fingerprint, h.reason
+                );
+            }
+        }
+        DevicesCommand::Retire { device, store } => {
+            let id = devices::retire(&store, &device)?;
+            println!("retired {id}: its later batches will be held");
+        }
+        DevicesCommand::Reject { fingerprint, store } => {
+            let gone = devices::reject(&store, &fingerprint)?;
+            println!(
+                "rejected key {}: {} held batch(es) deleted, later ones will be refused",
+                devices::normalise(&fingerprint)?,
+                gone.len()
+            );
+        }
+        DevicesCommand::Trust {
+            file,
+            fingerprint,
+            store,
+        } => {
+            let (device, fp) = kohort_research::trust::trust_file(&store, &file, &fingerprint)?;
             println!("device {device}: key {fp} is now trusted");
-            Ok(ExitCode::SUCCESS)
         }
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn dataset_cmd(
@@ -193,10 +319,15 @@ pub fn load_keys(dir: &Path) -> Result<ResearchKeys> {
     ResearchKeys::parse(&text).with_context(|| format!("{}", path.display()))
 }
 
-fn import(key: &Path, input: &Path, store: &Path, allow_demo: bool) -> Result<ExitCode> {
+fn import(
+    key: &Path,
+    input: &Path,
+    store: &Path,
+    opts: &kohort_research::ImportOptions,
+) -> Result<ExitCode> {
     let keys = load_keys(key)?;
-    let opts = kohort_research::ImportOptions { allow_demo };
-    let report = kohort_research::import_dir_with(&keys, input, store, &opts)?;
+    let report = kohort_research::import_dir_with(&keys, input, store, opts)?;
+    let mut unsettled = 0;
     for (path, outcome) in &report.files {
         let name = path.display();
         match outcome {
@@ -216,6 +347,21 @@ fn import(key: &Path, input: &Path, store: &Path, allow_demo: bool) -> Result<Ex
                 println!("already imported {name} (batch {seq}): nothing changed")
             }
             FileOutcome::Refused { reason } => println!("REFUSED {name}: {reason}"),
+            FileOutcome::Held { reason, .. } => {
+                unsettled += 1;
+                println!("HELD {name}: {reason}")
+            }
+            FileOutcome::Skipped { reason } => {
+                // Something named like a batch that was not read is a
+                // problem; other files in the folder are only listed.
+                if path
+                    .extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("kohort"))
+                {
+                    unsettled += 1;
+                }
+                println!("skipped {name}: {reason}")
+            }
         }
     }
     for (device, s) in &report.devices {
@@ -234,11 +380,19 @@ fn import(key: &Path, input: &Path, store: &Path, allow_demo: bool) -> Result<Ex
         }
     }
     let refused = report.refused().count();
-    if report.files.is_empty() {
+    if !report.files.iter().any(|(p, _)| {
+        p.extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("kohort"))
+    }) {
         println!("no batch files (*.kohort) in {}", input.display());
     }
     if refused > 0 {
         println!("{refused} file(s) refused: nothing of them was imported");
+    }
+    if unsettled > 0 {
+        println!("{unsettled} batch file(s) held or skipped: not imported (see above)");
+    }
+    if refused + unsettled > 0 {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

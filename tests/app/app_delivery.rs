@@ -86,6 +86,7 @@ fn the_data_manager_seals_copies_to_a_folder_confirms_and_purges() {
     assert_eq!(names.len(), 2, "the batch and its manifest: {names:?}");
 
     // The research store imports the stick; its receipt comes back.
+    crate::support::enrol_signers(&dir.path().join("research"), &usb);
     let report = kohort_research::import_dir(
         &kohort_testkit::research_keys(),
         &usb,

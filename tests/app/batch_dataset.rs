@@ -59,6 +59,7 @@ fn every_answer_in_the_dataset_equals_what_was_saved() {
     fs::create_dir_all(&out).unwrap();
     sync::export(&mut store, &out).unwrap();
     let research_dir = dir.path().join("research");
+    crate::support::enrol_signers(&research_dir, &out);
     let report = kohort_research::import_dir(&keys, &out, &research_dir).unwrap();
     assert_eq!(report.refused().count(), 0);
     let files = dir.path().join("dataset");
@@ -225,8 +226,72 @@ fn the_commands_carry_a_demo_database_to_analysis_files() {
     let (ok, out) = kohort(&args, dir.path());
     assert!(!ok && out.contains("demo tablet"), "{out}");
     let args = [&args[..], &["--allow-demo"]].concat();
-    assert!(run(&args).contains("1 imported now"));
-    assert!(run(&args).contains("nothing changed"));
+    // The tablet is not enrolled: its batch is held, named with its key.
+    let (ok, out) = kohort(&args, dir.path());
+    assert!(
+        !ok && out.contains("HELD") && out.contains("not enrolled"),
+        "{out}"
+    );
+    assert_eq!(fs::read_dir(p("out")).unwrap().count(), 0, "moved to held/");
+    // The data manager enrols it by the fingerprint the tablet shows.
+    let shown = run(&["device", "show", "--db", &p("t.db")]);
+    let tablet_fp = shown
+        .lines()
+        .find_map(|l| l.strip_prefix("fingerprint: "))
+        .unwrap()
+        .to_owned();
+    assert!(out.contains(&tablet_fp), "{out}");
+    let (ok, bad) = kohort(
+        &[
+            "store",
+            "devices",
+            "add",
+            "12",
+            "--site",
+            "Oslo",
+            "--name",
+            "T1",
+            "--store",
+            &p("st"),
+        ],
+        dir.path(),
+    );
+    assert!(!ok && bad.contains("not a device fingerprint"), "{bad}");
+    let lower = tablet_fp.to_lowercase();
+    let added = run(&[
+        "store",
+        "devices",
+        "add",
+        &lower,
+        "--site",
+        "Oslo",
+        "--name",
+        "T1",
+        "--store",
+        &p("st"),
+    ]);
+    assert!(added.contains("1 batch(es) of this tablet wait"), "{added}");
+    assert!(run(&["store", "devices", "list", "--store", &p("st")]).contains("HELD"));
+    let held = p("st/held");
+    let held_args = args
+        .iter()
+        .map(|a| if *a == p("out") { held.as_str() } else { a });
+    let held_args: Vec<&str> = held_args.collect();
+    assert!(run(&held_args).contains("1 imported now"));
+    let out = run(&held_args);
+    assert!(
+        out.contains("no batch files"),
+        "the imported copy left held/: {out}"
+    );
+    let listed = run(&["store", "devices", "list", "--store", &p("st")]);
+    assert!(
+        listed.contains(&format!("{tablet_fp}  T1 at Oslo")),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("1 batches") && !listed.contains("HELD"),
+        "{listed}"
+    );
     let out = run(&[
         "store",
         "dataset",

@@ -287,6 +287,7 @@ fn a_data_manager_seals_delivers_confirms_and_purges() {
     assert_eq!(c.status().unwrap().batches[0].state, BatchState::Delivered);
 
     // The research store's receipt confirms it; a purge with 0 days.
+    crate::support::enrol_signers(&dir.path().join("research"), &usb);
     let report =
         kohort_research::import_dir(&research_keys(), &usb, &dir.path().join("research")).unwrap();
     let receipt = report

@@ -254,6 +254,7 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
 
     // The research store imports the stick and writes a receipt.
     let research_dir = dir.path().join("research");
+    crate::support::enrol_signers(&research_dir, &usb);
     let report =
         kohort_research::import_dir(&kohort_testkit::research_keys(), &usb, &research_dir).unwrap();
     let receipt_path = report.devices[&device].receipt.clone().unwrap();

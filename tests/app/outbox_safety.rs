@@ -314,6 +314,7 @@ fn purge_deletes_only_what_a_kept_receipt_still_confirms() {
         &mut |_| {},
     )
     .unwrap();
+    crate::support::enrol_signers(&dir.path().join("research"), stick.path());
     let report = kohort_research::import_dir(
         &kohort_testkit::research_keys(),
         stick.path(),
@@ -404,6 +405,7 @@ fn a_lost_batch_file_is_sealed_again_and_the_research_store_takes_the_chain() {
         &mut |_| {},
     )
     .unwrap();
+    crate::support::enrol_signers(&dir.path().join("research"), stick.path());
     let report = kohort_research::import_dir(
         &kohort_testkit::research_keys(),
         stick.path(),

@@ -156,7 +156,18 @@ fn demo_batches_are_marked_and_refused_by_the_research_store_unless_allowed() {
     let refused: Vec<_> = report.refused().collect();
     assert_eq!(refused.len(), 1);
     assert!(refused[0].1.contains("demo tablet"), "{}", refused[0].1);
-    let opts = kohort_research::ImportOptions { allow_demo: true };
+    let opts = kohort_research::ImportOptions {
+        allow_demo: true,
+        enrol_unknown: true,
+    };
     let report = kohort_research::import_dir_with(&keys, &out, &research, &opts).unwrap();
     assert_eq!(report.refused().count(), 0);
+    assert_eq!(
+        report
+            .devices
+            .values()
+            .map(|d| d.imported_now)
+            .sum::<usize>(),
+        1
+    );
 }

@@ -54,3 +54,24 @@ pub fn note_recovery_key(h: &mut Harness<'_, App>) {
     }
     tap(h, "I have noted it: continue");
 }
+
+/// Enrols, in the research store, the tablets that signed the batches in
+/// `dir`, as a data manager does after reading their fingerprints off the
+/// tablets (that the tablet shows this same fingerprint is tested in
+/// `app_staff`).
+pub fn enrol_signers(research: &Path, dir: &Path) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_none_or(|x| x != "kohort") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let v = kohort_batch::verify(&bytes).unwrap();
+        let fp = kohort_research::import::fingerprint(&v.header.device_key);
+        match kohort_research::devices::add(research, &fp, "Test site", "Test tablet") {
+            Ok(_) => {}
+            Err(e) if e.to_string().contains("already enrolled") => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+}

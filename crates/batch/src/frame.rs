@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! magic        8 bytes  "KOHORTB\0"
-//! version      u16 BE   1
+//! version      u16 BE   2 (1 is still read)
 //! header_len   u32 BE   ≤ MAX_HEADER
 //! header       JSON (UTF-8), the associated data of the seal (with the 14 bytes before it)
 //! enc_len      u16 BE   = 32 (X25519 encapsulated key)
@@ -16,7 +16,12 @@
 use crate::error::{BatchError, Result};
 
 pub const MAGIC: &[u8; 8] = b"KOHORTB\0";
-pub const VERSION: u16 = 1;
+/// The format written. Format 2 adds participant, episode and missed-mark
+/// records and each session's scheduled occurrence to the payload; the
+/// framing is the same.
+pub const VERSION: u16 = 2;
+/// The oldest format still read.
+pub const OLDEST: u16 = 1;
 pub const MAX_HEADER: u64 = 8 << 20;
 pub const MAX_PAYLOAD: u64 = 1 << 30;
 pub const ENC_LEN: usize = 32;
@@ -28,6 +33,7 @@ pub const MAX_FILE: u64 = 8 + 2 + 4 + MAX_HEADER + 2 + ENC_LEN as u64 + 8 + MAX_
 /// A batch file cut into its parts, borrowing from the bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct Frame<'a> {
+    pub version: u16,
     /// magic, version, header length and header: the associated data.
     pub aad: &'a [u8],
     pub header: &'a [u8],
@@ -73,7 +79,7 @@ pub fn parse(bytes: &[u8]) -> Result<Frame<'_>> {
         return Err(BatchError::NotABatch);
     }
     let version = r.uint::<2>("version")? as u16;
-    if version != VERSION {
+    if !(OLDEST..=VERSION).contains(&version) {
         return Err(BatchError::UnknownVersion(version));
     }
     let header_len = r.uint::<4>("header length")?;
@@ -98,6 +104,7 @@ pub fn parse(bytes: &[u8]) -> Result<Frame<'_>> {
         return Err(BatchError::Trailing(bytes.len() - r.at));
     }
     Ok(Frame {
+        version,
         aad,
         header,
         enc,
@@ -108,10 +115,10 @@ pub fn parse(bytes: &[u8]) -> Result<Frame<'_>> {
 }
 
 /// The bytes up to the encapsulated key: the associated data.
-pub fn aad(header: &[u8]) -> Vec<u8> {
+pub fn aad(version: u16, header: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(14 + header.len());
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_be_bytes());
+    out.extend_from_slice(&version.to_be_bytes());
     out.extend_from_slice(&(header.len() as u32).to_be_bytes());
     out.extend_from_slice(header);
     out
@@ -134,7 +141,7 @@ mod tests {
 
     #[test]
     fn a_huge_length_is_refused_before_allocating() {
-        let mut b = aad(b"{}");
+        let mut b = aad(VERSION, b"{}");
         b.extend_from_slice(&32u16.to_be_bytes());
         b.extend_from_slice(&[0; 32]);
         b.extend_from_slice(&u64::MAX.to_be_bytes());

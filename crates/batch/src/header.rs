@@ -47,10 +47,11 @@ impl Header {
         serde_json::to_vec(self).map_err(|e| BatchError::BadHeader(e.to_string()))
     }
 
-    pub fn parse(bytes: &[u8]) -> Result<Self> {
+    /// Parses the header of a file framed as `version`; the two must agree.
+    pub fn parse(bytes: &[u8], version: u16) -> Result<Self> {
         let h: Header =
             serde_json::from_slice(bytes).map_err(|e| BatchError::BadHeader(e.to_string()))?;
-        if h.format != super::frame::VERSION {
+        if h.format != version {
             return Err(BatchError::BadHeader(format!(
                 "format {} in the header",
                 h.format

@@ -2,6 +2,7 @@
 //! the research store's key (the tablet cannot open its own batches) and
 //! signed by the device. Format: `docs/batch-format.md`.
 
+pub mod audit;
 pub mod digest;
 mod error;
 mod frame;
@@ -14,12 +15,13 @@ mod stamp;
 
 pub use error::{BatchError, Result};
 pub use frame::{MAX_FILE, MAX_HEADER, MAX_PAYLOAD};
+pub use frame::{OLDEST, VERSION};
 pub use header::{Header, NO_PREVIOUS, file_name};
 pub use keys::{ResearchKeys, ResearchPublic};
 pub use payload::{
-    AuditRecord, ConsentFacts, EpisodeFacts, ParticipantFacts, Payload, Pinned, PinnedContent,
-    SessionRecord, Variable,
+    AuditRecord, ConsentFacts, EpisodeFacts, EpisodeRecord, Facts, MissedRecord, ParticipantFacts,
+    ParticipantRecord, Payload, Pinned, PinnedContent, SessionRecord, Variable,
 };
 pub use receipt::{Accepted, MAX_RECEIPT, ReceiptBody, sign_receipt, verify_receipt};
-pub use seal::{INFO, Opened, Verified, open, seal, verify};
+pub use seal::{INFO, Opened, Verified, addressed_to, open, seal, verify};
 pub use stamp::{now_stamp, parse_stamp, stamp};

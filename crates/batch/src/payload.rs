@@ -21,6 +21,60 @@ pub struct Payload {
     pub instruments: Vec<PinnedContent>,
     pub sessions: Vec<Box<RawValue>>,
     pub audit: Vec<AuditRecord>,
+    /// Format 2: facts that changed since the device's last batch, sent
+    /// even when no session is new (a withdrawal, an end of treatment, a
+    /// timepoint marked missed). Absent in format 1 and when empty.
+    #[serde(default, skip_serializing_if = "Facts::is_empty")]
+    pub facts: Facts,
+}
+
+/// Participant, episode and missed-mark records of their own (format 2).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<ParticipantRecord>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub episodes: Vec<EpisodeRecord>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missed: Vec<MissedRecord>,
+}
+
+impl Facts {
+    pub fn is_empty(&self) -> bool {
+        self.participants.is_empty() && self.episodes.is_empty() && self.missed.is_empty()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantRecord {
+    pub id: String,
+    pub study_code: String,
+    pub site: String,
+    pub enrolled_at: String,
+    pub consent: Option<ConsentFacts>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpisodeRecord {
+    pub id: String,
+    pub participant: String,
+    /// 1, 2… in anchor-date order for the participant.
+    pub number: u32,
+    pub anchor_date: String,
+    pub end_date: Option<String>,
+    pub end_type: Option<String>,
+}
+
+/// A scheduled occurrence of a form a nurse marked missed, with the
+/// study's coded reason and/or the nurse's words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissedRecord {
+    pub episode: String,
+    pub form_id: String,
+    pub occurrence: u32,
+    pub reason_code: Option<i64>,
+    pub reason: String,
+    pub marked_at: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -44,6 +98,10 @@ pub struct SessionRecord {
     pub instruments: Vec<Pinned>,
     /// Every analysis variable, in questionnaire order.
     pub variables: Vec<Variable>,
+    /// Format 2: which scheduled occurrence of its form the session is
+    /// (1 for a once-only form), as the tablet placed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrence: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +181,7 @@ impl Payload {
             instruments,
             sessions: raw,
             audit,
+            facts: Facts::default(),
         };
         Ok((p, hashes))
     }

@@ -45,6 +45,7 @@ pub fn seal<R: CryptoRng + RngCore>(
             "the header names another research key".into(),
         ));
     }
+    check_format(payload, header.format)?;
     if header.record_count as usize != payload.sessions.len() {
         return Err(BatchError::RecordCount {
             header: header.record_count,
@@ -61,7 +62,12 @@ pub fn seal<R: CryptoRng + RngCore>(
             cap: frame::MAX_PAYLOAD,
         });
     }
-    let aad = frame::aad(&header.to_bytes()?);
+    // Framed as the header's format says (the test vector of format 1 is
+    // still made); only formats this code reads can be written.
+    if !(frame::OLDEST..=frame::VERSION).contains(&header.format) {
+        return Err(BatchError::UnknownVersion(header.format));
+    }
+    let aad = frame::aad(header.format, &header.to_bytes()?);
     let (enc, ct) = hpke::single_shot_seal::<AesGcm256, HkdfSha256, Kem, _>(
         &OpModeS::Base,
         &to.hpke_key()?,
@@ -91,7 +97,7 @@ pub struct Verified<'a> {
 /// call). No secret needed.
 pub fn verify(bytes: &[u8]) -> Result<Verified<'_>> {
     let frame = frame::parse(bytes)?;
-    let header = Header::parse(frame.header)?;
+    let header = Header::parse(frame.header, frame.version)?;
     let key = VerifyingKey::from_bytes(&header.device_key()?)
         .map_err(|_| BatchError::BadHeader("device_key is not a valid Ed25519 key".into()))?;
     key.verify_strict(frame.signed, &Signature::from_bytes(frame.signature))
@@ -110,20 +116,27 @@ pub struct Opened {
     pub records: Vec<SessionRecord>,
 }
 
-pub fn open(v: &Verified<'_>, keys: &ResearchKeys) -> Result<Opened> {
-    if v.header.study_id != keys.study {
+/// Whether a header says the batch is for this study and research key
+/// (checked before anything else is done with it).
+pub fn addressed_to(header: &Header, keys: &ResearchKeys) -> Result<()> {
+    if header.study_id != keys.study {
         return Err(BatchError::WrongStudy {
-            batch: v.header.study_id.clone(),
+            batch: header.study_id.clone(),
             key: keys.study.clone(),
         });
     }
     let ours = keys.public()?.fingerprint();
-    if v.header.research_key != ours {
+    if header.research_key != ours {
         return Err(BatchError::OtherResearchKey {
-            batch: v.header.research_key.clone(),
+            batch: header.research_key.clone(),
             ours,
         });
     }
+    Ok(())
+}
+
+pub fn open(v: &Verified<'_>, keys: &ResearchKeys) -> Result<Opened> {
+    addressed_to(&v.header, keys)?;
     let enc = Enc::from_bytes(v.frame.enc).map_err(|_| BatchError::DoesNotOpen)?;
     let plain = Zeroizing::new(
         hpke::single_shot_open::<AesGcm256, HkdfSha256, Kem>(
@@ -138,6 +151,24 @@ pub fn open(v: &Verified<'_>, keys: &ResearchKeys) -> Result<Opened> {
     );
     let payload: Payload =
         serde_json::from_slice(&plain).map_err(|e| BatchError::BadPayload(e.to_string()))?;
+    check_format(&payload, v.header.format)?;
     let records = payload.records(&v.header.record_hashes)?;
     Ok(Opened { payload, records })
+}
+
+/// The payload says the format its header says, and format 1 carries no
+/// records of format 2.
+fn check_format(payload: &Payload, format: u16) -> Result<()> {
+    if payload.format != format {
+        return Err(BatchError::BadPayload(format!(
+            "payload format {} in a batch of format {format}",
+            payload.format
+        )));
+    }
+    if format < 2 && !payload.facts.is_empty() {
+        return Err(BatchError::BadPayload(
+            "a format 1 batch cannot carry participant, episode or missed records".into(),
+        ));
+    }
+    Ok(())
 }

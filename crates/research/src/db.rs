@@ -14,7 +14,7 @@ pub const FILE: &str = "research.db";
 
 /// Schema steps, oldest first: a fresh store runs them all, an older one
 /// the ones it lacks, in one transaction.
-const MIGRATIONS: &[&str] = &[V1, V2_FACTS];
+const MIGRATIONS: &[&str] = &[V1, V2_FACTS, V3_ENROLMENT];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -125,6 +125,45 @@ CREATE TABLE missed (
 ) WITHOUT ROWID;
 "#;
 
+/// Devices are enrolled by the fingerprint of their signing key before
+/// their batches are accepted (bound to a device id by the first batch
+/// signed with that key), can be retired, and their unknown keys rejected.
+/// Batches from keys not enrolled wait in `held/`. Devices seen before
+/// enrolment existed keep their trust, and own the participants and
+/// episodes they sent first.
+const V3_ENROLMENT: &str = r#"
+CREATE TABLE enrolments (
+    fingerprint   TEXT PRIMARY KEY,
+    site          TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    enrolled_at   TEXT NOT NULL,
+    enrolled_via  TEXT NOT NULL,             -- 'devices add', 'enrol-unknown', 'devices trust'
+    device_id     TEXT,                      -- set by the first batch signed with the key
+    retired_at    TEXT
+) WITHOUT ROWID;
+CREATE TABLE rejected_keys (
+    fingerprint  TEXT PRIMARY KEY,
+    rejected_at  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE held (
+    file_name    TEXT PRIMARY KEY,
+    device_id    TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    fingerprint  TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    held_at      TEXT NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE devices ADD COLUMN retired_at TEXT;
+ALTER TABLE batches ADD COLUMN audit_first INTEGER;   -- the audit entries a batch carried
+ALTER TABLE batches ADD COLUMN audit_last INTEGER;
+UPDATE participants SET device_id = (
+    SELECT s.device_id FROM sessions s WHERE s.participant = participants.id
+    ORDER BY s.batch_seq LIMIT 1) WHERE device_id IS NULL;
+UPDATE episodes SET device_id = (
+    SELECT s.device_id FROM sessions s WHERE s.episode = episodes.id
+    ORDER BY s.batch_seq LIMIT 1) WHERE device_id IS NULL;
+"#;
+
 /// Opens (creating when `create`) the research database of a store folder.
 pub fn open(store_dir: &Path, create: bool) -> Result<Connection> {
     let path = store_dir.join(FILE);
@@ -132,7 +171,7 @@ pub fn open(store_dir: &Path, create: bool) -> Result<Connection> {
         return Err(super::ResearchError::NoDatabase(path));
     }
     if create {
-        std::fs::create_dir_all(store_dir).map_err(|source| super::ResearchError::Io {
+        make_private(store_dir, &path).map_err(|source| super::ResearchError::Io {
             path: store_dir.to_owned(),
             source,
         })?;
@@ -145,6 +184,40 @@ pub fn open(store_dir: &Path, create: bool) -> Result<Connection> {
     )?;
     migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// The store holds health data in clear: its folder is made readable by
+/// its owner only (0700) and the database 0600 before SQLite opens it
+/// (SQLite gives its -wal and -shm files the database's mode).
+fn make_private(store_dir: &Path, db: &Path) -> std::io::Result<()> {
+    private_dir(store_dir)?;
+    let file = private_file(db)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // A database made by an older version (0644) is closed to others too.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    drop(file);
+    Ok(())
+}
+
+/// Creates a folder (and its parents) readable by its owner only.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut dirs = std::fs::DirBuilder::new();
+    dirs.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut dirs, 0o700);
+    dirs.create(dir)
+}
+
+/// Opens a file for writing, creating it readable by its owner only.
+pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts.open(path)
 }
 
 /// Brings the schema up to date. The version is read again inside the

@@ -21,6 +21,12 @@ pub enum ResearchError {
     Schema(i64),
     #[error("damaged research database: {0}")]
     Corrupt(String),
+    #[error("{0:?} is not a device fingerprint (16 hex digits, as XXXX-XXXX-XXXX-XXXX)")]
+    BadFingerprint(String),
+    #[error("{0}")]
+    Refused(String),
+    #[error("another import into {0} is running; wait for it to finish (nothing was imported now)")]
+    Busy(PathBuf),
     #[error("the store's batches are for study '{store}', but the forms given are study '{forms}'")]
     StudyMismatch { store: String, forms: String },
 }

@@ -14,8 +14,8 @@ use kohort_batch::{
     self as batch, BatchError, NO_PREVIOUS, Opened, ResearchKeys, Verified, digest,
 };
 
-use crate::db;
 use crate::error::{ResearchError, Result};
+use crate::{chain, content, db, devices, owner};
 
 /// What happened to one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +33,19 @@ pub enum FileOutcome {
         seq: u64,
     },
     Refused {
+        reason: String,
+    },
+    /// From a device (or key) not enrolled, or retired: moved to `held/`
+    /// until a data manager decides.
+    Held {
+        device: String,
+        seq: u64,
+        fingerprint: String,
+        reason: String,
+    },
+    /// Not a batch file this import reads (a folder, a pipe, a name in the
+    /// wrong case): listed so that nothing is passed over unseen.
+    Skipped {
         reason: String,
     },
 }
@@ -72,15 +85,18 @@ impl ImportReport {
 pub struct ImportOptions {
     /// Accept batches from demo tablets (synthetic data, for practice).
     pub allow_demo: bool,
+    /// Enrol any device on its first batch (a pilot without enrolment).
+    pub enrol_unknown: bool,
 }
 
 /// Imports every `*.kohort` file of `dir`, in name order (which is sequence
-/// order per device). Batches from demo tablets are refused.
+/// order per device). Batches from demo tablets are refused; batches from
+/// devices not enrolled are held.
 pub fn import_dir(keys: &ResearchKeys, dir: &Path, store_dir: &Path) -> Result<ImportReport> {
     import_dir_with(keys, dir, store_dir, &ImportOptions::default())
 }
 
-/// [`import_dir`] with options.
+/// [`import_dir`] with options. One import runs at a time per store.
 pub fn import_dir_with(
     keys: &ResearchKeys,
     dir: &Path,
@@ -88,24 +104,48 @@ pub fn import_dir_with(
     opts: &ImportOptions,
 ) -> Result<ImportReport> {
     let mut conn = db::open(store_dir, true)?;
+    let _lock = lock(store_dir)?;
     let io = |source| ResearchError::Io {
         path: dir.to_owned(),
         source,
     };
-    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(io)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "kohort") && p.is_file())
-        .collect();
-    paths.sort();
     let mut report = ImportReport::default();
+    let mut paths = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        match skip_reason(&path) {
+            Some(reason) => report.files.push((path, FileOutcome::Skipped { reason })),
+            None => paths.push(path),
+        }
+    }
+    report.files.sort_by(|a, b| a.0.cmp(&b.0));
+    paths.sort();
+    let held_dir = store_dir.join(devices::HELD_DIR);
     for path in paths {
         let outcome = import_file(&mut conn, keys, &path, opts)?;
+        let outcome = match outcome {
+            FileOutcome::Held {
+                device,
+                seq,
+                fingerprint,
+                reason,
+            } => hold(&conn, &path, &held_dir, &device, seq, &fingerprint, &reason)?,
+            o => {
+                if matches!(
+                    o,
+                    FileOutcome::Imported { .. } | FileOutcome::AlreadyImported { .. }
+                ) && path.parent() == Some(held_dir.as_path())
+                {
+                    release(&conn, &path)?;
+                }
+                o
+            }
+        };
         let device = match &outcome {
             FileOutcome::Imported { device, .. } | FileOutcome::AlreadyImported { device, .. } => {
                 Some(device.clone())
             }
-            FileOutcome::Refused { .. } => None,
+            _ => None,
         };
         if let Some(d) = device {
             let s = report.devices.entry(d).or_default();
@@ -124,6 +164,101 @@ pub fn import_dir_with(
         s.receipt = super::receipts::write(&conn, keys, store_dir, device)?;
     }
     Ok(report)
+}
+
+/// Why an entry of the input folder is not read as a batch, if it is not.
+fn skip_reason(path: &Path) -> Option<String> {
+    let ext = path.extension().map(|x| x.to_string_lossy().into_owned());
+    let meta = fs::metadata(path);
+    match ext.as_deref() {
+        Some("kohort") => match meta {
+            Ok(m) if m.is_file() => None,
+            Ok(m) if m.is_dir() => Some("a folder, not a batch file".into()),
+            Ok(_) => Some("not a regular file (a pipe, socket or device)".into()),
+            Err(e) => Some(format!("cannot be read: {e}")),
+        },
+        Some(x) if x.eq_ignore_ascii_case("kohort") => Some(format!(
+            "named .{x}, not .kohort: a tablet never writes that; rename it if it is a batch"
+        )),
+        _ => Some("not a batch file (*.kohort)".into()),
+    }
+}
+
+/// The store's import lock, held while this import runs.
+fn lock(store_dir: &Path) -> Result<fs::File> {
+    let path = store_dir.join("import.lock");
+    let file = db::private_file(&path).map_err(|source| ResearchError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(ResearchError::Busy(store_dir.to_owned())),
+        Err(fs::TryLockError::Error(source)) => Err(ResearchError::Io { path, source }),
+    }
+}
+
+/// Moves a held batch into the store's `held/` folder (unless it is there
+/// already) and records why.
+fn hold(
+    conn: &Connection,
+    path: &Path,
+    held_dir: &Path,
+    device: &str,
+    seq: u64,
+    fingerprint: &str,
+    reason: &str,
+) -> Result<FileOutcome> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if path.parent() != Some(held_dir) {
+        let io = |source| ResearchError::Io {
+            path: held_dir.to_owned(),
+            source,
+        };
+        db::private_dir(held_dir).map_err(io)?;
+        let dest = held_dir.join(&name);
+        // A rename across file systems fails: then copy, sync, and remove.
+        if fs::rename(path, &dest).is_err() {
+            let bytes = fs::read(path).map_err(io)?;
+            kohort_files::write_atomic(&dest, &bytes).map_err(io)?;
+            fs::remove_file(path).map_err(io)?;
+        }
+    }
+    conn.execute(
+        "INSERT INTO held (file_name, device_id, seq, fingerprint, reason, held_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (file_name) DO UPDATE SET reason = ?5",
+        params![
+            name,
+            device,
+            seq as i64,
+            fingerprint,
+            reason,
+            kohort_batch::now_stamp()
+        ],
+    )?;
+    Ok(FileOutcome::Held {
+        device: device.to_owned(),
+        seq,
+        fingerprint: fingerprint.to_owned(),
+        reason: format!("{reason} (moved to {})", held_dir.join(name).display()),
+    })
+}
+
+/// A held batch now imported: its copy in `held/` is no longer needed.
+fn release(conn: &Connection, path: &Path) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    conn.execute("DELETE FROM held WHERE file_name = ?1", [&name])?;
+    fs::remove_file(path).map_err(|source| ResearchError::Io {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 fn device_seqs(conn: &Connection, device: &str) -> Result<BTreeSet<u64>> {
@@ -173,38 +308,23 @@ pub fn import_file(
     }
     let hash = hex::encode(v.hash);
     let (device, seq) = (h.device_id.clone(), h.seq);
-    // Trust: first use, the same key, or a key registered with `devices trust`.
-    let known: Option<String> = conn
-        .query_row(
-            "SELECT public_key FROM devices WHERE device_id = ?1",
-            [&device],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let key_changed = match &known {
-        Some(k) if *k != h.device_key => {
-            let registered: bool = conn
-                .query_row(
-                    "SELECT 1 FROM trusted_keys WHERE device_id = ?1 AND public_key = ?2",
-                    [&device, &h.device_key],
-                    |_| Ok(true),
-                )
-                .optional()?
-                .unwrap_or(false);
-            if !registered {
-                return refuse(format!(
-                    "device {device} signed it with a different key than before \
-                     ({} instead of {}); if the tablet was reinstalled, confirm the fingerprint \
-                     with the clinic and run `kohort store devices trust {}`",
-                    fingerprint(&h.device_key),
-                    fingerprint(k),
-                    path.display()
-                ));
-            }
-            true
+    // Not for this store at all: refused, not held.
+    if let Err(e) = batch::addressed_to(h, keys) {
+        return refuse(e.to_string());
+    }
+    let admission = devices::admit(conn, h, opts.enrol_unknown)?;
+    match &admission {
+        devices::Admission::Hold(reason) => {
+            return Ok(FileOutcome::Held {
+                device,
+                seq,
+                fingerprint: fingerprint(&h.device_key),
+                reason: reason.clone(),
+            });
         }
-        _ => false,
-    };
+        devices::Admission::Refuse(reason) => return refuse(reason.clone()),
+        _ => {}
+    }
     let existing: Option<String> = conn
         .query_row(
             "SELECT hash FROM batches WHERE device_id = ?1 AND seq = ?2",
@@ -229,20 +349,28 @@ pub fn import_file(
         Ok(o) => o,
         Err(e) => return refuse(e.to_string()),
     };
+    if let Some(reason) = content::check(conn, &opened)? {
+        return refuse(reason);
+    }
+    if let Some(reason) = chain::check(conn, &device, seq, &opened.payload.audit)? {
+        return Ok(FileOutcome::Held {
+            fingerprint: fingerprint(&h.device_key),
+            device,
+            seq,
+            reason,
+        });
+    }
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tx = conn.transaction()?;
-    let (new_sessions, known_sessions) = write_batch(
-        &tx,
-        &v,
-        &opened,
-        &hash,
-        &file_name,
-        known.is_none(),
-        key_changed,
-    )?;
+    let (new_sessions, known_sessions) =
+        match write_batch(&tx, &v, &opened, &hash, &file_name, &admission)? {
+            Ok(counts) => counts,
+            // Dropping the transaction undoes everything of this batch.
+            Err(reason) => return refuse(reason),
+        };
     tx.commit()?;
     Ok(FileOutcome::Imported {
         device,
@@ -293,28 +421,29 @@ fn chain_problem(conn: &Connection, v: &Verified<'_>, hash: &str) -> Result<Opti
     Ok(None)
 }
 
+/// Writes one verified batch, or says why it is refused (the caller then
+/// drops the transaction).
 fn write_batch(
     tx: &Transaction<'_>,
     v: &Verified<'_>,
     o: &Opened,
     hash: &str,
     file_name: &str,
-    new_device: bool,
-    key_changed: bool,
-) -> Result<(usize, usize)> {
+    admission: &devices::Admission,
+) -> Result<Result<(usize, usize), String>> {
     let h = &v.header;
     let now = kohort_batch::now_stamp();
-    if new_device {
-        tx.execute(
-            "INSERT INTO devices (device_id, public_key, first_seen, trusted_via)
-             VALUES (?1, ?2, ?3, 'first use')",
-            params![h.device_id, h.device_key, now],
-        )?;
-    } else if key_changed {
-        tx.execute(
-            "UPDATE devices SET public_key = ?2, trusted_via = 'trust command' WHERE device_id = ?1",
-            params![h.device_id, h.device_key],
-        )?;
+    if let devices::Admission::Bind { via } = admission {
+        devices::bind(tx, h, via, &now)?;
+    }
+    // A batch cannot date its facts after its own import, or genuine later
+    // corrections could never win.
+    let facts_at = h.created_at.as_str().min(now.as_str());
+    if let Some(reason) = owner::check(tx, &h.device_id, &o.records)? {
+        return Ok(Err(reason));
+    }
+    if let Some(reason) = owner::check_facts(tx, &h.device_id, &o.payload.facts)? {
+        return Ok(Err(reason));
     }
     for i in &o.payload.instruments {
         tx.execute(
@@ -328,31 +457,43 @@ fn write_batch(
         tx.execute(
             // A batch imported late (out of order) must not undo newer
             // facts, such as a withdrawal of consent.
-            "INSERT INTO participants (id, study_code, site, consent, facts_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO participants (id, study_code, site, consent, facts_at, device_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (id) DO UPDATE SET study_code = ?2, site = ?3, consent = ?4,
-                 facts_at = ?5 WHERE ?5 >= participants.facts_at",
-            params![p.id, p.study_code, p.site, json(&p.consent)?, h.created_at],
+                 facts_at = ?5, device_id = coalesce(participants.device_id, ?6)
+                 WHERE ?5 >= participants.facts_at",
+            params![
+                p.id,
+                p.study_code,
+                p.site,
+                json(&p.consent)?,
+                facts_at,
+                h.device_id
+            ],
         )?;
         let e = &r.episode;
         tx.execute(
-            "INSERT INTO episodes (id, participant, anchor_date, end_date, end_type, facts_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO episodes (id, participant, anchor_date, end_date, end_type, facts_at,
+                 device_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (id) DO UPDATE SET anchor_date = ?3, end_date = ?4, end_type = ?5,
-                 facts_at = ?6 WHERE ?6 >= episodes.facts_at",
+                 facts_at = ?6, device_id = coalesce(episodes.device_id, ?7)
+                 WHERE ?6 >= episodes.facts_at",
             params![
                 e.id,
                 p.id,
                 e.anchor_date,
                 e.end_date,
                 e.end_type,
-                h.created_at
+                facts_at,
+                h.device_id
             ],
         )?;
         let inserted = tx.execute(
             "INSERT OR IGNORE INTO sessions (id, device_id, batch_seq, participant, episode,
-                 form_id, respondent, started_at, completed_at, instruments, record_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 form_id, respondent, started_at, completed_at, instruments, record_hash,
+                 occurrence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 r.id,
                 h.device_id,
@@ -364,7 +505,8 @@ fn write_batch(
                 r.started_at,
                 r.completed_at,
                 json(&r.instruments)?,
-                want
+                want,
+                r.occurrence
             ],
         )?;
         if inserted == 0 {
@@ -390,6 +532,7 @@ fn write_batch(
             ])?;
         }
     }
+    super::facts::write(tx, &h.device_id, &o.payload.facts, facts_at)?;
     for a in &o.payload.audit {
         tx.execute(
             "INSERT OR IGNORE INTO audit (device_id, seq, at, actor, action, subject, prev_hash, hash)
@@ -399,8 +542,8 @@ fn write_batch(
     }
     tx.execute(
         "INSERT INTO batches (device_id, seq, hash, prev_hash, file_name, study_id, created_at,
-             imported_at, records, new_sessions)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             imported_at, records, new_sessions, audit_first, audit_last)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             h.device_id,
             h.seq as i64,
@@ -411,10 +554,12 @@ fn write_batch(
             h.created_at,
             now,
             h.record_count as i64,
-            new as i64
+            new as i64,
+            o.payload.audit.first().map(|a| a.seq),
+            o.payload.audit.last().map(|a| a.seq)
         ],
     )?;
-    Ok((new, known))
+    Ok(Ok((new, known)))
 }
 
 fn json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String> {

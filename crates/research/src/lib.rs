@@ -2,10 +2,15 @@
 //! write analysis files, sign receipts. Runs only inside the secure
 //! research store (TSD), where the research private key lives.
 
+mod chain;
+mod content;
 pub mod dataset;
 pub mod db;
+pub mod devices;
 mod error;
+mod facts;
 pub mod import;
+mod owner;
 pub mod receipts;
 pub mod trust;
 

@@ -85,6 +85,7 @@ fn record() -> impl Strategy<Value = SessionRecord> {
                 hash: "h".into(),
             }],
             variables,
+            occurrence: flag.then_some(2),
         })
 }
 
@@ -102,7 +103,7 @@ proptest! {
         let device = SigningKey::from_bytes(&[seed as u8; 32]);
         let (payload, hashes) = Payload::new(vec![], &records, vec![]).unwrap();
         let header = Header {
-            format: 1,
+            format: kohort_batch::VERSION,
             study_id: "s".into(),
             device_id: "0190f000-0000-7000-8000-0000000000d1".into(),
             device_key: hex::encode(device.verifying_key().to_bytes()),

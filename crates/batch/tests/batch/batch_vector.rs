@@ -1,15 +1,18 @@
 //! The test vector in `docs/batch-format.md`: a fixed small batch made with
 //! fixed keys and a seeded generator. This test rebuilds it byte for byte
 //! and parses and opens the copy in the document, so the document and the
-//! code cannot drift apart. `KOHORT_PRINT_VECTOR=1` prints the hex.
+//! code cannot drift apart. `KOHORT_PRINT_VECTOR=1` prints the hex. The
+//! format 1 vector the document showed before is kept beside this file:
+//! such batches are still made the same way and still open.
 
 use ed25519_dalek::SigningKey;
 use rand_chacha09::ChaCha20Rng;
 use rand_chacha09::rand_core::SeedableRng;
 
 use kohort_batch::{
-    self, AuditRecord, ConsentFacts, EpisodeFacts, Header, NO_PREVIOUS, ParticipantFacts, Payload,
-    Pinned, ResearchKeys, SessionRecord, Variable, digest,
+    self, AuditRecord, ConsentFacts, EpisodeFacts, EpisodeRecord, Facts, Header, MissedRecord,
+    NO_PREVIOUS, ParticipantFacts, ParticipantRecord, Payload, Pinned, ResearchKeys, SessionRecord,
+    Variable, digest,
 };
 use kohort_form::AnswerValue;
 
@@ -59,6 +62,50 @@ fn record() -> SessionRecord {
                 answered_at: Some("2025-03-01T10:06:00.000Z".into()),
             },
         ],
+        occurrence: None,
+    }
+}
+
+/// The session of format 2: its scheduled occurrence too.
+fn record_v2() -> SessionRecord {
+    SessionRecord {
+        occurrence: Some(1),
+        ..record()
+    }
+}
+
+/// Format 2's records of their own: the participant (withdrawn later),
+/// the episode and a missed timepoint.
+fn facts() -> Facts {
+    let r = record();
+    let mut consent = r.participant.consent.clone();
+    if let Some(c) = consent.as_mut() {
+        c.withdrawn_at = Some("2025-09-01".into());
+    }
+    Facts {
+        participants: vec![ParticipantRecord {
+            id: r.participant.id.clone(),
+            study_code: r.participant.study_code.clone(),
+            site: r.participant.site.clone(),
+            enrolled_at: "2025-03-01T09:30:00.000Z".into(),
+            consent,
+        }],
+        episodes: vec![EpisodeRecord {
+            id: r.episode.id.clone(),
+            participant: r.participant.id.clone(),
+            number: 1,
+            anchor_date: "2025-03-01".into(),
+            end_date: None,
+            end_type: None,
+        }],
+        missed: vec![MissedRecord {
+            episode: r.episode.id.clone(),
+            form_id: "followup_3m".into(),
+            occurrence: 1,
+            reason_code: Some(2),
+            reason: "".into(),
+            marked_at: "2025-06-20T12:00:00.000Z".into(),
+        }],
     }
 }
 
@@ -67,6 +114,10 @@ fn keys() -> ResearchKeys {
 }
 
 fn build() -> Vec<u8> {
+    build_as(kohort_batch::VERSION)
+}
+
+fn build_as(format: u16) -> Vec<u8> {
     let device = SigningKey::from_bytes(&[3; 32]);
     let research = keys().public().unwrap();
     let audit = vec![AuditRecord {
@@ -78,9 +129,14 @@ fn build() -> Vec<u8> {
         prev_hash: NO_PREVIOUS.into(),
         hash: "11".repeat(32),
     }];
-    let (payload, hashes) = Payload::new(vec![], &[record()], audit).unwrap();
+    let session = if format >= 2 { record_v2() } else { record() };
+    let (mut payload, hashes) = Payload::new(vec![], &[session], audit).unwrap();
+    payload.format = format;
+    if format >= 2 {
+        payload.facts = facts();
+    }
     let header = Header {
-        format: 1,
+        format,
         study_id: "demo".into(),
         device_id: "0190f000-0000-7000-8000-0000000000d1".into(),
         device_key: hex::encode(device.verifying_key().to_bytes()),
@@ -137,6 +193,41 @@ fn the_documented_vector_is_reproduced_and_opens() {
     assert_eq!(v.header.seq, 1);
     assert_eq!(v.header.study_id, "demo");
     let opened = kohort_batch::open(&v, &keys()).unwrap();
-    assert_eq!(opened.records, vec![record()]);
+    assert_eq!(opened.records, vec![record_v2()]);
     assert_eq!(opened.payload.audit.len(), 1);
+    assert_eq!(opened.payload.facts, facts());
+}
+
+#[test]
+fn the_format_1_vector_is_still_made_and_opens_without_facts() {
+    let hex: String = include_str!("vector_v1.hex")
+        .lines()
+        .flat_map(|l| l.trim().chars())
+        .collect();
+    assert_eq!(hex, hex::encode(build_as(1)));
+    let bytes = hex::decode(&hex).unwrap();
+    let v = kohort_batch::verify(&bytes).unwrap();
+    assert_eq!(v.header.format, 1);
+    let opened = kohort_batch::open(&v, &keys()).unwrap();
+    assert_eq!(opened.records, vec![record()]);
+    assert!(opened.payload.facts.is_empty());
+}
+
+#[test]
+fn a_format_1_batch_cannot_carry_format_2_records() {
+    let device = SigningKey::from_bytes(&[3; 32]);
+    let research = keys().public().unwrap();
+    let (mut payload, hashes) = Payload::new(vec![], &[record()], vec![]).unwrap();
+    payload.format = 1;
+    payload.facts = facts();
+    let v = kohort_batch::verify(&build_as(1))
+        .map(|v| v.header)
+        .unwrap();
+    let header = Header {
+        record_hashes: hashes,
+        ..v
+    };
+    let mut rng = ChaCha20Rng::seed_from_u64(1);
+    let err = kohort_batch::seal(&header, &payload, &research, &device, &mut rng).unwrap_err();
+    assert!(err.to_string().contains("format 1"), "{err}");
 }

@@ -44,8 +44,14 @@ impl Tablet {
     }
 }
 
+/// Imports as a pilot would (devices enrolled on their first batch): these
+/// tests are about the batches; enrolment is tested in `devices.rs`.
 fn import(dir: &Path, store: &Path) -> kohort_research::ImportReport {
-    kohort_research::import_dir(&kohort_testkit::research_keys(), dir, store).unwrap()
+    let opts = kohort_research::ImportOptions {
+        enrol_unknown: true,
+        ..Default::default()
+    };
+    kohort_research::import_dir_with(&kohort_testkit::research_keys(), dir, store, &opts).unwrap()
 }
 
 /// Copies some files into a fresh folder, to import just those.
@@ -287,13 +293,31 @@ fn another_devices_signature_or_key_is_refused_until_trusted() {
     .unwrap();
     let in_dir = put(&forged, &header.file_name(), &dir.path().join("f"));
     let report = import(&in_dir, &store);
-    assert!(refusal(&report).contains("different key"), "{report:?}");
+    assert_eq!(report.refused().count(), 0, "{report:?}");
+    let held = match &report.files[0].1 {
+        FileOutcome::Held { reason, .. } => reason.clone(),
+        o => panic!("expected it held: {o:?}"),
+    };
+    assert!(held.contains("key not enrolled"), "{held}");
     assert_eq!(counts(&store), before);
 
-    let forged_file = in_dir.join(header.file_name());
-    kohort_research::trust::trust_file(&store, &forged_file).unwrap();
-    let report = import(&in_dir, &store);
-    assert_eq!(report.refused().count(), 0, "{report:?}");
+    // Trusting needs the fingerprint read at the clinic, and it must match.
+    let held_file = store.join("held").join(header.file_name());
+    assert!(held_file.is_file() && !in_dir.join(header.file_name()).exists());
+    let a_fp = a.store.device().unwrap().fingerprint();
+    let wrong = kohort_research::trust::trust_file(&store, &held_file, &a_fp);
+    assert!(wrong.unwrap_err().to_string().contains("do not trust it"));
+    let b_fp = b.store.device().unwrap().fingerprint();
+    kohort_research::trust::trust_file(&store, &held_file, &b_fp).unwrap();
+    // The key is now trusted, but B's audit chain under A's device id
+    // forks A's chain: still held, and nothing written.
+    let report = import(&store.join("held"), &store);
+    let FileOutcome::Held { reason, .. } = &report.files[0].1 else {
+        panic!("{report:?}");
+    };
+    assert!(reason.contains("forks"), "{reason}");
+    assert_eq!(counts(&store)[1..], before[1..]);
+    assert!(held_file.is_file());
 }
 
 #[test]

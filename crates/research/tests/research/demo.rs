@@ -102,8 +102,13 @@ pub fn build() -> Demo {
     std::fs::create_dir_all(&out).unwrap();
     sync::export(&mut tablet, &out).unwrap();
     let store = dir.path().join("research");
+    let opts = kohort_research::ImportOptions {
+        enrol_unknown: true,
+        ..Default::default()
+    };
     let report =
-        kohort_research::import_dir(&kohort_testkit::research_keys(), &out, &store).unwrap();
+        kohort_research::import_dir_with(&kohort_testkit::research_keys(), &out, &store, &opts)
+            .unwrap();
     assert_eq!(report.refused().count(), 0);
     let demo = Demo { dir, store, study };
     date_sessions(&demo.conn(), &ids.0.to_string(), &DONE);

@@ -3,7 +3,10 @@
 #![allow(clippy::unwrap_used)]
 
 mod batch_import;
+mod content;
 mod dataset_cohort;
 mod dataset_shape;
 mod demo;
+mod devices;
+mod facts;
 mod stats_tools;

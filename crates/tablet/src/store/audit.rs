@@ -9,12 +9,11 @@
 
 use hmac::{Hmac, Mac};
 use rusqlite::{Connection, OptionalExtension, params};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use super::error::Result;
 
-/// The `prev_hash` of the first entry.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub use kohort_batch::audit::{GENESIS, entry_hash};
 
 /// Who did it: staff (unlocked staff mode), the patient (patient mode),
 /// or the program itself.
@@ -52,29 +51,6 @@ pub struct AuditEntry {
 pub struct BrokenLink {
     pub seq: i64,
     pub reason: String,
-}
-
-pub fn entry_hash(
-    prev: &str,
-    seq: i64,
-    at: &str,
-    actor: &str,
-    action: &str,
-    subject: &str,
-) -> String {
-    let mut h = Sha256::new();
-    for part in [
-        prev.as_bytes(),
-        &seq.to_be_bytes(),
-        at.as_bytes(),
-        actor.as_bytes(),
-        action.as_bytes(),
-        subject.as_bytes(),
-    ] {
-        h.update((part.len() as u32).to_be_bytes());
-        h.update(part);
-    }
-    hex::encode(h.finalize())
 }
 
 /// What an audit entry records; each has one fixed name in the log.

@@ -59,6 +59,16 @@ pub struct NewBatch<'a> {
     pub hash: &'a str,
     pub sessions: &'a [Uuid],
     pub audit_to: i64,
+    /// The fact records sealed in the batch: kind, id and hash.
+    pub facts: &'a [SentFact],
+}
+
+/// A participant, episode or missed-mark record as sealed in a batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentFact {
+    pub kind: &'static str,
+    pub id: String,
+    pub hash: String,
 }
 
 impl Store {
@@ -136,6 +146,21 @@ impl Store {
     }
 
     /// Completed sessions not yet in any batch, oldest first.
+    /// The hash of every fact record as last sealed, by kind and id, and
+    /// the batch it was sealed in.
+    pub fn facts_sent(&self) -> Result<std::collections::HashMap<(String, String), (String, u64)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT kind, id, hash, batch FROM facts_sent")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                (r.get(0)?, r.get(1)?),
+                (r.get(2)?, r.get::<_, i64>(3)? as u64),
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn unbatched_completed(&self) -> Result<Vec<Uuid>> {
         let mut st = self.conn.prepare(
             "SELECT id FROM sessions WHERE status = 'completed'
@@ -221,6 +246,13 @@ impl Store {
             tx.execute(
                 "INSERT INTO batch_sessions (session, batch) VALUES (?1, ?2)",
                 params![s.to_string(), b.seq as i64],
+            )?;
+        }
+        for f in b.facts {
+            tx.execute(
+                "INSERT INTO facts_sent (kind, id, hash, batch) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (kind, id) DO UPDATE SET hash = ?3, batch = ?4",
+                params![f.kind, f.id, f.hash, b.seq as i64],
             )?;
         }
         audit::append(

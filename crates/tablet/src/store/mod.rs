@@ -30,7 +30,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use audit::{Action, Actor, AuditEntry, BrokenLink, GENESIS, entry_hash};
-pub use batches::{BatchRow, NewBatch};
+pub use batches::{BatchRow, NewBatch, SentFact};
 pub use convert::write_legacy;
 pub use delivery::{
     BatchState, Confirmed, DEFAULT_RETENTION_DAYS, DeliveryRow, FailedAction, MAX_RETENTION_DAYS,

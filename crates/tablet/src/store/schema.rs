@@ -18,7 +18,21 @@ const MIGRATIONS: &[&str] = &[
     V5_DELIVERY,
     V6_ENCRYPTED,
     V7_UNCHECKED,
+    V8_FACTS_SENT,
 ];
+
+/// Batch format 2 sends participant, episode and missed-mark records when
+/// they changed: the hash of each as last sealed, and in which batch (a
+/// lost batch sealed again carries the same records).
+const V8_FACTS_SENT: &str = "
+CREATE TABLE facts_sent (
+    kind   TEXT NOT NULL CHECK (kind IN ('participant', 'episode', 'missed')),
+    id     TEXT NOT NULL,
+    hash   TEXT NOT NULL,
+    batch  INTEGER NOT NULL REFERENCES batches(seq),
+    PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+";
 
 /// An upload the server took (201) but whose check could not see the file
 /// (HEAD and listing read another area than uploads go to): recorded as a

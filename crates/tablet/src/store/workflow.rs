@@ -116,17 +116,27 @@ impl Store {
 
     /// Every missed mark of an episode, reasons opened.
     pub fn missed(&self, episode: Uuid) -> Result<Vec<Missed>> {
-        let es = episode.to_string();
+        self.missed_where(Some(episode))
+    }
+
+    /// Every missed mark of every episode, reasons opened (for a batch).
+    pub fn all_missed(&self) -> Result<Vec<Missed>> {
+        self.missed_where(None)
+    }
+
+    fn missed_where(&self, episode: Option<Uuid>) -> Result<Vec<Missed>> {
         let mut st = self.conn.prepare(
-            "SELECT form_id, occurrence, reason, marked_at FROM missed
-             WHERE episode = ?1 ORDER BY form_id, occurrence",
+            "SELECT episode, form_id, occurrence, reason, marked_at FROM missed
+             WHERE ?1 IS NULL OR episode = ?1 ORDER BY episode, form_id, occurrence",
         )?;
-        let mut rows = st.query([&es])?;
+        let mut rows = st.query([episode.map(|e| e.to_string())])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let form_id: String = r.get(0)?;
-            let occurrence: u32 = r.get(1)?;
-            let blob: Vec<u8> = r.get(2)?;
+            let es: String = r.get(0)?;
+            let episode = super::device::parse_id(&es)?;
+            let form_id: String = r.get(1)?;
+            let occurrence: u32 = r.get(2)?;
+            let blob: Vec<u8> = r.get(3)?;
             let row = format!("{es}/{form_id}/{occurrence}");
             let plain = seal::open(self.keys.data(), reason_place(&row), &blob)?;
             let sealed = match serde_json::from_slice::<SealedReason>(&plain) {
@@ -143,7 +153,7 @@ impl Store {
                 reason: sealed.text,
                 form_id,
                 occurrence,
-                marked_at: r.get(3)?,
+                marked_at: r.get(4)?,
             });
         }
         Ok(out)

@@ -8,8 +8,7 @@ use uuid::Uuid;
 
 use crate::store::{AuditEntry, Result, Store, StoreError};
 use kohort_batch::{
-    AuditRecord, ConsentFacts, EpisodeFacts, ParticipantFacts, Pinned, PinnedContent,
-    SessionRecord, Variable,
+    AuditRecord, EpisodeFacts, ParticipantFacts, Pinned, PinnedContent, SessionRecord, Variable,
 };
 use kohort_form::ItemKind;
 use kohort_form::{AnswerValue, ItemState};
@@ -23,12 +22,16 @@ pub struct Collected {
     pub audit: Vec<AuditRecord>,
     /// The last audit entry included (0 for none).
     pub audit_to: i64,
+    /// Participant, episode and missed records that changed (format 2).
+    pub facts: super::facts::Gathered,
 }
 
 pub fn collect(store: &Store) -> Result<Collected> {
     let sessions = store.unbatched_completed()?;
     let after = store.last_batch()?.map_or(0, |b| b.audit_to);
-    collect_these(store, sessions, after, None)
+    let mut c = collect_these(store, sessions, after, None)?;
+    c.facts = super::facts::gather(store, None)?;
+    Ok(c)
 }
 
 /// What batch `seq` held, collected again from the tablet (its file was
@@ -43,12 +46,14 @@ pub fn collect_batch(store: &Store, seq: u64) -> Result<Collected> {
         .iter()
         .find(|b| b.seq + 1 == seq)
         .map_or(0, |b| b.audit_to);
-    collect_these(
+    let mut c = collect_these(
         store,
         store.sessions_in_batch(seq)?,
         after,
         Some(this.audit_to),
-    )
+    )?;
+    c.facts = super::facts::gather(store, Some(seq))?;
+    Ok(c)
 }
 
 fn collect_these(
@@ -65,13 +70,7 @@ fn collect_these(
                 id: p.id.to_string(),
                 study_code: p.study_code,
                 site: p.site,
-                consent: p.consent.map(|c| ConsentFacts {
-                    date: c.date.to_string(),
-                    version: c.version,
-                    contact_interview: c.contact_interview,
-                    contact_relatives: c.contact_relatives,
-                    withdrawn_at: c.withdrawn_at.map(|d| d.to_string()),
-                }),
+                consent: p.consent.as_ref().map(super::facts::consent_facts),
             };
             (p.id, facts)
         })
@@ -168,6 +167,8 @@ fn collect_these(
             episode,
             instruments: pinned,
             variables,
+            // Counted from 1 in batches, as analysts count timepoints.
+            occurrence: Some(sum.occurrence + 1),
         });
     }
     let audit: Vec<AuditRecord> = store
@@ -183,6 +184,7 @@ fn collect_these(
         instruments: instruments.into_values().collect(),
         audit,
         audit_to,
+        facts: Default::default(),
     })
 }
 

@@ -100,7 +100,9 @@ pub fn export_with<R: CryptoRng + RngCore>(
     // hashes, the last one is the head), so a broken chain is never sealed.
     store.verify_audit()?.map_err(ExportError::AuditBroken)?;
     let mut c = collect(store)?;
-    if c.sessions.is_empty() {
+    // Changed facts alone make a batch: a withdrawal after the last session
+    // must still reach the research store.
+    if c.sessions.is_empty() && c.facts.facts.is_empty() {
         return Ok(Exported::Nothing);
     }
     let last = store.last_batch()?;
@@ -125,6 +127,7 @@ pub fn export_with<R: CryptoRng + RngCore>(
         hash: &hash,
         sessions: &c.sessions,
         audit_to: c.audit_to,
+        facts: &c.facts.sent,
     });
     // Not recorded: dropping the staged file removes it.
     recorded?;
@@ -161,9 +164,10 @@ fn seal_batch<R: CryptoRng + RngCore>(
     // Taken, not copied: the collected content is large and used once.
     let instruments = std::mem::take(&mut c.instruments);
     let audit = std::mem::take(&mut c.audit);
-    let (payload, hashes) = Payload::new(instruments, &c.records, audit)?;
+    let (mut payload, hashes) = Payload::new(instruments, &c.records, audit)?;
+    payload.facts = std::mem::take(&mut c.facts.facts);
     let header = Header {
-        format: 1,
+        format: kohort_batch::VERSION,
         study_id: research.study.clone(),
         device_id: device.id.to_string(),
         device_key: hex::encode(device.public_key),

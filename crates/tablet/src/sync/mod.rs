@@ -7,6 +7,7 @@
 mod collect;
 mod error;
 pub mod export;
+mod facts;
 pub mod folder;
 pub mod lock;
 pub mod outbox;

@@ -1,0 +1,127 @@
+//! Facts of their own (batch format 2): a withdrawal, an end of treatment
+//! and a missed timepoint recorded after a participant's last exported
+//! session reach the research store in the next batch, although no session
+//! is new; and each session carries its scheduled occurrence.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use kohort_form::schedule::EndType;
+use kohort_research::{FileOutcome, db, devices};
+use kohort_tablet::store::{SessionFilter, SessionStatus, Store, demo};
+use kohort_tablet::sync::{self, Exported};
+
+fn export(store: &mut Store, out: &Path) -> Option<PathBuf> {
+    match sync::export(store, out).unwrap() {
+        Exported::Batch { path, .. } => Some(path),
+        Exported::Nothing => None,
+    }
+}
+
+fn import_one(file: &Path, dir: &Path, store: &Path) {
+    let in_dir = dir.join("in");
+    let _ = fs::remove_dir_all(&in_dir);
+    fs::create_dir_all(&in_dir).unwrap();
+    fs::copy(file, in_dir.join(file.file_name().unwrap())).unwrap();
+    let report =
+        kohort_research::import_dir(&kohort_testkit::research_keys(), &in_dir, store).unwrap();
+    assert!(
+        matches!(report.files[0].1, FileOutcome::Imported { .. }),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn a_withdrawal_an_end_and_a_missed_timepoint_after_the_last_session_reach_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut tablet, _) = kohort_testkit::create(&dir.path().join("t.db"));
+    let public = kohort_testkit::research_keys().public().unwrap();
+    tablet
+        .set_research_key(&public.render(), &public.fingerprint())
+        .unwrap();
+    demo::fill(&mut tablet, &kohort_testkit::study(), 2, 5).unwrap();
+    let out = dir.path().join("out");
+    fs::create_dir_all(&out).unwrap();
+    let research = dir.path().join("research");
+    devices::add(
+        &research,
+        &tablet.device().unwrap().fingerprint(),
+        "Oslo",
+        "T",
+    )
+    .unwrap();
+    let b1 = export(&mut tablet, &out).unwrap();
+    import_one(&b1, dir.path(), &research);
+    assert!(export(&mut tablet, &out).is_none(), "nothing changed yet");
+
+    // After the last exported session: withdrawal, end of treatment, and
+    // a timepoint marked missed with a coded reason and words.
+    let p = tablet.participants().unwrap().remove(0);
+    let mut consent = p.consent.clone().unwrap();
+    consent.withdrawn_at = Some(kohort_testkit::date(2025, 7, 1));
+    tablet.record_consent(p.id, &consent).unwrap();
+    let episode = tablet.episodes(p.id).unwrap().remove(0);
+    tablet
+        .end_episode(episode.id, kohort_testkit::date(2025, 7, 2), EndType::Died)
+        .unwrap();
+    tablet
+        .mark_missed(episode.id, "m36", 0, Some(3), "moved away")
+        .unwrap();
+    let b2 = export(&mut tablet, &out).expect("changed facts alone make a batch");
+    assert!(export(&mut tablet, &out).is_none(), "sent once");
+    import_one(&b2, dir.path(), &research);
+
+    let conn = db::open(&research, false).unwrap();
+    let (consent, enrolled): (String, Option<String>) = conn
+        .query_row(
+            "SELECT consent, enrolled_at FROM participants WHERE id = ?1",
+            [p.id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(
+        consent.contains("\"withdrawn_at\":\"2025-07-01\""),
+        "{consent}"
+    );
+    assert_eq!(enrolled, Some(kohort_batch::stamp(p.enrolled_at)));
+    let (end_date, end_type, number): (String, String, i64) = conn
+        .query_row(
+            "SELECT end_date, end_type, number FROM episodes WHERE id = ?1",
+            [episode.id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (end_date.as_str(), end_type.as_str(), number),
+        ("2025-07-02", "died", 1)
+    );
+    let (form, occurrence, code, reason): (String, i64, i64, String) = conn
+        .query_row(
+            "SELECT form_id, occurrence, reason_code, reason FROM missed WHERE episode = ?1",
+            [episode.id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (form.as_str(), occurrence, code, reason.as_str()),
+        ("m36", 1, 3, "moved away")
+    );
+
+    // Every session carries the occurrence the tablet placed it at, from 1.
+    let completed = SessionFilter {
+        status: Some(SessionStatus::Completed),
+        participant: None,
+    };
+    let tablet_sessions = tablet.list_sessions(&completed).unwrap();
+    assert!(tablet_sessions.iter().any(|s| s.occurrence > 0));
+    for s in tablet_sessions {
+        let occ: i64 = conn
+            .query_row(
+                "SELECT occurrence FROM sessions WHERE id = ?1",
+                [s.id.to_string()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(occ, i64::from(s.occurrence) + 1, "session {}", s.id);
+    }
+}
