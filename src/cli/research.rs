@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 
 use kohort_batch::ResearchKeys;
-use kohort_research::FileOutcome;
+use kohort_research::{FileOutcome, dataset};
 
 #[derive(Subcommand)]
 pub enum StoreCommand {
@@ -41,19 +41,50 @@ pub enum StoreCommand {
         #[arg(long)]
         enrol_unknown: bool,
     },
-    /// Write the analysis files (long.csv, wide_<form>.csv, codebook.csv,
-    /// labels.do/.sps/.R) from STORE/research.db into OUT.
+    /// Write the analysis files from STORE/research.db into OUT: a wide
+    /// file per form, long.csv, participants, episodes, sessions and
+    /// expected visits, codebooks, and for each data file a script for R,
+    /// SPSS, Stata and SAS that reads it with missing codes as missing.
     Dataset {
         /// The research store folder holding research.db.
         #[arg(long, value_name = "DIR")]
         store: PathBuf,
+        /// The study folder (default: `forms/` here, else the installed
+        /// study); its id must be the study of the batches.
+        #[arg(long, value_name = "DIR")]
+        forms: Option<PathBuf>,
         /// The folder to write the analysis files into (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// The day visit states are computed for (YYYY-MM-DD); today if not given.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<chrono::NaiveDate>,
+        /// Start every CSV with a UTF-8 byte order mark, so Excel reads the
+        /// letters right.
+        #[arg(long)]
+        excel: bool,
+        /// Cells starting with = + - @ (not plain numbers): `quote` writes a
+        /// leading ' so spreadsheets show text, `off` writes them as they are.
+        #[arg(long, value_enum, default_value = "quote")]
+        formula_guard: GuardArg,
+        /// Random per-export ids for study codes and ids, dates shifted per
+        /// participant, free text left out.
+        #[arg(long)]
+        deidentify: bool,
+        /// Leave out every row of participants who withdrew consent (by
+        /// default their rows are kept, flagged by withdrawn_at).
+        #[arg(long)]
+        exclude_withdrawn: bool,
     },
     /// Devices and their signing keys.
     #[command(subcommand)]
     Devices(DevicesCommand),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum GuardArg {
+    Quote,
+    Off,
 }
 
 #[derive(Subcommand)]
@@ -139,13 +170,28 @@ pub fn run(cmd: StoreCommand) -> Result<ExitCode> {
             };
             import(&key, &input, &store, &opts)
         }
-        StoreCommand::Dataset { store, out } => {
-            let w = kohort_research::dataset::write(&store, &out)?;
-            for f in &w.files {
-                println!("wrote {}", f.display());
-            }
-            println!("{} sessions, {} variable rows", w.sessions, w.long_rows);
-            Ok(ExitCode::SUCCESS)
+        StoreCommand::Dataset {
+            store,
+            forms,
+            out,
+            as_of,
+            excel,
+            formula_guard,
+            deidentify,
+            exclude_withdrawn,
+        } => {
+            let opts = dataset::Options {
+                as_of,
+                excel,
+                formula_guard: match formula_guard {
+                    GuardArg::Quote => dataset::FormulaGuard::Quote,
+                    GuardArg::Off => dataset::FormulaGuard::Off,
+                },
+                deidentify,
+                seed: None,
+                exclude_withdrawn,
+            };
+            dataset_cmd(&store, &super::app::study_dir(forms)?, &out, &opts)
         }
         StoreCommand::Devices(cmd) => devices(cmd),
     }
@@ -267,6 +313,28 @@ fn devices(cmd: DevicesCommand) -> Result<ExitCode> {
             let (device, fp) = kohort_research::trust::trust_file(&store, &file, &fingerprint)?;
             println!("device {device}: key {fp} is now trusted");
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn dataset_cmd(
+    store: &Path,
+    forms: &Path,
+    out: &Path,
+    opts: &dataset::Options,
+) -> Result<ExitCode> {
+    let (study, _) = kohort_form::study::load_study(forms)
+        .with_context(|| format!("the forms in {} do not load", forms.display()))?;
+    let w = dataset::write(store, &study, out, opts)?;
+    for f in &w.files {
+        println!("wrote {}", f.display());
+    }
+    println!("{} sessions, {} variable rows", w.sessions, w.long_rows);
+    if !w.unknown_forms.is_empty() {
+        println!(
+            "sessions of forms the study no longer has are in long.csv only: {}",
+            w.unknown_forms.join(", ")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

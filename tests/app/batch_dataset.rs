@@ -63,7 +63,13 @@ fn every_answer_in_the_dataset_equals_what_was_saved() {
     let report = kohort_research::import_dir(&keys, &out, &research_dir).unwrap();
     assert_eq!(report.refused().count(), 0);
     let files = dir.path().join("dataset");
-    dataset::write(&research_dir, &files).unwrap();
+    dataset::write(
+        &research_dir,
+        &kohort_testkit::study(),
+        &files,
+        &dataset::Options::default(),
+    )
+    .unwrap();
 
     let long = csv(&fs::read_to_string(files.join("long.csv")).unwrap());
     let col = |name: &str| long[0].iter().position(|c| c == name).unwrap();
@@ -126,7 +132,7 @@ fn every_answer_in_the_dataset_equals_what_was_saved() {
     for entry in fs::read_dir(&files).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_owned();
-        if !name.starts_with("wide_") {
+        if !name.starts_with("wide_") || !name.ends_with(".csv") {
             continue;
         }
         let wide = csv(&fs::read_to_string(&path).unwrap());
@@ -138,7 +144,9 @@ fn every_answer_in_the_dataset_equals_what_was_saved() {
             .unwrap()
             + 1;
         for row in &wide[1..] {
-            for (i, var) in header.iter().enumerate().skip(first_var) {
+            // Multi-choice 0/1 columns stand beside their variable.
+            let vars = header.iter().enumerate().skip(first_var);
+            for (i, var) in vars.filter(|(_, v)| !v.contains("___")) {
                 match wide_expect.get(&(row[sid].clone(), var.clone())) {
                     Some(v) => {
                         assert_eq!(&row[i], v, "{name}: {var}");
@@ -150,7 +158,12 @@ fn every_answer_in_the_dataset_equals_what_was_saved() {
         }
     }
     assert_eq!(cells, rows);
-    for f in ["codebook.csv", "labels.do", "labels.sps", "labels.R"] {
+    for f in [
+        "codebook.csv",
+        "wide_baseline.R",
+        "wide_baseline.sps",
+        "visits.csv",
+    ] {
         assert!(files.join(f).metadata().unwrap().len() > 100, "{f}");
     }
 }
@@ -279,11 +292,44 @@ fn the_commands_carry_a_demo_database_to_analysis_files() {
         listed.contains("1 batches") && !listed.contains("HELD"),
         "{listed}"
     );
-    let out = run(&["store", "dataset", "--store", &p("st"), "--out", &p("ds")]);
+    let out = run(&[
+        "store",
+        "dataset",
+        "--store",
+        &p("st"),
+        "--forms",
+        "forms",
+        "--out",
+        &p("ds"),
+    ]);
     assert!(
-        out.contains("long.csv") && out.contains("labels.R"),
+        out.contains("long.csv") && out.contains("wide_baseline.R"),
         "{out}"
     );
+    let out = run(&[
+        "store",
+        "dataset",
+        "--store",
+        &p("st"),
+        "--out",
+        &p("shared"),
+        "--as-of",
+        "2025-06-01",
+        "--excel",
+        "--formula-guard",
+        "off",
+        "--deidentify",
+        "--exclude-withdrawn",
+    ]);
+    assert!(out.contains("visits.csv"), "{out}");
+    let manifest = fs::read_to_string(dir.path().join("shared/manifest.json")).unwrap();
+    for opt in [
+        "\"as_of\": \"2025-06-01\"",
+        "\"deidentified\": true",
+        "\"formula_guard\": \"off\"",
+    ] {
+        assert!(manifest.contains(opt), "{opt}: {manifest}");
+    }
     // The tablet holds no private key: a batch refused by a wrong key says so.
     let (ok, out) = kohort(
         &[

@@ -451,6 +451,7 @@ const CSV_COLUMNS: &[&str] = &[
     "unit_en",
     "labels_nb",
     "labels_en",
+    "exclusive_codes",
     "asked_if",
     "score",
     "missing_codes",
@@ -501,6 +502,12 @@ fn csv_rows(entries: Vec<Entry<'_>>) -> String {
                 .unwrap_or_default(),
             labels(|t| &t.nb),
             labels(en),
+            e.labels
+                .iter()
+                .filter(|(_, _, exclusive)| *exclusive)
+                .map(|(code, ..)| code.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
             e.asked_if.clone().unwrap_or_default(),
             e.expr().unwrap_or_default().to_owned(),
             missing,

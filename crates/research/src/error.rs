@@ -27,6 +27,8 @@ pub enum ResearchError {
     Refused(String),
     #[error("another import into {0} is running; wait for it to finish (nothing was imported now)")]
     Busy(PathBuf),
+    #[error("the store's batches are for study '{store}', but the forms given are study '{forms}'")]
+    StudyMismatch { store: String, forms: String },
 }
 
 pub type Result<T, E = ResearchError> = std::result::Result<T, E>;

@@ -11,7 +11,6 @@ pub mod epochs;
 mod error;
 mod facts;
 pub mod import;
-mod labels;
 mod owner;
 pub mod receipts;
 pub mod trust;

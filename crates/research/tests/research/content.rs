@@ -129,7 +129,13 @@ fn an_instrument_whose_text_does_not_match_its_hash_is_refused_and_the_dataset_s
         FileOutcome::Imported { .. }
     ));
     let out = c.dir.path().join("dataset");
-    kohort_research::dataset::write(&c.store, &out).unwrap();
+    kohort_research::dataset::write(
+        &c.store,
+        &kohort_testkit::study(),
+        &out,
+        &kohort_research::dataset::Options::default(),
+    )
+    .unwrap();
     assert!(out.join("long.csv").is_file());
 }
 

@@ -4,6 +4,10 @@
 
 mod batch_import;
 mod content;
+mod dataset_cohort;
+mod dataset_shape;
+mod demo;
 mod devices;
 mod epochs;
 mod facts;
+mod stats_tools;
