@@ -121,7 +121,9 @@ pub fn write(store_dir: &Path, study: &Study, out: &Path, opts: &Options) -> Res
         .as_of
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let visits = visits::table(study, &data, &places, as_of);
-    std::fs::create_dir_all(out).map_err(|source| ResearchError::Io {
+    // Health data in clear: the folder is its owner's only (the files are
+    // written 0600 by the atomic writer).
+    db::private_dir(out).map_err(|source| ResearchError::Io {
         path: out.to_owned(),
         source,
     })?;

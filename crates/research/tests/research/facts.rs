@@ -124,4 +124,50 @@ fn a_withdrawal_an_end_and_a_missed_timepoint_after_the_last_session_reach_the_s
             .unwrap();
         assert_eq!(occ, i64::from(s.occurrence) + 1, "session {}", s.id);
     }
+
+    // And the analysis files show them: the withdrawal flagged (rows kept),
+    // the end of treatment, the missed timepoint with its reason.
+    let files = dir.path().join("dataset");
+    let opts = kohort_research::dataset::Options::default();
+    kohort_research::dataset::write(&research, &kohort_testkit::study(), &files, &opts).unwrap();
+    let row_of = |file: &str, key: &str| -> (Vec<String>, Vec<String>) {
+        let text = fs::read_to_string(files.join(file)).unwrap();
+        let mut lines = text.lines();
+        let head = lines
+            .next()
+            .unwrap()
+            .split(',')
+            .map(str::to_owned)
+            .collect();
+        let row = lines
+            .find(|l| l.contains(key))
+            .unwrap_or_else(|| panic!("{key} not in {file}"))
+            .split(',')
+            .map(str::to_owned)
+            .collect();
+        (head, row)
+    };
+    let cell = |(head, row): &(Vec<String>, Vec<String>), col: &str| {
+        let i = head.iter().position(|h| h == col).unwrap();
+        row[i].clone()
+    };
+    let p_row = row_of("participants.csv", &p.study_code);
+    assert_eq!(cell(&p_row, "withdrawn_at"), "2025-07-01");
+    let e_row = row_of("episodes.csv", &p.study_code);
+    assert_eq!(cell(&e_row, "end_type"), "died");
+    let visits = fs::read_to_string(files.join("visits.csv")).unwrap();
+    assert!(
+        visits
+            .lines()
+            .any(|l| l.contains(&p.study_code) && l.contains("m36") && l.contains("moved away")),
+        "{visits}"
+    );
+    let long = fs::read_to_string(files.join("long.csv")).unwrap();
+    assert!(long.contains(&p.study_code), "a withdrawal keeps the rows");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&files), 0o700);
+        assert_eq!(mode(&files.join("long.csv")), 0o600);
+    }
 }
