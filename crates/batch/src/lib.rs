@@ -12,6 +12,7 @@ mod payload;
 mod receipt;
 mod seal;
 mod stamp;
+mod view;
 
 pub use error::{BatchError, Result};
 pub use frame::{MAX_FILE, MAX_HEADER, MAX_PAYLOAD};
@@ -23,5 +24,6 @@ pub use payload::{
     ParticipantRecord, Payload, Pinned, PinnedContent, SessionRecord, Variable,
 };
 pub use receipt::{Accepted, MAX_RECEIPT, ReceiptBody, sign_receipt, verify_receipt};
-pub use seal::{INFO, Opened, Verified, addressed_to, open, seal, verify};
+pub use seal::{INFO, Opened, Verified, addressed_to, decrypt, open, seal, verify};
 pub use stamp::{now_stamp, parse_stamp, stamp};
+pub use view::{PayloadView, Plain};

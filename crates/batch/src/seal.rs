@@ -18,7 +18,8 @@ use crate::error::{BatchError, Result};
 use crate::frame::{self, Frame};
 use crate::header::Header;
 use crate::keys::{Kem, ResearchKeys, ResearchPublic};
-use crate::payload::{Payload, SessionRecord};
+use crate::payload::{Facts, Payload, SessionRecord};
+use crate::view::Plain;
 
 /// The HPKE `info`: binds the key schedule to this use and format.
 pub const INFO: &[u8] = b"kohort batch v1";
@@ -45,7 +46,7 @@ pub fn seal<R: CryptoRng + RngCore>(
             "the header names another research key".into(),
         ));
     }
-    check_format(payload, header.format)?;
+    check_format(payload.format, &payload.facts, header.format)?;
     if header.record_count as usize != payload.sessions.len() {
         return Err(BatchError::RecordCount {
             header: header.record_count,
@@ -135,37 +136,43 @@ pub fn addressed_to(header: &Header, keys: &ResearchKeys) -> Result<()> {
     Ok(())
 }
 
-pub fn open(v: &Verified<'_>, keys: &ResearchKeys) -> Result<Opened> {
+/// Decrypts a verified batch's payload (after checking it is addressed to
+/// these keys).
+pub fn decrypt(v: &Verified<'_>, keys: &ResearchKeys) -> Result<Plain> {
     addressed_to(&v.header, keys)?;
     let enc = Enc::from_bytes(v.frame.enc).map_err(|_| BatchError::DoesNotOpen)?;
-    let plain = Zeroizing::new(
-        hpke::single_shot_open::<AesGcm256, HkdfSha256, Kem>(
-            &OpModeR::Base,
-            &keys.hpke_secret()?,
-            &enc,
-            INFO,
-            v.frame.ciphertext,
-            v.frame.aad,
-        )
-        .map_err(|_| BatchError::DoesNotOpen)?,
-    );
+    let plain = hpke::single_shot_open::<AesGcm256, HkdfSha256, Kem>(
+        &OpModeR::Base,
+        &keys.hpke_secret()?,
+        &enc,
+        INFO,
+        v.frame.ciphertext,
+        v.frame.aad,
+    )
+    .map_err(|_| BatchError::DoesNotOpen)?;
+    Ok(Plain(Zeroizing::new(plain)))
+}
+
+/// Decrypts and parses everything at once (tests, small batches; the
+/// importer goes record by record through [`Plain::view`]).
+pub fn open(v: &Verified<'_>, keys: &ResearchKeys) -> Result<Opened> {
+    let plain = decrypt(v, keys)?;
     let payload: Payload =
-        serde_json::from_slice(&plain).map_err(|e| BatchError::BadPayload(e.to_string()))?;
-    check_format(&payload, v.header.format)?;
+        serde_json::from_slice(&plain.0).map_err(|e| BatchError::BadPayload(e.to_string()))?;
+    check_format(payload.format, &payload.facts, v.header.format)?;
     let records = payload.records(&v.header.record_hashes)?;
     Ok(Opened { payload, records })
 }
 
 /// The payload says the format its header says, and format 1 carries no
 /// records of format 2.
-fn check_format(payload: &Payload, format: u16) -> Result<()> {
-    if payload.format != format {
+pub(crate) fn check_format(payload_format: u16, facts: &Facts, format: u16) -> Result<()> {
+    if payload_format != format {
         return Err(BatchError::BadPayload(format!(
-            "payload format {} in a batch of format {format}",
-            payload.format
+            "payload format {payload_format} in a batch of format {format}"
         )));
     }
-    if format < 2 && !payload.facts.is_empty() {
+    if format < 2 && !facts.is_empty() {
         return Err(BatchError::BadPayload(
             "a format 1 batch cannot carry participant, episode or missed records".into(),
         ));

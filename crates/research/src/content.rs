@@ -11,28 +11,52 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use kohort_batch::{Opened, PinnedContent, SessionRecord, digest};
+use kohort_batch::{PinnedContent, SessionRecord, digest};
 use kohort_form::{Instrument, Item, ItemKind, Severity};
 
 use crate::error::Result;
 
-/// Why the batch's content cannot be trusted, if it cannot.
-pub fn check(conn: &Connection, o: &Opened) -> Result<Option<String>> {
-    let mut loaded: HashMap<String, Instrument> = HashMap::new();
-    for p in &o.payload.instruments {
+/// An instrument loaded once per batch, with its variables indexed: each
+/// name to its item and whether it is a matrix row.
+pub struct Loaded {
+    inst: Instrument,
+    index: HashMap<String, (usize, bool)>,
+}
+
+impl Loaded {
+    fn new(inst: Instrument) -> Loaded {
+        let mut index = HashMap::new();
+        for (i, item) in inst.items.iter().enumerate() {
+            if let ItemKind::Matrix { rows, .. } = &item.kind {
+                for row in rows {
+                    index.insert(row.id.clone(), (i, true));
+                }
+            }
+            index.insert(item.id.clone(), (i, false));
+        }
+        Loaded { inst, index }
+    }
+}
+
+/// The batch's instruments (and those met in the store), by hash.
+pub type Instruments = HashMap<String, Loaded>;
+
+/// Each pinned instrument of the batch, loaded, or why one cannot be
+/// trusted.
+pub fn instruments(
+    conn: &Connection,
+    pinned: &[PinnedContent],
+) -> Result<Result<Instruments, String>> {
+    let mut loaded = Instruments::new();
+    for p in pinned {
         match instrument(conn, p)? {
             Ok(inst) => {
-                loaded.insert(p.hash.clone(), inst);
+                loaded.insert(p.hash.clone(), Loaded::new(inst));
             }
-            Err(reason) => return Ok(Some(reason)),
+            Err(reason) => return Ok(Err(reason)),
         }
     }
-    for r in &o.records {
-        if let Some(reason) = session(conn, r, &mut loaded)? {
-            return Ok(Some(format!("session {}: {reason}", r.id)));
-        }
-    }
-    Ok(None)
+    Ok(Ok(loaded))
 }
 
 fn instrument(conn: &Connection, p: &PinnedContent) -> Result<Result<Instrument, String>> {
@@ -72,12 +96,11 @@ fn instrument(conn: &Connection, p: &PinnedContent) -> Result<Result<Instrument,
 
 /// Checks one session's variables against its pinned instruments (from the
 /// batch, or from the store for instruments sent before).
-fn session(
+pub fn session(
     conn: &Connection,
     r: &SessionRecord,
-    loaded: &mut HashMap<String, Instrument>,
+    loaded: &mut Instruments,
 ) -> Result<Option<String>> {
-    let mut items: HashMap<(&str, &str), (Item, bool)> = HashMap::new();
     for pin in &r.instruments {
         if !loaded.contains_key(&pin.hash) {
             let stored: Option<String> = conn
@@ -91,7 +114,7 @@ fn session(
                 kohort_form::load::instrument_from_bytes(&pin.id, text.as_bytes()).0
             });
             match inst {
-                Some(i) => loaded.insert(pin.hash.clone(), i),
+                Some(i) => loaded.insert(pin.hash.clone(), Loaded::new(i)),
                 None => {
                     return Ok(Some(format!(
                         "instrument {} {} (hash {}) is neither in the batch nor in the store",
@@ -102,32 +125,32 @@ fn session(
         }
     }
     for pin in &r.instruments {
-        let inst = &loaded[&pin.hash];
+        let inst = &loaded[&pin.hash].inst;
         if inst.id != pin.id || inst.version != pin.version {
             return Ok(Some(format!(
                 "pins {} {} with the hash of {} {}",
                 pin.id, pin.version, inst.id, inst.version
             )));
         }
-        for item in &inst.items {
-            if let ItemKind::Matrix { rows, .. } = &item.kind {
-                for row in rows {
-                    items.insert((pin.id.as_str(), row.id.as_str()), (item.clone(), true));
-                }
-            }
-        }
-        for item in &inst.items {
-            items.insert((pin.id.as_str(), item.id.as_str()), (item.clone(), false));
-        }
     }
     for v in &r.variables {
-        let Some((item, row)) = items.get(&(v.instrument.as_str(), v.name.as_str())) else {
+        let found = r
+            .instruments
+            .iter()
+            .filter(|pin| pin.id == v.instrument)
+            .find_map(|pin| {
+                let l = &loaded[&pin.hash];
+                l.index
+                    .get(&v.name)
+                    .map(|&(i, row)| (&l.inst.items[i], row))
+            });
+        let Some((item, row)) = found else {
             return Ok(Some(format!(
                 "variable {} is not a question of instrument {}",
                 v.name, v.instrument
             )));
         };
-        if let Some(reason) = fits(item, *row, &v.state, v.value.as_ref()) {
+        if let Some(reason) = fits(item, row, &v.state, v.value.as_ref()) {
             return Ok(Some(format!("variable {}: {reason}", v.name)));
         }
     }

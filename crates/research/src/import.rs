@@ -8,14 +8,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use kohort_batch::{
-    self as batch, BatchError, NO_PREVIOUS, Opened, ResearchKeys, Verified, digest,
+    self as batch, BatchError, Header, NO_PREVIOUS, PayloadView, ResearchKeys, Verified, digest,
 };
 
 use crate::error::{ResearchError, Result};
-use crate::{chain, content, db, devices, epochs, owner};
+use crate::{chain, content, db, devices, epochs};
 
 /// What happened to one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -347,16 +347,26 @@ pub fn import_file(
     if let Some(reason) = chain_problem(conn, &v, &hash)? {
         return refuse(reason);
     }
-    let opened = match batch::open(&v, keys) {
-        Ok(o) => o,
+    let plain = match batch::decrypt(&v, keys) {
+        Ok(p) => p,
         Err(e) => return refuse(e.to_string()),
     };
-    if let Some(reason) = content::check(conn, &opened)? {
-        return refuse(reason);
-    }
-    if let Some(reason) = chain::check(conn, &device, seq, &opened.payload.audit)? {
+    // The file is no longer needed: only the plaintext is kept, and records
+    // are parsed one at a time below.
+    let header = v.header.clone();
+    drop(v);
+    drop(bytes);
+    let view = match plain.view(&header) {
+        Ok(view) => view,
+        Err(e) => return refuse(e.to_string()),
+    };
+    let mut instruments = match content::instruments(conn, &view.instruments)? {
+        Ok(loaded) => loaded,
+        Err(reason) => return refuse(reason),
+    };
+    if let Some(reason) = chain::check(conn, &device, seq, &view.audit)? {
         return Ok(FileOutcome::Held {
-            fingerprint: fingerprint(&h.device_key),
+            fingerprint: fingerprint(&header.device_key),
             device,
             seq,
             reason,
@@ -367,8 +377,14 @@ pub fn import_file(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tx = conn.transaction()?;
+    let batch = Batch {
+        header: &header,
+        view: &view,
+        hash: &hash,
+        file_name: &file_name,
+    };
     let (new_sessions, known_sessions) =
-        match write_batch(&tx, &v, &opened, &hash, &file_name, &admission)? {
+        match crate::write::batch(&tx, &batch, &admission, &mut instruments)? {
             Ok(counts) => counts,
             // Dropping the transaction undoes everything of this batch.
             Err(reason) => return refuse(reason),
@@ -380,6 +396,14 @@ pub fn import_file(
         new_sessions,
         known_sessions,
     })
+}
+
+/// A verified, decrypted batch on its way into the database.
+pub(crate) struct Batch<'a> {
+    pub header: &'a Header,
+    pub view: &'a PayloadView<'a>,
+    pub hash: &'a str,
+    pub file_name: &'a str,
 }
 
 /// The short form of a device key (hex) shown in messages.
@@ -421,150 +445,4 @@ fn chain_problem(conn: &Connection, v: &Verified<'_>, hash: &str) -> Result<Opti
         )));
     }
     Ok(None)
-}
-
-/// Writes one verified batch, or says why it is refused (the caller then
-/// drops the transaction).
-fn write_batch(
-    tx: &Transaction<'_>,
-    v: &Verified<'_>,
-    o: &Opened,
-    hash: &str,
-    file_name: &str,
-    admission: &devices::Admission,
-) -> Result<Result<(usize, usize), String>> {
-    let h = &v.header;
-    let now = kohort_batch::now_stamp();
-    if let devices::Admission::Bind { via } = admission {
-        devices::bind(tx, h, via, &now)?;
-    }
-    // A batch cannot date its facts after its own import, or genuine later
-    // corrections could never win.
-    let facts_at = h.created_at.as_str().min(now.as_str());
-    let lineage = epochs::lineage(tx, &h.device_id)?;
-    if let Some(reason) = owner::check(tx, &lineage, &o.records)? {
-        return Ok(Err(reason));
-    }
-    if let Some(reason) = owner::check_facts(tx, &lineage, &o.payload.facts)? {
-        return Ok(Err(reason));
-    }
-    for i in &o.payload.instruments {
-        tx.execute(
-            "INSERT OR IGNORE INTO instruments (hash, id, version, canonical) VALUES (?1, ?2, ?3, ?4)",
-            params![i.hash, i.id, i.version, i.canonical],
-        )?;
-    }
-    let (mut new, mut known) = (0, 0);
-    for (r, want) in o.records.iter().zip(&h.record_hashes) {
-        let p = &r.participant;
-        tx.execute(
-            // A batch imported late (out of order) must not undo newer
-            // facts, such as a withdrawal of consent.
-            "INSERT INTO participants (id, study_code, site, consent, facts_at, device_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (id) DO UPDATE SET study_code = ?2, site = ?3, consent = ?4,
-                 facts_at = ?5, device_id = coalesce(participants.device_id, ?6)
-                 WHERE ?5 >= participants.facts_at",
-            params![
-                p.id,
-                p.study_code,
-                p.site,
-                json(&p.consent)?,
-                facts_at,
-                h.device_id
-            ],
-        )?;
-        let e = &r.episode;
-        tx.execute(
-            "INSERT INTO episodes (id, participant, anchor_date, end_date, end_type, facts_at,
-                 device_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (id) DO UPDATE SET anchor_date = ?3, end_date = ?4, end_type = ?5,
-                 facts_at = ?6, device_id = coalesce(episodes.device_id, ?7)
-                 WHERE ?6 >= episodes.facts_at",
-            params![
-                e.id,
-                p.id,
-                e.anchor_date,
-                e.end_date,
-                e.end_type,
-                facts_at,
-                h.device_id
-            ],
-        )?;
-        let inserted = tx.execute(
-            "INSERT OR IGNORE INTO sessions (id, device_id, batch_seq, participant, episode,
-                 form_id, respondent, started_at, completed_at, instruments, record_hash,
-                 occurrence)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                r.id,
-                h.device_id,
-                h.seq as i64,
-                p.id,
-                e.id,
-                r.form_id,
-                r.respondent,
-                r.started_at,
-                r.completed_at,
-                json(&r.instruments)?,
-                want,
-                r.occurrence
-            ],
-        )?;
-        if inserted == 0 {
-            // Keyed by session id: a session delivered twice is kept once.
-            known += 1;
-            continue;
-        }
-        new += 1;
-        let mut st = tx.prepare_cached(
-            "INSERT INTO variables (session, ordinal, instrument, name, state, value, answered_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for (i, var) in r.variables.iter().enumerate() {
-            let value = var.value.as_ref().map(json).transpose()?;
-            st.execute(params![
-                r.id,
-                i as i64,
-                var.instrument,
-                var.name,
-                var.state,
-                value,
-                var.answered_at
-            ])?;
-        }
-    }
-    super::facts::write(tx, &h.device_id, &o.payload.facts, facts_at)?;
-    for a in &o.payload.audit {
-        tx.execute(
-            "INSERT OR IGNORE INTO audit (device_id, seq, at, actor, action, subject, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![h.device_id, a.seq, a.at, a.actor, a.action, a.subject, a.prev_hash, a.hash],
-        )?;
-    }
-    tx.execute(
-        "INSERT INTO batches (device_id, seq, hash, prev_hash, file_name, study_id, created_at,
-             imported_at, records, new_sessions, audit_first, audit_last)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
-            h.device_id,
-            h.seq as i64,
-            hash,
-            h.prev_hash,
-            file_name,
-            h.study_id,
-            h.created_at,
-            now,
-            h.record_count as i64,
-            new as i64,
-            o.payload.audit.first().map(|a| a.seq),
-            o.payload.audit.last().map(|a| a.seq)
-        ],
-    )?;
-    Ok(Ok((new, known)))
-}
-
-fn json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|e| ResearchError::Corrupt(e.to_string()))
 }

@@ -14,6 +14,7 @@ pub mod import;
 mod owner;
 pub mod receipts;
 pub mod trust;
+mod write;
 
 pub use error::{ResearchError, Result};
 pub use import::{
