@@ -164,6 +164,7 @@ pub(super) fn unlock_legacy(
         delay: locked.delay,
         keys: Keys::new(data),
         actor: Actor::Staff,
+        pinned_cache: Default::default(),
     })
 }
 

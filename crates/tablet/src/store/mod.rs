@@ -19,6 +19,7 @@ mod keyfile;
 mod keys;
 mod open;
 mod participants;
+mod pinned;
 mod readonly;
 mod schema;
 mod seal;
@@ -102,7 +103,12 @@ pub struct Store {
     delay: Delay,
     keys: Keys,
     actor: Actor,
+    /// Pinned instruments parsed and checked, by hash (see `pinned.rs`).
+    pinned_cache: PinnedCache,
 }
+
+type PinnedCache =
+    std::cell::RefCell<std::collections::HashMap<String, std::sync::Arc<kohort_form::Instrument>>>;
 
 impl Store {
     /// Wipes the key material from memory and closes the database.

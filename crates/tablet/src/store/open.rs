@@ -104,7 +104,12 @@ pub(super) fn open_keyed(path: &Path, data: &[u8; 32], create: bool) -> Result<C
     if create {
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
     }
-    schema::migrate(&mut conn, &keyfile::derive(data, "audit chain"))?;
+    let found = schema::migrate(&mut conn, &keyfile::derive(data, "audit chain"))?;
+    if (1..schema::VACUUM_AFTER).contains(&found) {
+        // Gives back the space the migration freed. Not needed for
+        // correctness: on a full disk it fails and the pages are reused.
+        let _ = conn.execute_batch("VACUUM");
+    }
     Ok(conn)
 }
 
@@ -238,6 +243,7 @@ impl Store {
             delay: Delay::default(),
             keys: k,
             actor: Actor::Staff,
+            pinned_cache: Default::default(),
         };
         Ok((store, recovery))
     }
@@ -359,6 +365,7 @@ impl LockedStore {
             delay: self.delay,
             keys: Keys::new(data),
             actor: Actor::Staff,
+            pinned_cache: Default::default(),
         };
         store.unlocked(file, with, &kek)?;
         Ok(store)

@@ -60,6 +60,7 @@ impl LockedStore {
             delay: self.delay,
             keys: Keys::new(data),
             actor: Actor::Staff,
+            pinned_cache: Default::default(),
         })
     }
 }

@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -12,9 +11,9 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use kohort_form::Answer;
+use kohort_form::Respondent;
 use kohort_form::runner::Runner;
 use kohort_form::study::Questionnaire;
-use kohort_form::{Respondent, load};
 
 use super::audit::Action;
 use super::device::parse_id;
@@ -93,6 +92,8 @@ pub struct LoadedSession {
     /// Rebuilt from the pinned instrument content, not from today's files.
     pub questionnaire: Questionnaire,
     pub answers: BTreeMap<String, Answer>,
+    /// When each answer or decline was last saved (from the same pass).
+    pub answer_times: BTreeMap<String, String>,
     pub position: Option<String>,
     pub seen: BTreeSet<String>,
 }
@@ -218,9 +219,14 @@ impl Store {
         )?;
         for (i, inst) in q.instruments.iter().enumerate() {
             tx.execute(
-                "INSERT INTO session_instruments (session, ordinal, instrument_id, version, hash, canonical)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![ids, i as i64, inst.id, inst.version, inst.hash, inst.canonical],
+                "INSERT OR IGNORE INTO instrument_texts (hash, instrument_id, version, canonical)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![inst.hash, inst.id, inst.version, inst.canonical],
+            )?;
+            tx.execute(
+                "INSERT INTO session_instruments (session, ordinal, instrument_id, version, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![ids, i as i64, inst.id, inst.version, inst.hash],
             )?;
         }
         super::audit::append(
@@ -454,7 +460,7 @@ impl Store {
             form_id: summary.form_id.clone(),
             title: serde_json::from_str(&title)?,
             respondent: summary.respondent,
-            instruments: pinned(&self.conn, &sid)?,
+            instruments: self.pinned(&sid)?,
             params: serde_json::from_str(&params)?,
         };
         let (position, seen) = match place {
@@ -465,30 +471,19 @@ impl Store {
             }
             None => (None, BTreeSet::new()),
         };
+        let (answers, answer_times) = self
+            .answers_at(&sid)?
+            .into_iter()
+            .map(|(k, (a, at))| ((k.clone(), a), (k, at)))
+            .unzip();
         Ok(LoadedSession {
-            answers: self.answers(&sid)?,
+            answers,
+            answer_times,
             summary,
             questionnaire,
             position,
             seen,
         })
-    }
-
-    fn answers(&self, sid: &str) -> Result<BTreeMap<String, Answer>> {
-        Ok(self
-            .answers_at(sid)?
-            .into_iter()
-            .map(|(k, (a, _))| (k, a))
-            .collect())
-    }
-
-    /// When each answer or decline of a session was last saved.
-    pub fn answer_times(&self, session: Uuid) -> Result<BTreeMap<String, String>> {
-        Ok(self
-            .answers_at(&session.to_string())?
-            .into_iter()
-            .map(|(k, (_, at))| (k, at))
-            .collect())
     }
 
     fn answers_at(&self, sid: &str) -> Result<BTreeMap<String, (Answer, String)>> {
@@ -553,38 +548,4 @@ fn touch_open(conn: &Connection, sid: &str, at: &str) -> Result<()> {
         });
     }
     Ok(())
-}
-
-fn pinned(conn: &Connection, sid: &str) -> Result<Vec<Arc<kohort_form::Instrument>>> {
-    let mut st = conn.prepare(
-        "SELECT instrument_id, version, hash, canonical FROM session_instruments
-         WHERE session = ?1 ORDER BY ordinal",
-    )?;
-    let mut rows = st.query([sid])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let (id, version, hash, canonical): (String, String, String, String) =
-            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let damaged = |reason: String| StoreError::PinnedInstrument {
-            session: sid.to_owned(),
-            instrument: format!("{id} {version}"),
-            reason,
-        };
-        let label = format!("session {sid}: pinned {id} {version}");
-        let (inst, problems) = load::instrument_from_bytes(&label, canonical.as_bytes());
-        let inst = inst.ok_or_else(|| {
-            damaged(
-                problems
-                    .iter()
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
-        if inst.hash != hash || inst.id != id {
-            return Err(damaged("its content does not match the pinned hash".into()));
-        }
-        out.push(Arc::new(inst));
-    }
-    Ok(out)
 }

@@ -79,7 +79,7 @@ fn collect_these(
     let mut instruments: BTreeMap<String, PinnedContent> = BTreeMap::new();
     let mut records = Vec::with_capacity(sessions.len());
     for &sid in &sessions {
-        let loaded = store.load_session(sid)?;
+        let mut loaded = store.load_session(sid)?;
         let sum = loaded.summary.clone();
         if !episodes.contains_key(&sum.episode) {
             for e in store.episodes(sum.participant)? {
@@ -128,7 +128,7 @@ fn collect_these(
                 }
             }
         }
-        let times = store.answer_times(sid)?;
+        let times = std::mem::take(&mut loaded.answer_times);
         let runner = loaded.clone().into_runner();
         let variables = runner
             .outcome()

@@ -145,8 +145,12 @@ fn damaged_pin_is_reported() {
     drop(store);
     let by_hand = reopen(&path);
     let conn = by_hand.sql();
-    conn.execute("UPDATE session_instruments SET canonical = replace(canonical, '\"nb\"', '\"nb\" ') WHERE ordinal = 0", [])
-        .unwrap();
+    conn.execute(
+        "UPDATE instrument_texts SET canonical = replace(canonical, '\"nb\"', '\"nb\" ')
+         WHERE hash = (SELECT hash FROM session_instruments WHERE ordinal = 0)",
+        [],
+    )
+    .unwrap();
     conn.execute(
         "UPDATE session_instruments SET hash = 'x' WHERE ordinal = 1",
         [],
@@ -155,6 +159,41 @@ fn damaged_pin_is_reported() {
     drop(by_hand);
     let err = reopen(&path).load_session(sid).unwrap_err();
     assert!(matches!(err, StoreError::PinnedInstrument { .. }), "{err}");
+}
+
+#[test]
+fn each_instrument_text_is_stored_once_however_many_sessions_pin_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.db");
+    let q = kohort_testkit::study().questionnaire("baseline").unwrap();
+    let (mut store, _) = create(&path);
+    let mut sessions = Vec::new();
+    for i in 0..5 {
+        let (pid, ep) = store
+            .enrol(&format!("T-{i}"), "OSL", None, &consent(), date(2025, 1, 1))
+            .unwrap();
+        sessions.push(store.start_session(pid, ep, &q).unwrap());
+    }
+    let count = |sql: &str| -> i64 { store.sql().query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        count("SELECT count(*) FROM instrument_texts"),
+        q.instruments.len() as i64
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM session_instruments"),
+        5 * q.instruments.len() as i64
+    );
+    for sid in sessions {
+        let loaded = store.load_session(sid).unwrap();
+        let hashes: Vec<_> = loaded
+            .questionnaire
+            .instruments
+            .iter()
+            .map(|i| &i.hash)
+            .collect();
+        let want: Vec<_> = q.instruments.iter().map(|i| &i.hash).collect();
+        assert_eq!(hashes, want);
+    }
 }
 
 #[test]
