@@ -36,6 +36,10 @@ pub struct Clinic {
     /// Each episode's schedule (or why it cannot be computed).
     pub schedules: HashMap<Uuid, Result<Vec<Row>, String>>,
     pub idle_lock_minutes: u32,
+    /// Today's work, most pressing first, worked out once per load (the
+    /// home page draws it every frame): participant index, episode, row
+    /// index in that episode's schedule.
+    work: Vec<(usize, Uuid, usize)>,
 }
 
 /// One due form in today's work list.
@@ -85,12 +89,14 @@ impl Clinic {
             missed,
             schedules: HashMap::new(),
             idle_lock_minutes,
+            work: Vec::new(),
         };
         clinic.schedules = clinic
             .episodes
             .iter()
             .map(|e| (e.id, clinic.schedule_of(study, e, today)))
             .collect();
+        clinic.work = clinic.compute_work();
         Ok(clinic)
     }
 
@@ -223,28 +229,58 @@ impl Clinic {
     /// Every due form of every participant's current episode (earlier
     /// episodes are read-only), most pressing first.
     pub fn work(&self) -> Vec<Work<'_>> {
-        let mut out: Vec<Work<'_>> = self
-            .participants
+        self.work
             .iter()
-            .filter_map(|p| {
-                let e = self.current_episode(p.id)?;
-                let rows = self.schedules.get(&e.id)?.as_ref().ok()?;
-                Some(
-                    rows.iter()
-                        .filter(|r| r.state.is_due())
-                        .map(move |row| Work {
-                            participant: p,
-                            episode: e.id,
-                            row,
-                        }),
-                )
+            .filter_map(|&(p, episode, r)| {
+                let rows = self.schedules.get(&episode)?.as_ref().ok()?;
+                Some(Work {
+                    participant: self.participants.get(p)?,
+                    episode,
+                    row: rows.get(r)?,
+                })
             })
-            .flatten()
-            .collect();
+            .collect()
+    }
+
+    /// How many forms are due now: the work list's length.
+    pub fn work_len(&self) -> usize {
+        self.work.len()
+    }
+
+    fn compute_work(&self) -> Vec<(usize, Uuid, usize)> {
+        // Each participant's last episode, found in one pass (episodes are
+        // ordered by participant then anchor date).
+        let mut current: HashMap<Uuid, Uuid> = HashMap::new();
+        for e in &self.episodes {
+            current.insert(e.participant, e.id);
+        }
+        let mut out: Vec<(usize, Uuid, usize)> = Vec::new();
+        for (pi, p) in self.participants.iter().enumerate() {
+            let Some(&episode) = current.get(&p.id) else {
+                continue;
+            };
+            let Some(Ok(rows)) = self.schedules.get(&episode) else {
+                continue;
+            };
+            for (ri, row) in rows.iter().enumerate() {
+                if row.state.is_due() {
+                    out.push((pi, episode, ri));
+                }
+            }
+        }
+        let row_of = |&(_, e, r): &(usize, Uuid, usize)| {
+            self.schedules
+                .get(&e)
+                .and_then(|rows| rows.as_ref().ok())
+                .and_then(|rows| rows.get(r))
+        };
         out.sort_by(|a, b| {
-            urgency(a.row)
-                .cmp(&urgency(b.row))
-                .then_with(|| a.participant.study_code.cmp(&b.participant.study_code))
+            let (ra, rb) = (row_of(a), row_of(b));
+            ra.map(urgency).cmp(&rb.map(urgency)).then_with(|| {
+                self.participants[a.0]
+                    .study_code
+                    .cmp(&self.participants[b.0].study_code)
+            })
         });
         out
     }

@@ -249,13 +249,26 @@ fn participants_ui(ui: &mut egui::Ui, data: &Clinic, view: &mut StaffView) {
     let l = ui.label("Search by study code or label");
     ui.text_edit_singleline(&mut view.search).labelled_by(l.id);
     let needle = view.search.to_lowercase();
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        for p in &data.participants {
-            let label = p.label.as_deref().unwrap_or("");
-            let hay = format!("{} {}", p.study_code, label).to_lowercase();
-            if !needle.is_empty() && !hay.contains(&needle) {
-                continue;
+    let shown: Vec<&kohort_tablet::store::Participant> = data
+        .participants
+        .iter()
+        .filter(|p| {
+            needle.is_empty() || {
+                let label = p.label.as_deref().unwrap_or("");
+                format!("{} {}", p.study_code, label)
+                    .to_lowercase()
+                    .contains(&needle)
             }
+        })
+        .collect();
+    // Only the buttons in sight are laid out (a clinic has hundreds). Each
+    // row is one fixed height, tall enough for a code and a label on two
+    // lines.
+    let height = STAFF_TOUCH + 14.0;
+    let row = height + ui.spacing().item_spacing.y;
+    egui::ScrollArea::vertical().show_rows(ui, row, shown.len(), |ui, range| {
+        for p in &shown[range] {
+            let label = p.label.as_deref().unwrap_or("");
             let text = if label.is_empty() {
                 p.study_code.clone()
             } else {
@@ -263,8 +276,12 @@ fn participants_ui(ui: &mut egui::Ui, data: &Clinic, view: &mut StaffView) {
             };
             let selected = view.page == Page::Participant(p.id);
             let b = crate::ui::theme::toggle(selected, text)
-                .min_size(Vec2::new(ui.available_width(), STAFF_TOUCH));
-            if ui.add(b).clicked() {
+                .min_size(Vec2::new(ui.available_width(), height));
+            let (rect, _) = ui.allocate_exact_size(
+                Vec2::new(ui.available_width(), height),
+                egui::Sense::hover(),
+            );
+            if ui.put(rect, b).clicked() {
                 view.show(Page::Participant(p.id));
             }
         }
