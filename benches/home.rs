@@ -39,7 +39,7 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let (db, pass) = database(dir.path());
     let study = Arc::new(kohort_testkit::study());
-    let app = App::with_clock(study, db, ManualClock::new()).without_unlock_delay();
+    let app = App::with_clock(study, db.clone(), ManualClock::new()).without_unlock_delay();
     let mut h: Harness<'static, App> = Harness::builder()
         .with_size([1280.0, 800.0])
         .build_eframe(|_| app);
@@ -55,6 +55,48 @@ fn bench(c: &mut Criterion) {
     c.bench_function(
         &format!("frame: staff home, {sessions} sessions, {due} forms due"),
         |b| b.iter(|| h.step()),
+    );
+    unlock_to_home(&mut h, &pass);
+    drop(h);
+
+    // What an unlock and every change reload: the clinic's whole state.
+    let mut locked = kohort_tablet::store::Store::open(&db).expect("open");
+    locked.set_delay(kohort_tablet::store::Delay::None);
+    let store = locked.unlock(&pass).expect("unlock");
+    let study = kohort_testkit::study();
+    let today = chrono::Local::now().date_naive();
+    c.bench_function(&format!("Clinic::load, {sessions} sessions"), |b| {
+        b.iter(|| kohort::core::Clinic::load(&store, &study, today).expect("load"))
+    });
+}
+
+/// Unlock → home, timed over 20 runs (Argon2id, the page check, the
+/// clinic's load and the first home frame); prints the median and the
+/// slowest, the latter standing for p99 (criterion reports means).
+fn unlock_to_home(h: &mut Harness<'static, App>, pass: &str) {
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        h.get_by_label("Lock").click();
+        h.run();
+        h.get_by_label("Staff passphrase").focus();
+        h.run();
+        h.get_by_label("Staff passphrase").type_text(pass);
+        h.run();
+        let start = std::time::Instant::now();
+        h.get_by_label("Unlock").click();
+        h.run();
+        times.push(start.elapsed());
+        assert!(
+            h.query_by_label("Unlock").is_none(),
+            "the staff home is shown"
+        );
+    }
+    times.sort();
+    println!(
+        "unlock → home over {} runs: median {:.0} ms, slowest {:.0} ms",
+        times.len(),
+        times[times.len() / 2].as_secs_f64() * 1e3,
+        times[times.len() - 1].as_secs_f64() * 1e3
     );
 }
 

@@ -61,26 +61,21 @@ pub struct SiteCount {
 
 impl Clinic {
     /// Reads everything the staff screens need, with schedules as of `today`.
+    /// A handful of queries, then every schedule from sessions and marks
+    /// grouped by episode once (not filtered again for each episode).
     pub fn load(store: &Store, study: &Study, today: NaiveDate) -> Result<Clinic, StoreError> {
         let participants = store.participants()?;
-        let mut episodes = Vec::new();
-        let mut missed = Vec::new();
-        for p in &participants {
-            let mut eps = store.episodes(p.id)?;
-            eps.sort_by_key(|e| e.anchor_date);
-            for e in &eps {
-                missed.extend(store.missed(e.id)?);
-            }
-            episodes.extend(eps);
-        }
+        let episodes = store.all_episodes()?;
+        let missed = store.all_missed()?;
         let sessions = store.list_sessions(&Default::default())?;
         let idle_lock_minutes = store
             .setting(IDLE_LOCK_SETTING)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES);
+        let device = store.device()?;
         let mut clinic = Clinic {
-            device_fingerprint: store.device()?.fingerprint(),
-            device: store.device()?.name,
+            device_fingerprint: device.fingerprint(),
+            device: device.name,
             demo: store.is_demo()?,
             today: Some(today),
             participants,
@@ -91,77 +86,59 @@ impl Clinic {
             idle_lock_minutes,
             work: Vec::new(),
         };
-        clinic.schedules = clinic
-            .episodes
-            .iter()
-            .map(|e| (e.id, clinic.schedule_of(study, e, today)))
-            .collect();
+        clinic.schedules = clinic.all_schedules(study, today);
         clinic.work = clinic.compute_work();
         Ok(clinic)
     }
 
-    fn schedule_of(
+    fn all_schedules(
         &self,
         study: &Study,
-        e: &Episode,
         today: NaiveDate,
-    ) -> Result<Vec<Row>, String> {
-        let dates = EpisodeDates {
-            anchor: e.anchor_date,
-            end: e.end_date,
-        };
-        let mut rows = schedule(study, dates, today, &self.facts(study, e.id))
-            .map_err(|err| err.to_string())?;
-        let withdrawn = self
-            .participant(e.participant)
-            .and_then(|p| p.consent.as_ref())
-            .is_some_and(|c| c.withdrawn_at.is_some());
-        if withdrawn {
-            schedule::withdraw(&mut rows);
+    ) -> HashMap<Uuid, Result<Vec<Row>, String>> {
+        let mut facts: HashMap<Uuid, Vec<Fact>> = HashMap::new();
+        let mut slots: HashMap<&str, Option<usize>> = HashMap::new();
+        for s in &self.sessions {
+            let n = *slots
+                .entry(s.form_id.as_str())
+                .or_insert_with(|| answer_slots(study, &s.form_id));
+            facts.entry(s.episode).or_default().push(session_fact(s, n));
         }
-        Ok(rows)
-    }
-
-    /// What happened to each form of the episode: its sessions (with how
-    /// far a paused one got) and the nurses' missed marks.
-    fn facts(&self, study: &Study, episode: Uuid) -> Vec<Fact> {
-        let mut out: Vec<Fact> = self
-            .sessions
+        for m in &self.missed {
+            facts.entry(m.episode).or_default().push(Fact {
+                form: m.form_id.clone(),
+                occurrence: m.occurrence,
+                happened: Happened::Missed {
+                    code: m.code,
+                    reason: m.reason.clone(),
+                },
+            });
+        }
+        let withdrawn: HashMap<Uuid, bool> = self
+            .participants
             .iter()
-            .filter(|s| s.episode == episode)
-            .map(|s| {
-                let started = day(&s.started_at);
-                let progress =
-                    answer_slots(study, &s.form_id).map(|n| (s.answers as f32 / n as f32).min(1.0));
-                let happened = match s.status {
-                    SessionStatus::Completed => Happened::Completed {
-                        on: s.completed_at.as_ref().map_or(started, day),
-                    },
-                    SessionStatus::Paused => Happened::Paused { started, progress },
-                    SessionStatus::InProgress => Happened::InProgress { started, progress },
-                    SessionStatus::Abandoned => Happened::Abandoned { on: started },
-                };
-                Fact {
-                    form: s.form_id.clone(),
-                    occurrence: s.occurrence,
-                    happened,
-                }
+            .map(|p| {
+                let w = p.consent.as_ref().is_some_and(|c| c.withdrawn_at.is_some());
+                (p.id, w)
             })
             .collect();
-        out.extend(
-            self.missed
-                .iter()
-                .filter(|m| m.episode == episode)
-                .map(|m| Fact {
-                    form: m.form_id.clone(),
-                    occurrence: m.occurrence,
-                    happened: Happened::Missed {
-                        code: m.code,
-                        reason: m.reason.clone(),
-                    },
-                }),
-        );
-        out
+        self.episodes
+            .iter()
+            .map(|e| {
+                let dates = EpisodeDates {
+                    anchor: e.anchor_date,
+                    end: e.end_date,
+                };
+                let known = facts.get(&e.id).map_or(&[][..], Vec::as_slice);
+                let rows = schedule(study, dates, today, known).map(|mut rows| {
+                    if withdrawn.get(&e.participant).copied().unwrap_or(false) {
+                        schedule::withdraw(&mut rows);
+                    }
+                    rows
+                });
+                (e.id, rows.map_err(|err| err.to_string()))
+            })
+            .collect()
     }
 
     pub fn participant(&self, id: Uuid) -> Option<&Participant> {
@@ -334,6 +311,26 @@ fn day(at: &DateTime<Utc>) -> NaiveDate {
 
 /// How many answers a form can hold at most (matrix rows each count), for
 /// a rough share of a paused session; `None` for an unknown form.
+/// What a session tells its episode's schedule; `slots` is how many
+/// answers its form can hold (for a paused session's share).
+fn session_fact(s: &SessionSummary, slots: Option<usize>) -> Fact {
+    let started = day(&s.started_at);
+    let progress = slots.map(|n| (s.answers as f32 / n as f32).min(1.0));
+    let happened = match s.status {
+        SessionStatus::Completed => Happened::Completed {
+            on: s.completed_at.as_ref().map_or(started, day),
+        },
+        SessionStatus::Paused => Happened::Paused { started, progress },
+        SessionStatus::InProgress => Happened::InProgress { started, progress },
+        SessionStatus::Abandoned => Happened::Abandoned { on: started },
+    };
+    Fact {
+        form: s.form_id.clone(),
+        occurrence: s.occurrence,
+        happened,
+    }
+}
+
 fn answer_slots(study: &Study, form: &str) -> Option<usize> {
     let form = study.form(form)?;
     let n: usize = form

@@ -253,16 +253,27 @@ impl Store {
     }
 
     pub fn episodes(&self, participant: Uuid) -> Result<Vec<Episode>> {
-        let mut st = self.conn.prepare(
-            "SELECT id, anchor_date, end_date, end_type FROM episodes
-             WHERE participant = ?1 ORDER BY id",
+        self.episodes_where(Some(participant))
+    }
+
+    /// Every episode of every participant, by participant, then anchor
+    /// date (one query, for the staff screens' whole state).
+    pub fn all_episodes(&self) -> Result<Vec<Episode>> {
+        self.episodes_where(None)
+    }
+
+    fn episodes_where(&self, participant: Option<Uuid>) -> Result<Vec<Episode>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, anchor_date, end_date, end_type, participant FROM episodes
+             WHERE ?1 IS NULL OR participant = ?1
+             ORDER BY participant, anchor_date, id",
         )?;
-        let mut rows = st.query([participant.to_string()])?;
+        let mut rows = st.query([participant.map(|p| p.to_string())])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             out.push(Episode {
                 id: parse_id(&r.get::<_, String>(0)?)?,
-                participant,
+                participant: parse_id(&r.get::<_, String>(4)?)?,
                 anchor_date: date(&r.get::<_, String>(1)?)?,
                 end_date: opt_date(r.get(2)?)?,
                 end_type: r

@@ -132,7 +132,7 @@ struct SessionPlace {
 const SUMMARY_SQL: &str =
     "SELECT s.id, s.participant, s.episode, s.form_id, s.respondent, s.status,
         s.started_at, s.updated_at, s.completed_at,
-        (SELECT count(*) FROM answers a WHERE a.session = s.id), s.occurrence, s.purged_at
+        s.answer_count, s.occurrence, s.purged_at
      FROM sessions s";
 
 fn summary(r: &rusqlite::Row<'_>) -> Result<SessionSummary> {

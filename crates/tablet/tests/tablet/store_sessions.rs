@@ -5,7 +5,7 @@ use std::fs;
 use kohort_form::Answer;
 use kohort_form::runner::Runner;
 use kohort_form::study::load_study;
-use kohort_tablet::store::{SessionFilter, SessionStatus, StoreError, demo};
+use kohort_tablet::store::{SessionFilter, SessionStatus, Store, StoreError, demo};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -224,4 +224,45 @@ fn demo_fills_deterministically() {
     assert_eq!(sums[0], sums[1]);
     assert_eq!(labels[0], labels[1]);
     assert!(sums[0].answers > 100);
+}
+
+#[test]
+fn the_kept_answer_count_follows_saves_changes_and_clears() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = kohort_testkit::study().questionnaire("baseline").unwrap();
+    let (mut store, _) = create(&dir.path().join("k.db"));
+    let (pid, ep) = store
+        .enrol("T-1", "OSL", None, &consent(), date(2025, 1, 1))
+        .unwrap();
+    let sid = store.start_session(pid, ep, &q).unwrap();
+    let ids: Vec<String> = q.instruments[0]
+        .items
+        .iter()
+        .filter(|i| !i.kind.is_display())
+        .take(3)
+        .map(|i| i.id.clone())
+        .collect();
+    let check = |store: &Store, want: i64| {
+        let kept: i64 = store
+            .sql()
+            .query_row("SELECT answer_count FROM sessions", [], |r| r.get(0))
+            .unwrap();
+        let counted: i64 = store
+            .sql()
+            .query_row("SELECT count(*) FROM answers", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((kept, counted), (want, want));
+        let listed = store.list_sessions(&Default::default()).unwrap();
+        assert_eq!(listed[0].answers as i64, want);
+    };
+    check(&store, 0);
+    for id in &ids {
+        store.save_answer(sid, id, &Answer::Declined).unwrap();
+    }
+    check(&store, 3);
+    // Saving an answer again (an upsert) does not count it twice.
+    store.save_answer(sid, &ids[0], &Answer::Declined).unwrap();
+    check(&store, 3);
+    store.clear_answer(sid, &ids[1]).unwrap();
+    check(&store, 2);
 }
