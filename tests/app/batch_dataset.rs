@@ -346,3 +346,77 @@ fn the_commands_carry_a_demo_database_to_analysis_files() {
     );
     assert!(!ok && out.contains("research.key"), "{out}");
 }
+
+/// A withdrawal made on the staff screen after the participant's last
+/// export reaches the analysis files: the next export carries it on its
+/// own (no session is new), and `participants.csv` flags it, rows kept.
+#[test]
+fn a_withdrawal_on_the_staff_screen_reaches_the_analysis_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tablet.db");
+    let mut store = kohort_testkit::tablet(&db);
+    store
+        .enrol(
+            "HAB-OSL-0042",
+            "OSL",
+            None,
+            &kohort_testkit::consent(),
+            kohort_testkit::date(2025, 1, 6),
+        )
+        .unwrap();
+    let out = dir.path().join("out");
+    fs::create_dir_all(&out).unwrap();
+    let research = dir.path().join("research");
+    let keys = kohort_testkit::research_keys();
+    let first = match sync::export(&mut store, &out).unwrap() {
+        sync::Exported::Batch { path, .. } => path,
+        sync::Exported::Nothing => panic!("the enrolment alone makes a batch"),
+    };
+    crate::support::enrol_signers(&research, &out);
+    let report = kohort_research::import_dir(&keys, &out, &research).unwrap();
+    assert_eq!(report.refused().count(), 0);
+    fs::remove_file(first).unwrap();
+    drop(store);
+
+    // The nurse withdraws consent on the participant's page.
+    let mut h = crate::support::harness(&db, [1280.0, 800.0], |a| a);
+    h.run();
+    crate::support::type_into(&mut h, "Staff passphrase", kohort_testkit::PASS);
+    crate::support::tap(&mut h, "Unlock");
+    crate::support::tap(&mut h, "HAB-OSL-0042");
+    crate::support::tap(&mut h, "Withdraw consent…");
+    crate::support::tap(&mut h, "Confirm withdrawal");
+    assert_eq!(h.state().error(), None);
+    drop(h);
+
+    let mut store = kohort_testkit::reopen(&db);
+    let withdrawn = store.participants().unwrap()[0]
+        .consent
+        .as_ref()
+        .and_then(|c| c.withdrawn_at)
+        .unwrap();
+    assert!(matches!(
+        sync::export(&mut store, &out).unwrap(),
+        sync::Exported::Batch { sessions: 0, .. }
+    ));
+    let report = kohort_research::import_dir(&keys, &out, &research).unwrap();
+    assert_eq!(report.refused().count(), 0, "{report:?}");
+    let files = dir.path().join("dataset");
+    dataset::write(
+        &research,
+        &kohort_testkit::study(),
+        &files,
+        &dataset::Options::default(),
+    )
+    .unwrap();
+    let rows = csv(&fs::read_to_string(files.join("participants.csv")).unwrap());
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| {
+            r.get(col("study_code"))
+                .is_some_and(|c| c == "HAB-OSL-0042")
+        })
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(row[col("withdrawn_at")], withdrawn.to_string());
+}
