@@ -86,7 +86,9 @@ pub fn check(
             .optional()?;
         if let Some(Some(prev_last)) = last_of_prev {
             let linked = stored_hash(conn, previous, prev_last)?;
-            if first.seq != prev_last + 1 || linked.as_deref() != Some(first.prev_hash.as_str()) {
+            if first.seq != prev_last.saturating_add(1)
+                || linked.as_deref() != Some(first.prev_hash.as_str())
+            {
                 return Ok(Some(format!(
                     "the restored tablet's audit log does not continue device {previous}'s \
                      after its batch {after} (entry {prev_last})"
@@ -95,7 +97,7 @@ pub fn check(
         }
     }
     if let Some((_, Some(prev_last))) = range(seq - 1)?
-        && first.seq != prev_last + 1
+        && first.seq != prev_last.saturating_add(1)
     {
         return Ok(Some(format!(
             "its audit entries start at {}, but batch {} ended at entry {prev_last}: \

@@ -48,7 +48,16 @@ pub fn instruments(
     pinned: &[PinnedContent],
 ) -> Result<Result<Instruments, String>> {
     let mut loaded = Instruments::new();
+    let mut versions: HashMap<(&str, &str), &str> = HashMap::new();
     for p in pinned {
+        if let Some(other) = versions.insert((&p.id, &p.version), &p.hash)
+            && other != p.hash
+        {
+            return Ok(Err(format!(
+                "instrument {} {} comes twice in the batch with different texts",
+                p.id, p.version
+            )));
+        }
         match instrument(conn, p)? {
             Ok(inst) => {
                 loaded.insert(p.hash.clone(), Loaded::new(inst));

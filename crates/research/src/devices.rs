@@ -314,13 +314,21 @@ pub fn admit(conn: &Connection, h: &Header, enrol_unknown: bool) -> Result<Admis
             "key {fp} is enrolled for device {bound}, but this batch says it comes from device {}",
             h.device_id
         ))),
+        // An enrolled key not yet tied to a device may not take the id of
+        // a device the store knows with another key.
+        Some((None, None)) if device.is_some() => Ok(Admission::Hold(format!(
+            "device {} is known with another key; this batch is signed with {fp}, enrolled \
+             but not for it. If that tablet was reinstalled keeping its device id, confirm \
+             with the clinic and run `kohort store devices trust FILE --fingerprint {fp}`",
+            h.device_id
+        ))),
         Some((_, None)) => Ok(Admission::Bind {
             via: "devices add".into(),
         }),
         None if device.is_some() => Ok(Admission::Hold(format!(
             "device {} signed it with a key not enrolled for it ({fp}); if the tablet was \
-             reinstalled, confirm that fingerprint with the clinic and run \
-             `kohort store devices add {fp} --site … --name …`",
+             reinstalled keeping its device id, confirm that fingerprint with the clinic and \
+             run `kohort store devices trust FILE --fingerprint {fp}`",
             h.device_id
         ))),
         None if enrol_unknown => Ok(Admission::Bind {

@@ -92,19 +92,31 @@ pub fn accept(store_dir: &Path, device: &str) -> Result<Accepted> {
         })?;
     let v = batch::verify(&bytes)?;
     let h = &v.header;
+    if h.device_id != device {
+        return Err(ResearchError::Refused(format!(
+            "{} is not a batch of device {device}",
+            path.display()
+        )));
+    }
     let Some(epoch) = h.epoch.clone() else {
         return Err(ResearchError::Refused(format!(
             "device {device}'s held batches do not say it continues another device"
         )));
     };
-    let previous_key: Option<String> = conn
+    let previous: Option<(String, Option<String>)> = conn
         .query_row(
-            "SELECT public_key FROM devices WHERE device_id = ?1",
+            "SELECT public_key, retired_at FROM devices WHERE device_id = ?1",
             [&epoch.previous_device],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    if previous_key.as_deref() != Some(h.device_key.as_str()) {
+    if let Some((_, Some(at))) = &previous {
+        return Err(ResearchError::Refused(format!(
+            "device {} was retired on {at}: a retired tablet does not continue",
+            epoch.previous_device
+        )));
+    }
+    if previous.as_ref().map(|(k, _)| k.as_str()) != Some(h.device_key.as_str()) {
         return Err(ResearchError::Refused(format!(
             "device {device} says it continues device {}, which the store does not know \
              with the same key",

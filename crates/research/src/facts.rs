@@ -65,7 +65,8 @@ pub fn write(tx: &Transaction<'_>, device: &str, facts: &Facts, facts_at: &str) 
                 m.occurrence,
                 m.reason_code,
                 m.reason,
-                m.marked_at,
+                // Like every fact, never dated after its import.
+                m.marked_at.as_str().min(facts_at),
                 device
             ],
         )?;

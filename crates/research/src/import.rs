@@ -134,7 +134,7 @@ pub fn import_dir_with(
                 if matches!(
                     o,
                     FileOutcome::Imported { .. } | FileOutcome::AlreadyImported { .. }
-                ) && path.parent() == Some(held_dir.as_path())
+                ) && in_folder(&path, &held_dir)
                 {
                     release(&conn, &path)?;
                 }
@@ -211,16 +211,27 @@ fn hold(
     fingerprint: &str,
     reason: &str,
 ) -> Result<FileOutcome> {
-    let name = path
+    let mut name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if path.parent() != Some(held_dir) {
+    if !in_folder(path, held_dir) {
         let io = |source| ResearchError::Io {
             path: held_dir.to_owned(),
             source,
         };
         db::private_dir(held_dir).map_err(io)?;
+        // Never over another held batch of the same name (a forgery could
+        // be named like a genuine batch waiting there).
+        let mut n = 1;
+        while held_dir.join(&name).exists() {
+            n += 1;
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            name = format!("{stem}.{n}.kohort");
+        }
         let dest = held_dir.join(&name);
         // A rename across file systems fails: then copy, sync, and remove.
         if fs::rename(path, &dest).is_err() {
@@ -232,7 +243,8 @@ fn hold(
     conn.execute(
         "INSERT INTO held (file_name, device_id, seq, fingerprint, reason, held_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (file_name) DO UPDATE SET reason = ?5",
+         ON CONFLICT (file_name) DO UPDATE SET device_id = ?2, seq = ?3, fingerprint = ?4,
+             reason = ?5",
         params![
             name,
             device,
@@ -248,6 +260,12 @@ fn hold(
         fingerprint: fingerprint.to_owned(),
         reason: format!("{reason} (moved to {})", held_dir.join(name).display()),
     })
+}
+
+/// Whether `path` is directly in `dir`, however either is spelled.
+fn in_folder(path: &Path, dir: &Path) -> bool {
+    let parent = path.parent().and_then(|p| fs::canonicalize(p).ok());
+    parent.is_some() && parent == fs::canonicalize(dir).ok()
 }
 
 /// A held batch now imported: its copy in `held/` is no longer needed.

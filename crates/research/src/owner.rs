@@ -112,8 +112,24 @@ pub fn check_facts(
                 e.id, e.participant
             )));
         }
-        let known = facts.participants.iter().any(|p| p.id == e.participant)
-            || owner_of(tx, "participants", &e.participant)?.is_some();
+        // The participant must be this device's (in the store, after the
+        // batch's session records were written) or in the batch.
+        let stored = tx
+            .query_row(
+                "SELECT device_id FROM participants WHERE id = ?1",
+                [&e.participant],
+                |row| row.get::<_, Option<String>>(0),
+            )
+            .optional()?;
+        if let Some(Some(other)) = &stored
+            && !lineage.contains(other)
+        {
+            return Ok(Some(format!(
+                "episode {} is put under participant {}, who belongs to device {other}",
+                e.id, e.participant
+            )));
+        }
+        let known = facts.participants.iter().any(|p| p.id == e.participant) || stored.is_some();
         if !known {
             return Ok(Some(format!(
                 "episode {} names participant {}, who is neither in the batch nor in the store",

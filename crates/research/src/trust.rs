@@ -40,6 +40,18 @@ pub fn trust_file(store_dir: &Path, file: &Path, expected: &str) -> Result<(Stri
         )));
     }
     let mut conn = db::open(store_dir, true)?;
+    let rejected: Option<i64> = conn
+        .query_row(
+            "SELECT 1 FROM rejected_keys WHERE fingerprint = ?1",
+            [&fp],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if rejected.is_some() {
+        return Err(ResearchError::Refused(format!(
+            "key {fp} was rejected; it is not trusted again"
+        )));
+    }
     let now = kohort_batch::now_stamp();
     let tx = conn.transaction()?;
     // The site and name the device was enrolled with, if it was.

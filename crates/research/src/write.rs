@@ -29,9 +29,6 @@ pub fn batch(
     // corrections could never win.
     let facts_at = h.created_at.as_str().min(now.as_str());
     let lineage = epochs::lineage(tx, &h.device_id)?;
-    if let Some(reason) = owner::check_facts(tx, &lineage, &b.view.facts)? {
-        return Ok(Err(reason));
-    }
     for i in &b.view.instruments {
         tx.execute(
             "INSERT OR IGNORE INTO instruments (hash, id, version, canonical) VALUES (?1, ?2, ?3, ?4)",
@@ -55,6 +52,11 @@ pub fn batch(
         } else {
             known += 1;
         }
+    }
+    // Checked after the session records are written, so the participants
+    // and episodes they carry count as this batch's own.
+    if let Some(reason) = owner::check_facts(tx, &lineage, &b.view.facts)? {
+        return Ok(Err(reason));
     }
     super::facts::write(tx, &h.device_id, &b.view.facts, facts_at)?;
     for a in &b.view.audit {

@@ -297,3 +297,17 @@ fn an_audit_chain_that_is_edited_forks_or_leaves_a_gap_is_held() {
         "{outcome:?}"
     );
 }
+
+#[test]
+fn one_instrument_version_twice_in_a_batch_with_two_texts_is_refused() {
+    let c = case();
+    let forged = c.forge(|inst, records| {
+        records.clear();
+        let mut twin = inst[0].clone();
+        twin.canonical = twin.canonical.replacen("\"nb\":\"", "\"nb\":\"TWIN ", 1);
+        twin.hash = batch::digest::sha256_hex(twin.canonical.as_bytes());
+        inst.push(twin);
+    });
+    let reason = refused(c.import(&forged, "twins"));
+    assert!(reason.contains("comes twice"), "{reason}");
+}

@@ -370,3 +370,106 @@ fn the_store_is_closed_to_others_and_imports_one_at_a_time() {
     assert!(n > 0);
     assert_eq!(mode(&store.join(format!("{}-wal", db::FILE))), 0o600);
 }
+
+/// Holes a second reader found: an enrolled key not yet tied to a device
+/// claiming a known device's id; an episode hung under another device's
+/// participant; a forgery named like a held batch.
+#[test]
+fn an_enrolled_key_cannot_take_a_known_id_or_reach_another_devices_participant() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("research");
+    let mut a = tablet(dir.path(), "a");
+    let a1 = batch_of(&mut a, 1, &dir.path().join("a"));
+    let a_id = a.device().unwrap().id.to_string();
+
+    // A's batch waits in held/; a forgery with the same name does not
+    // replace it.
+    import(&only(&a1, &dir.path().join("in")), &store);
+    let name = a1.file_name().unwrap();
+    let forger = Forger::new();
+    let forged = forger.forge(&a1, |_| {});
+    let in_dir = dir.path().join("same-name");
+    fs::create_dir_all(&in_dir).unwrap();
+    fs::write(in_dir.join(name), &forged).unwrap();
+    import(&in_dir, &store);
+    assert_eq!(
+        fs::read(store.join("held").join(name)).unwrap(),
+        fs::read(&a1).unwrap()
+    );
+    let (_, held) = devices::list(&store).unwrap();
+    assert_eq!(held.len(), 2, "{held:?}");
+    devices::reject(&store, &forger.fingerprint()).unwrap();
+    devices::add(&store, &a.device().unwrap().fingerprint(), "Oslo", "A").unwrap();
+    import(&store.join(devices::HELD_DIR), &store);
+    let before = facts(&store);
+    assert!(before.iter().any(|f| f.contains(&a_id)));
+
+    // A second, enrolled key (not yet seen) claiming A's device id is held.
+    let other = Forger {
+        id: a_id.clone(),
+        key: SigningKey::from_bytes(&[8; 32]),
+    };
+    devices::add(&store, &other.fingerprint(), "Oslo", "B").unwrap();
+    let claim = other.forge_with(&a1, rewrite, kohort_batch::Facts::default(), 2);
+    let claim_dir = dir.path().join("claim");
+    fs::create_dir_all(&claim_dir).unwrap();
+    fs::write(claim_dir.join("claim.kohort"), &claim).unwrap();
+    let report = import(&claim_dir, &store);
+    let FileOutcome::Held { reason, .. } = &report.files[0].1 else {
+        panic!("{report:?}");
+    };
+    assert!(reason.contains("known with another key"), "{reason}");
+    assert_eq!(facts(&store), before);
+
+    // An enrolled device of its own cannot hang an episode under A's
+    // participant.
+    let b = Forger {
+        id: "0193f0a0-0000-7000-8000-00000000b0b0".into(),
+        key: SigningKey::from_bytes(&[9; 32]),
+    };
+    devices::add(&store, &b.fingerprint(), "Bergen", "B2").unwrap();
+    let conn = db::open(&store, false).unwrap();
+    let pid: String = conn
+        .query_row("SELECT id FROM participants", [], |r| r.get(0))
+        .unwrap();
+    drop(conn);
+    let episode = kohort_batch::Facts {
+        episodes: vec![kohort_batch::EpisodeRecord {
+            id: "0193f0a0-0000-7000-8000-00000000e0e0".into(),
+            participant: pid,
+            number: 2,
+            anchor_date: "2025-06-01".into(),
+            end_date: Some("2025-06-02".into()),
+            end_type: Some("died".into()),
+        }],
+        ..Default::default()
+    };
+    let hung = b.forge_with(&a1, |_| {}, episode, 1);
+    let hung = {
+        // Only the episode: the session records are A's and refused anyway.
+        let v = batch::verify(&hung).unwrap();
+        let opened = batch::open(&v, &kohort_testkit::research_keys()).unwrap();
+        let (mut payload, hashes) = Payload::new(vec![], &[], vec![]).unwrap();
+        payload.facts = opened.payload.facts;
+        let mut h = v.header.clone();
+        h.record_count = hashes.len() as u64;
+        h.record_hashes = hashes;
+        batch::seal(
+            &h,
+            &payload,
+            &kohort_testkit::research_keys().public().unwrap(),
+            &b.key,
+            &mut rand_core::UnwrapErr(rand_core::OsRng),
+        )
+        .unwrap()
+    };
+    let hung_dir = dir.path().join("hung");
+    fs::create_dir_all(&hung_dir).unwrap();
+    fs::write(hung_dir.join("hung.kohort"), &hung).unwrap();
+    let report = import(&hung_dir, &store);
+    let FileOutcome::Refused { reason } = &report.files[0].1 else {
+        panic!("{report:?}");
+    };
+    assert!(reason.contains("belongs to device"), "{reason}");
+    assert_eq!(facts(&store), before);
+}
