@@ -71,7 +71,7 @@ const ROW: f32 = STAFF_TOUCH + 4.0;
 fn work_list(ui: &mut egui::Ui, study: &Study, work: &[Work<'_>], view: &mut StaffView) {
     let width = ui.available_width();
     let gap = 12.0;
-    let shares = [0.17, 0.37, 0.25, 0.21];
+    let shares = [0.17, 0.33, 0.24, 0.26];
     // Each column's rect within a row at `top`, `height` high.
     let columns = |left: f32, top: f32, height: f32| {
         let mut x = left;
