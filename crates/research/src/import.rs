@@ -1,8 +1,10 @@
 //! `kohort store import`: verifies, opens and merges batch files into the
-//! research database. Each file is checked completely (framing, device
-//! signature, device key, place in the device's chain, decryption, record
-//! hashes) before anything is written, and then written in ONE transaction,
-//! so a file is either wholly imported or not at all.
+//! research database. Framing, signature, study, device enrolment
+//! (`devices.rs`), place in the device's chain, decryption, instruments
+//! (`content.rs`) and the audit log (`chain.rs`) are checked before anything
+//! is written; then the records are checked (hash, answers, owners) and
+//! written one by one in ONE transaction (`write.rs`), so a file is either
+//! wholly imported or not at all. Files from devices not enrolled are held.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
