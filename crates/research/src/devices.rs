@@ -253,18 +253,23 @@ fn all_held(conn: &Connection, fp: Option<&str>) -> Result<Vec<Held>> {
     Ok(rows)
 }
 
+/// Whether a data manager rejected this key fingerprint.
+pub fn is_rejected(conn: &Connection, fingerprint: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM rejected_keys WHERE fingerprint = ?1",
+            [fingerprint],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+        .is_some())
+}
+
 /// Decides what to do with a batch whose signature verified with the key
 /// in its header.
 pub fn admit(conn: &Connection, h: &Header, enrol_unknown: bool) -> Result<Admission> {
     let fp = crate::import::fingerprint(&h.device_key);
-    let rejected: Option<i64> = conn
-        .query_row(
-            "SELECT 1 FROM rejected_keys WHERE fingerprint = ?1",
-            [&fp],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if rejected.is_some() {
+    if is_rejected(conn, &fp)? {
         return Ok(Admission::Refuse(format!(
             "its signing key {fp} was rejected by a data manager"
         )));

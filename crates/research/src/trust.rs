@@ -40,14 +40,7 @@ pub fn trust_file(store_dir: &Path, file: &Path, expected: &str) -> Result<(Stri
         )));
     }
     let mut conn = db::open(store_dir, true)?;
-    let rejected: Option<i64> = conn
-        .query_row(
-            "SELECT 1 FROM rejected_keys WHERE fingerprint = ?1",
-            [&fp],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if rejected.is_some() {
+    if crate::devices::is_rejected(&conn, &fp)? {
         return Err(ResearchError::Refused(format!(
             "key {fp} was rejected; it is not trusted again"
         )));

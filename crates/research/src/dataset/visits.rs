@@ -44,13 +44,8 @@ fn columns(study: &Study) -> Vec<Column> {
         "Where the visit stands on the as-of day",
     );
     state.level = super::table::Level::Nominal;
-    vec![
-        Column::plain("study_code", Kind::Text, "Study code"),
-        Column::plain("site", Kind::Text, "Site"),
-        Column::plain("participant_id", Kind::Text, "Participant id"),
-        Column::plain("episode_id", Kind::Text, "Episode id"),
-        Column::plain("anchor_date", Kind::Date, "Episode anchor date"),
-        Column::plain("withdrawn_at", Kind::Date, "Consent withdrawn on"),
+    let mut cols = super::wide::episode_columns();
+    cols.extend([
         Column::plain("form", Kind::Text, "Form"),
         Column::plain(
             "kind",
@@ -77,7 +72,8 @@ fn columns(study: &Study) -> Vec<Column> {
             .coded(&[(0, "no"), (1, "yes")]),
         reason,
         free,
-    ]
+    ]);
+    cols
 }
 
 fn d(v: Option<NaiveDate>) -> String {
@@ -184,13 +180,8 @@ pub fn table(
                 ),
                 _ => (String::new(), String::new()),
             };
-            t.push(vec![
-                p.study_code.clone(),
-                p.site.clone(),
-                p.id.clone(),
-                ep.id.clone(),
-                ep.anchor.to_string(),
-                p.withdrawn_cell(),
+            let mut row = super::wide::episode_cells(p, ep);
+            row.extend([
                 r.form.clone(),
                 kind.to_owned(),
                 (n + 1).to_string(),
@@ -205,6 +196,7 @@ pub fn table(
                 code,
                 reason,
             ]);
+            t.push(row);
         }
     }
     t

@@ -45,7 +45,9 @@ fn months_since(ep: &Episode, s: &Session) -> String {
 }
 
 /// The columns every per-session file starts with.
-fn key_columns() -> Vec<Column> {
+/// The columns naming a participant's episode, first in the session files
+/// and in `visits.csv`.
+pub(super) fn episode_columns() -> Vec<Column> {
     vec![
         Column::plain("study_code", Kind::Text, "Study code"),
         Column::plain("site", Kind::Text, "Site"),
@@ -53,11 +55,10 @@ fn key_columns() -> Vec<Column> {
         Column::plain("episode_id", Kind::Text, "Episode id"),
         Column::plain("anchor_date", Kind::Date, "Episode anchor date"),
         Column::plain("withdrawn_at", Kind::Date, "Consent withdrawn on"),
-        Column::plain("session_id", Kind::Text, "Session id"),
     ]
 }
 
-fn key_cells(p: &Participant, ep: &Episode, s: &Session) -> Vec<String> {
+pub(super) fn episode_cells(p: &Participant, ep: &Episode) -> Vec<String> {
     vec![
         p.study_code.clone(),
         p.site.clone(),
@@ -65,8 +66,19 @@ fn key_cells(p: &Participant, ep: &Episode, s: &Session) -> Vec<String> {
         ep.id.clone(),
         ep.anchor.to_string(),
         p.withdrawn_cell(),
-        s.id.clone(),
     ]
+}
+
+fn key_columns() -> Vec<Column> {
+    let mut cols = episode_columns();
+    cols.push(Column::plain("session_id", Kind::Text, "Session id"));
+    cols
+}
+
+fn key_cells(p: &Participant, ep: &Episode, s: &Session) -> Vec<String> {
+    let mut cells = episode_cells(p, ep);
+    cells.push(s.id.clone());
+    cells
 }
 
 fn occurrence_cell(place: Option<&Place>) -> String {

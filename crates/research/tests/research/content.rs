@@ -21,11 +21,7 @@ struct Case {
 
 fn case() -> Case {
     let dir = tempfile::tempdir().unwrap();
-    let (mut tablet, _) = kohort_testkit::create(&dir.path().join("t.db"));
-    let public = kohort_testkit::research_keys().public().unwrap();
-    tablet
-        .set_research_key(&public.render(), &public.fingerprint())
-        .unwrap();
+    let mut tablet = kohort_testkit::tablet(&dir.path().join("t.db"));
     demo::fill(&mut tablet, &kohort_testkit::study(), 1, 3).unwrap();
     let out = dir.path().join("out");
     fs::create_dir_all(&out).unwrap();

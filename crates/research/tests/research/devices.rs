@@ -14,12 +14,7 @@ use kohort_tablet::store::{Store, demo};
 use kohort_tablet::sync::{self, Exported};
 
 fn tablet(dir: &Path, name: &str) -> Store {
-    let (mut store, _) = kohort_testkit::create(&dir.join(format!("{name}.db")));
-    let public = kohort_testkit::research_keys().public().unwrap();
-    store
-        .set_research_key(&public.render(), &public.fingerprint())
-        .unwrap();
-    store
+    kohort_testkit::tablet(&dir.join(format!("{name}.db")))
 }
 
 /// Adds participants with sessions and exports one batch into `out`.

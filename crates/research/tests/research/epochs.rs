@@ -40,11 +40,7 @@ fn copy_db(from: &Path, to: &Path) {
 fn a_tablet_restored_from_a_backup_continues_after_the_data_manager_accepts_its_epoch() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
-    let (mut tablet, _) = kohort_testkit::create(&db);
-    let public = kohort_testkit::research_keys().public().unwrap();
-    tablet
-        .set_research_key(&public.render(), &public.fingerprint())
-        .unwrap();
+    let mut tablet = kohort_testkit::tablet(&db);
     let study = kohort_testkit::study();
     let out = dir.path().join("out");
     fs::create_dir_all(&out).unwrap();
@@ -162,11 +158,7 @@ fn import_held(store: &Path) -> ImportReport {
 #[test]
 fn an_epoch_signed_with_another_key_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut tablet, _) = kohort_testkit::create(&dir.path().join("t.db"));
-    let public = kohort_testkit::research_keys().public().unwrap();
-    tablet
-        .set_research_key(&public.render(), &public.fingerprint())
-        .unwrap();
+    let mut tablet = kohort_testkit::tablet(&dir.path().join("t.db"));
     let out = dir.path().join("out");
     fs::create_dir_all(&out).unwrap();
     let store = dir.path().join("research");
@@ -192,7 +184,7 @@ fn an_epoch_signed_with_another_key_is_refused() {
     let forged = kohort_batch::seal(
         &h,
         &opened.payload,
-        &public,
+        &kohort_testkit::research_keys().public().unwrap(),
         &key,
         &mut rand_core::UnwrapErr(rand_core::OsRng),
     )

@@ -34,11 +34,7 @@ fn import_one(file: &Path, dir: &Path, store: &Path) {
 #[test]
 fn a_withdrawal_an_end_and_a_missed_timepoint_after_the_last_session_reach_the_store() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut tablet, _) = kohort_testkit::create(&dir.path().join("t.db"));
-    let public = kohort_testkit::research_keys().public().unwrap();
-    tablet
-        .set_research_key(&public.render(), &public.fingerprint())
-        .unwrap();
+    let mut tablet = kohort_testkit::tablet(&dir.path().join("t.db"));
     demo::fill(&mut tablet, &kohort_testkit::study(), 2, 5).unwrap();
     let out = dir.path().join("out");
     fs::create_dir_all(&out).unwrap();

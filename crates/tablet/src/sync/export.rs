@@ -92,18 +92,7 @@ pub fn export_with<R: CryptoRng + RngCore>(
     created_at: &str,
     rng: &mut R,
 ) -> Result<Exported, ExportError> {
-    let held = super::lock::take(store)?;
-    super::outbox::roll_forward(store, dir, &held).map_err(|e| match e {
-        super::DeliveryError::Store(s) => ExportError::Store(s),
-        other => ExportError::Io {
-            path: dir.to_owned(),
-            source: std::io::Error::other(other.to_string()),
-        },
-    })?;
-    let research = research_key(store)?;
-    // A batch continues the tablet's audit chain (its entries carry the
-    // hashes, the last one is the head), so a broken chain is never sealed.
-    store.verify_audit()?.map_err(ExportError::AuditBroken)?;
+    let (_held, research) = begin(store, dir)?;
     let mut c = collect(store)?;
     // Changed facts alone make a batch: a withdrawal after the last session
     // must still reach the research store.
@@ -144,6 +133,27 @@ pub fn export_with<R: CryptoRng + RngCore>(
         audit_entries,
         hash,
     })
+}
+
+/// What every sealing starts with: the outbox lock (held until the
+/// returned guard drops), the outbox rolled forward, the research key, and
+/// the audit chain verified (a batch continues it: its entries carry the
+/// hashes, the last one is the head), so a broken chain is never sealed.
+fn begin(
+    store: &Store,
+    dir: &Path,
+) -> Result<(super::lock::OutboxLock, ResearchPublic), ExportError> {
+    let held = super::lock::take(store)?;
+    super::outbox::roll_forward(store, dir, &held).map_err(|e| match e {
+        super::DeliveryError::Store(s) => ExportError::Store(s),
+        other => ExportError::Io {
+            path: dir.to_owned(),
+            source: std::io::Error::other(other.to_string()),
+        },
+    })?;
+    let research = research_key(store)?;
+    store.verify_audit()?.map_err(ExportError::AuditBroken)?;
+    Ok((held, research))
 }
 
 /// The research key batches are sealed to.
@@ -220,16 +230,7 @@ fn first_broken(batches: &[crate::store::BatchRow], dir: &Path) -> Option<usize>
 pub fn reseal(store: &mut Store, dir: &Path) -> Result<Vec<u64>, ExportError> {
     let now = kohort_batch::now_stamp();
     let mut rng = rand_core::UnwrapErr(rand_core::OsRng);
-    let held = super::lock::take(store)?;
-    super::outbox::roll_forward(store, dir, &held).map_err(|e| match e {
-        super::DeliveryError::Store(s) => ExportError::Store(s),
-        other => ExportError::Io {
-            path: dir.to_owned(),
-            source: std::io::Error::other(other.to_string()),
-        },
-    })?;
-    let research = research_key(store)?;
-    store.verify_audit()?.map_err(ExportError::AuditBroken)?;
+    let (_held, research) = begin(store, dir)?;
     let batches = store.batches()?;
     let Some(first) = first_broken(&batches, dir) else {
         return Ok(Vec::new());
