@@ -273,28 +273,34 @@ impl Scope for InstrumentScope<'_, '_> {
                 ));
             }
         }
-        let codes = || entry.kind.codes().unwrap_or_default();
-        Ok(match entry.kind {
-            ItemKind::Section | ItemKind::Note => {
-                return Err(format!(
-                    "'{name}' is a {} and has no value",
-                    entry.kind.type_name()
-                ));
-            }
-            ItemKind::Matrix { .. } if entry.row => NameTy::Code(codes()),
-            ItemKind::Matrix { .. } => NameTy::Matrix(codes()),
-            ItemKind::SingleChoice { .. } | ItemKind::YesNo | ItemKind::Scale { .. } => {
-                NameTy::Code(codes())
-            }
-            ItemKind::MultiChoice { .. } => NameTy::Set(codes()),
-            ItemKind::Text { .. } | ItemKind::LongText { .. } => NameTy::Text,
-            ItemKind::Date => NameTy::Date,
-            ItemKind::Integer { .. }
-            | ItemKind::Decimal { .. }
-            | ItemKind::Days { .. }
-            | ItemKind::Slider { .. }
-            | ItemKind::Year { .. }
-            | ItemKind::Score { .. } => NameTy::Num,
-        })
+        name_ty(name, entry.kind, entry.row)
     }
+}
+
+/// What an analysis variable of `kind` stands for in an expression (`row`:
+/// one row of a matrix); `Err` for items that hold no value.
+pub(crate) fn name_ty(name: &str, kind: &ItemKind, row: bool) -> Result<NameTy, String> {
+    let codes = || kind.codes().unwrap_or_default();
+    Ok(match kind {
+        ItemKind::Section | ItemKind::Note => {
+            return Err(format!(
+                "'{name}' is a {} and has no value",
+                kind.type_name()
+            ));
+        }
+        ItemKind::Matrix { .. } if row => NameTy::Code(codes()),
+        ItemKind::Matrix { .. } => NameTy::Matrix(codes()),
+        ItemKind::SingleChoice { .. } | ItemKind::YesNo | ItemKind::Scale { .. } => {
+            NameTy::Code(codes())
+        }
+        ItemKind::MultiChoice { .. } => NameTy::Set(codes()),
+        ItemKind::Text { .. } | ItemKind::LongText { .. } => NameTy::Text,
+        ItemKind::Date => NameTy::Date,
+        ItemKind::Integer { .. }
+        | ItemKind::Decimal { .. }
+        | ItemKind::Days { .. }
+        | ItemKind::Slider { .. }
+        | ItemKind::Year { .. }
+        | ItemKind::Score { .. } => NameTy::Num,
+    })
 }

@@ -10,8 +10,13 @@ use chrono::{Days, Months, NaiveDate};
 use crate::{Instrument, Respondent, Text};
 
 mod check;
+mod outcomes;
 mod read;
 
+pub use outcomes::{
+    Band, Better, Figures, Outcome, OutcomeKind, PrevalenceFigure, PrevalenceItem, Source,
+    SymptomFigure, Threshold,
+};
 pub use read::{check_study, load_study};
 
 /// A whole study, loaded and checked.
@@ -35,6 +40,11 @@ pub struct Study {
     /// Why a form may be missed, coded for the analysis files; staff may
     /// add words of their own.
     pub missed_reasons: Vec<crate::Choice>,
+    /// What the study's report follows from the first to the last
+    /// measurement (`kohort store report`).
+    pub outcomes: Vec<Outcome>,
+    /// The variables the report's symptom figures draw.
+    pub figures: Figures,
     /// SHA-256 over the canonical study file.
     pub hash: String,
 }

@@ -47,6 +47,8 @@ const STUDY_FIELDS: &[&str] = &[
     "participant_code",
     "sites",
     "missed_reasons",
+    "outcomes",
+    "report",
 ];
 
 fn read_study(p: &mut Problems, v: &Value, dir: &Path, all: &mut Vec<Problem>) -> Option<Study> {
@@ -158,6 +160,7 @@ fn read_study(p: &mut Problems, v: &Value, dir: &Path, all: &mut Vec<Problem>) -
     check_forms(p, &forms, &instruments, &broken);
     check_windows(p, &timepoints);
     check_variables(all, dir, &instruments);
+    let (outcomes, figures) = super::outcomes::read(p, obj, &instruments, &forms);
     if p.has_errors() || all.iter().any(|x| x.severity == Severity::Error) {
         return None;
     }
@@ -174,6 +177,8 @@ fn read_study(p: &mut Problems, v: &Value, dir: &Path, all: &mut Vec<Problem>) -
         code_pattern,
         sites,
         missed_reasons,
+        outcomes,
+        figures,
         hash: load::sha256_hex(canonical.as_bytes()),
     })
 }

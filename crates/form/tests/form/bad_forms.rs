@@ -100,6 +100,12 @@ const BAD_STUDIES: &[(&str, &str, &str, &str)] = &[
     ("offset-days-and-months", "study.json", "/timepoints/1/offset", "give exactly one of 'days' or 'months'"),
     ("recurring-every-zero", "study.json", "/recurring/0/every", "'every' must be more than zero"),
     ("unknown-trigger", "study.json", "/events/0/trigger", "unknown trigger 'weekly'"),
+    ("outcome-unknown-variable", "study.json", "/outcomes/0/variable", "outcome 'stable': unknown variable 'h_stabel'"),
+    ("outcome-count-of-a-yes-no", "study.json", "/outcomes/0/variable", "outcome 'stable': 'h_stable' is a yes_no; a count outcome needs a number"),
+    ("outcome-scale-without-min-change", "study.json", "/outcomes/0", "outcome 'stable': a scale outcome needs 'min_change'"),
+    ("outcome-expression-not-a-condition", "study.json", "/outcomes/0/expression", "'h_nights + 1' is a number, but a binary outcome here needs a true/false condition"),
+    ("outcome-timepoint-not-asking", "study.json", "/outcomes/0/timepoints/1", "outcome 'stable': form 'medication' does not ask 'h_stable'"),
+    ("report-prevalence-not-yes-no", "study.json", "/report/prevalence/variables/0", "the prevalence figure: 'h_nights' is not a yes/no variable"),
 ];
 
 fn fixtures() -> PathBuf {

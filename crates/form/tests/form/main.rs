@@ -6,6 +6,7 @@ mod bad_forms;
 mod codebook;
 mod codes_lock;
 mod loader_props;
+mod outcomes;
 mod runner;
 mod schedule;
 mod study;
