@@ -31,9 +31,11 @@
 
 mod due;
 mod end;
+mod months;
 mod state;
 
 pub use end::EndType;
+pub use months::months_since;
 
 use std::collections::BTreeSet;
 

@@ -13,11 +13,11 @@ mod deidentify;
 mod dictionary;
 pub mod model;
 mod people;
-mod place;
+pub(crate) mod place;
 mod scripts;
 mod spec;
 pub mod table;
-mod visits;
+pub(crate) mod visits;
 mod wide;
 
 use std::collections::BTreeSet;

@@ -5,15 +5,15 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use kohort_form::schedule::{Fact, Happened, Kind as RowKind, State, schedule, withdraw};
+use kohort_form::schedule::{Fact, Happened, Kind as RowKind, Row, State, schedule, withdraw};
 use kohort_form::study::{Study, Trigger};
 
-use super::model::{Data, Session, day};
+use super::model::{Data, Episode, Participant, Session, day};
 use super::place::{Place, dates};
 use super::table::{Column, Kind, Table};
 
 /// The state's name in `visits.csv`.
-fn state_name(s: &State) -> &'static str {
+pub fn state_name(s: &State) -> &'static str {
     match s {
         State::Completed { .. } => "done",
         State::Missed { .. } => "missed",
@@ -80,21 +80,44 @@ fn d(v: Option<NaiveDate>) -> String {
     v.map(|d| d.to_string()).unwrap_or_default()
 }
 
-pub fn table(
+/// One expected visit of an episode as it stood on the as-of day: the
+/// schedule's row (states settled by the sessions and missed marks the
+/// store has) and the session that did it.
+pub struct Visit<'a> {
+    pub participant: &'a Participant,
+    pub episode: &'a Episode,
+    pub row: Row,
+    /// The first completed session of the occurrence, when it is done.
+    pub session: Option<&'a str>,
+}
+
+impl Visit<'_> {
+    /// `timepoint`, `recurring` or `end_of_treatment`.
+    pub fn kind(&self) -> &'static str {
+        match self.row.kind {
+            RowKind::Timepoint => "timepoint",
+            RowKind::Recurring => "recurring",
+            RowKind::Event(Trigger::EndOfTreatment) => "end_of_treatment",
+            RowKind::Event(Trigger::Manual) => "manual",
+        }
+    }
+}
+
+/// Every expected visit of every episode, computed with the schedule the
+/// tablet uses from what the store has, as of `as_of` (sessions completed
+/// and marks made later do not count, nor a later withdrawal). Manual forms
+/// are not expected visits.
+pub fn expected<'a>(
     study: &Study,
-    data: &Data,
+    data: &'a Data,
     places: &HashMap<String, Place>,
     as_of: NaiveDate,
-) -> Table {
-    let mut t = Table::new(
-        "visits",
-        "one row per expected visit (scheduled form occurrence) per episode",
-        columns(study),
-    );
+) -> Vec<Visit<'a>> {
     let mut of_episode: HashMap<&str, Vec<&Session>> = HashMap::new();
     for s in &data.sessions {
         of_episode.entry(&s.episode).or_default().push(s);
     }
+    let mut out = Vec::new();
     for ep in &data.episodes {
         let Some(p) = data.participant(&ep.participant) else {
             continue;
@@ -102,7 +125,7 @@ pub fn table(
         let sessions = of_episode.get(ep.id.as_str()).cloned().unwrap_or_default();
         let mut facts = Vec::new();
         // Which session did an occurrence: the first completed.
-        let mut by: HashMap<(String, u32), (NaiveDate, String)> = HashMap::new();
+        let mut by: HashMap<(String, u32), (NaiveDate, &str)> = HashMap::new();
         for s in &sessions {
             let (Some(n), Some(on)) = (
                 places.get(&s.id).and_then(|p| p.occurrence),
@@ -119,9 +142,9 @@ pub fn table(
                 occurrence: n,
                 happened: Happened::Completed { on },
             });
-            let e = by.entry((s.form.clone(), n)).or_insert((on, s.id.clone()));
+            let e = by.entry((s.form.clone(), n)).or_insert((on, &s.id));
             if on < e.0 {
-                *e = (on, s.id.clone());
+                *e = (on, &s.id);
             }
         }
         // Few marks in a store: a scan per episode is cheap.
@@ -148,56 +171,78 @@ pub fn table(
             withdraw(&mut rows);
         }
         for r in rows {
-            let kind = match r.kind {
-                RowKind::Timepoint => "timepoint",
-                RowKind::Recurring => "recurring",
-                RowKind::Event(Trigger::EndOfTreatment) => "end_of_treatment",
-                // Manual forms are not expected visits.
-                RowKind::Event(Trigger::Manual) => continue,
+            if r.kind == RowKind::Event(Trigger::Manual) {
+                continue;
+            }
+            let session = match r.state {
+                State::Completed { .. } => by
+                    .get(&(r.form.clone(), r.occurrence.unwrap_or(0)))
+                    .map(|(_, id)| *id),
+                _ => None,
             };
-            let n = r.occurrence.unwrap_or(0);
-            let (completed, deviation, session) = match &r.state {
-                State::Completed { on, deviation_days } => (
-                    Some(*on),
-                    deviation_days.map(|d| d.to_string()).unwrap_or_default(),
-                    by.get(&(r.form.clone(), n))
-                        .map(|(_, id)| id.clone())
-                        .unwrap_or_default(),
-                ),
-                _ => (None, String::new(), String::new()),
-            };
-            let in_window = match (completed, r.opens) {
-                (Some(c), Some(o)) => {
-                    let inside = o <= c && r.closes.is_none_or(|cl| c <= cl);
-                    if inside { "1" } else { "0" }.to_owned()
-                }
-                _ => String::new(),
-            };
-            let (code, reason) = match &r.state {
-                State::Missed { code, reason } => (
-                    code.map(|c| c.to_string()).unwrap_or_default(),
-                    reason.clone(),
-                ),
-                _ => (String::new(), String::new()),
-            };
-            let mut row = super::wide::episode_cells(p, ep);
-            row.extend([
-                r.form.clone(),
-                kind.to_owned(),
-                (n + 1).to_string(),
-                d(r.target),
-                d(r.opens),
-                d(r.closes),
-                state_name(&r.state).to_owned(),
+            out.push(Visit {
+                participant: p,
+                episode: ep,
+                row: r,
                 session,
-                d(completed),
-                deviation,
-                in_window,
-                code,
-                reason,
-            ]);
-            t.push(row);
+            });
         }
+    }
+    out
+}
+
+pub fn table(
+    study: &Study,
+    data: &Data,
+    places: &HashMap<String, Place>,
+    as_of: NaiveDate,
+) -> Table {
+    let mut t = Table::new(
+        "visits",
+        "one row per expected visit (scheduled form occurrence) per episode",
+        columns(study),
+    );
+    for v in expected(study, data, places, as_of) {
+        let r = &v.row;
+        let n = r.occurrence.unwrap_or(0);
+        let (completed, deviation) = match &r.state {
+            State::Completed { on, deviation_days } => (
+                Some(*on),
+                deviation_days.map(|d| d.to_string()).unwrap_or_default(),
+            ),
+            _ => (None, String::new()),
+        };
+        let in_window = match (completed, r.opens) {
+            (Some(c), Some(o)) => {
+                let inside = o <= c && r.closes.is_none_or(|cl| c <= cl);
+                if inside { "1" } else { "0" }.to_owned()
+            }
+            _ => String::new(),
+        };
+        let (code, reason) = match &r.state {
+            State::Missed { code, reason } => (
+                code.map(|c| c.to_string()).unwrap_or_default(),
+                reason.clone(),
+            ),
+            _ => (String::new(), String::new()),
+        };
+        let mut row = super::wide::episode_cells(v.participant, v.episode);
+        row.extend([
+            r.form.clone(),
+            v.kind().to_owned(),
+            (n + 1).to_string(),
+            d(r.target),
+            d(r.opens),
+            d(r.closes),
+            state_name(&r.state).to_owned(),
+            v.session.unwrap_or_default().to_owned(),
+            d(completed),
+            deviation,
+            in_window,
+            code,
+            reason,
+        ]);
+        t.push(row);
     }
     t
 }
