@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 
 use kohort_batch::ResearchKeys;
-use kohort_research::{FileOutcome, dataset};
+use kohort_research::{FileOutcome, dataset, report};
 
 #[derive(Subcommand)]
 pub enum StoreCommand {
@@ -76,6 +76,33 @@ pub enum StoreCommand {
         #[arg(long)]
         exclude_withdrawn: bool,
     },
+    /// Write the study's own report from STORE/research.db into OUT:
+    /// report.html (self-contained, figures inline) and one CSV per table:
+    /// follow-up flow, completeness, first versus last measurement of the
+    /// outcomes the study file declares, symptoms, retention in treatment.
+    Report {
+        /// The research store folder holding research.db.
+        #[arg(long, value_name = "DIR")]
+        store: PathBuf,
+        /// The study folder (default: `forms/` here, else the installed
+        /// study); its id must be the study of the batches.
+        #[arg(long, value_name = "DIR")]
+        forms: Option<PathBuf>,
+        /// The folder to write the report into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The day the report is made for (YYYY-MM-DD); today if not given.
+        /// Sessions, ends and withdrawals after it do not count.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<chrono::NaiveDate>,
+        /// Show counts of 1-4, and statistics of fewer than 5
+        /// participants, as <5 (for a report leaving the research store).
+        #[arg(long)]
+        suppress_small: bool,
+        /// The report's language.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: LangArg,
+    },
     /// Devices and their signing keys.
     #[command(subcommand)]
     Devices(DevicesCommand),
@@ -85,6 +112,12 @@ pub enum StoreCommand {
 pub enum GuardArg {
     Quote,
     Off,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum LangArg {
+    En,
+    Nb,
 }
 
 #[derive(Subcommand)]
@@ -193,8 +226,47 @@ pub fn run(cmd: StoreCommand) -> Result<ExitCode> {
             };
             dataset_cmd(&store, &super::app::study_dir(forms)?, &out, &opts)
         }
+        StoreCommand::Report {
+            store,
+            forms,
+            out,
+            as_of,
+            suppress_small,
+            lang,
+        } => {
+            let opts = report::Options {
+                as_of,
+                suppress_small,
+                lang: match lang {
+                    LangArg::En => kohort_form::Lang::En,
+                    LangArg::Nb => kohort_form::Lang::Nb,
+                },
+            };
+            report_cmd(&store, &super::app::study_dir(forms)?, &out, &opts)
+        }
         StoreCommand::Devices(cmd) => devices(cmd),
     }
+}
+
+fn report_cmd(store: &Path, forms: &Path, out: &Path, opts: &report::Options) -> Result<ExitCode> {
+    let (study, _) = kohort_form::study::load_study(forms)
+        .with_context(|| format!("the forms in {} do not load", forms.display()))?;
+    let w = report::write(store, &study, out, opts)?;
+    for f in &w.files {
+        println!("wrote {}", f.display());
+    }
+    println!(
+        "{} participants, {} episodes, {} completed sessions{}",
+        w.participants,
+        w.episodes,
+        w.sessions,
+        if opts.suppress_small {
+            "; counts of 1-4 shown as <5"
+        } else {
+            "; small counts shown: not for leaving the research store as it is"
+        }
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn devices(cmd: DevicesCommand) -> Result<ExitCode> {

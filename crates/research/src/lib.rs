@@ -13,6 +13,7 @@ mod facts;
 pub mod import;
 mod owner;
 pub mod receipts;
+pub mod report;
 pub mod trust;
 mod write;
 

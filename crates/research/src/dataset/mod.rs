@@ -101,10 +101,11 @@ impl Out<'_> {
     }
 }
 
-/// Writes every analysis file of the store into `out`, for `study`.
-pub fn write(store_dir: &Path, study: &Study, out: &Path, opts: &Options) -> Result<Written> {
+/// The store's rows, refused when its batches are for another study than
+/// the forms given.
+pub(crate) fn load(store_dir: &Path, study: &Study) -> Result<model::Data> {
     let conn = db::open(store_dir, false)?;
-    let mut data = model::read(&conn)?;
+    let data = model::read(&conn)?;
     drop(conn);
     let ids: BTreeSet<&str> = data.batches.iter().map(|b| b.study_id.as_str()).collect();
     if let Some(other) = ids.into_iter().find(|id| *id != study.id) {
@@ -113,6 +114,12 @@ pub fn write(store_dir: &Path, study: &Study, out: &Path, opts: &Options) -> Res
             forms: study.id.clone(),
         });
     }
+    Ok(data)
+}
+
+/// Writes every analysis file of the store into `out`, for `study`.
+pub fn write(store_dir: &Path, study: &Study, out: &Path, opts: &Options) -> Result<Written> {
+    let mut data = load(store_dir, study)?;
     if opts.exclude_withdrawn {
         deidentify::drop_withdrawn(&mut data);
     }
