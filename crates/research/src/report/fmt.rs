@@ -90,7 +90,9 @@ impl Fmt {
         }
         let p = 100.0 * k as f64 / n as f64;
         if self.csv {
-            return self.dec(p, 1);
+            // One decimal, as a percentage is read.
+            let s = format!("{p:.1}");
+            return s.trim_end_matches('0').trim_end_matches('.').to_owned();
         }
         self.percent(p, 0)
     }

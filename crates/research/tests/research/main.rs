@@ -10,4 +10,7 @@ mod demo;
 mod devices;
 mod epochs;
 mod facts;
+mod report_cohort;
+mod report_numbers;
+mod report_page;
 mod stats_tools;
