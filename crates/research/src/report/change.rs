@@ -8,7 +8,7 @@
 
 use kohort_form::study::{Better, Outcome, OutcomeKind, Source};
 
-use super::base::Base;
+use super::base::{Answers, Base};
 use super::fmt::Fmt;
 use super::{Section, html};
 use crate::dataset::table::{Column, Kind, Table};
@@ -47,14 +47,14 @@ pub fn sd(xs: &[f64]) -> Option<f64> {
 }
 
 /// Each participant's measurements of `o`, in date order: (months, value).
-fn measurements(base: &Base<'_>, o: &Outcome) -> Vec<Vec<(f64, f64)>> {
+fn measurements(base: &Base<'_>, o: &Outcome, answers: &[Answers<'_>]) -> Vec<Vec<(f64, f64)>> {
     let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut last: Option<&str> = None;
-    for d in &base.sessions {
+    for (d, a) in base.sessions.iter().zip(answers) {
         if !o.timepoints.contains(&d.session.form) {
             continue;
         }
-        let (Some(v), Some(m)) = (o.value(&base.answers(d.session)), base.months(d)) else {
+        let (Some(v), Some(m)) = (o.value(a), base.months(d)) else {
             continue;
         };
         if last != Some(d.participant.id.as_str()) {
@@ -68,8 +68,9 @@ fn measurements(base: &Base<'_>, o: &Outcome) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
-pub fn change(base: &Base<'_>, o: &Outcome) -> Change {
-    let people = measurements(base, o);
+/// `answers`: every session's, in `base.sessions`' order.
+pub fn change(base: &Base<'_>, o: &Outcome, answers: &[Answers<'_>]) -> Change {
+    let people = measurements(base, o, answers);
     let mut c = Change {
         single: people.iter().filter(|m| m.len() == 1).count() as u64,
         ..Change::default()
@@ -216,6 +217,11 @@ pub fn section(base: &Base<'_>, f: Fmt) -> Section {
     ];
     let mut rows = Vec::new();
     let mut notes: Vec<String> = Vec::new();
+    let answers: Vec<Answers<'_>> = base
+        .sessions
+        .iter()
+        .map(|d| base.answers(d.session))
+        .collect();
     let kinds = [true, false];
     for binary_like in kinds {
         let list: Vec<&Outcome> = (base.study.outcomes.iter())
@@ -234,7 +240,7 @@ pub fn section(base: &Base<'_>, f: Fmt) -> Section {
             ]));
         }
         for o in list {
-            let ch = change(base, o);
+            let ch = change(base, o, &answers);
             let mut label = o.label.get(f.lang).to_owned();
             if let Some(note) = &o.note {
                 // One footnote for outcomes sharing a definition.

@@ -4,6 +4,8 @@
 //! map of the share answered. No question is mandatory, so every variable
 //! has its own response rate.
 
+use std::collections::HashMap;
+
 use kohort_form::study::Form;
 
 use super::base::Base;
@@ -52,20 +54,32 @@ fn rows_of(base: &Base<'_>, form: &Form) -> Vec<Row> {
         .filter_map(|i| base.study.instrument(i))
     {
         for v in inst.variables() {
-            let mut states = [0u64; 7];
-            for d in &sessions {
-                let found = d.session.variables.iter().find(|x| x.name == v.id);
-                let i = found.map_or(6, |x| {
-                    STATES.iter().position(|s| *s == x.state).unwrap_or(6)
-                });
-                states[i] += 1;
-            }
             out.push(Row {
                 instrument: inst.id.clone(),
                 variable: v.id.to_owned(),
                 sessions: sessions.len() as u64,
-                states,
+                // Absent from the version asked, until a session has it.
+                states: [0, 0, 0, 0, 0, 0, sessions.len() as u64],
             });
+        }
+    }
+    let index: HashMap<String, usize> = (out.iter().enumerate())
+        .map(|(i, r)| (r.variable.clone(), i))
+        .collect();
+    let mut found = Vec::new();
+    for d in &sessions {
+        found.clear();
+        for v in &d.session.variables {
+            if let Some(&i) = index.get(v.name.as_str()) {
+                found.push((i, STATES.iter().position(|s| *s == v.state).unwrap_or(6)));
+            }
+        }
+        for &(i, state) in &found {
+            let row = &mut out[i];
+            if row.states[6] > 0 {
+                row.states[6] -= 1;
+                row.states[state] += 1;
+            }
         }
     }
     out
