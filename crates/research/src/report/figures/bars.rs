@@ -88,7 +88,7 @@ pub fn stacked(bars: &[Bar], bands: &[String], f: Fmt) -> String {
             let mid = (top + bottom) / 2.0;
             let name = EmptyElement::at((0.0, mid))
                 + Text::new(
-                    clip(&bar.label, 40),
+                    clip(&bar.label, 46),
                     (-10, 0),
                     text(13, HPos::Right, VPos::Center),
                 );

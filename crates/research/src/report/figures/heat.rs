@@ -29,7 +29,7 @@ pub struct HeatMap {
 }
 
 const ROW: i32 = 12;
-const COL: i32 = 78;
+const COL: i32 = 86;
 const LEFT: i32 = 190;
 const TOP: i32 = 70;
 
@@ -56,7 +56,7 @@ pub fn draw(map: &HeatMap, f: Fmt) -> String {
     let width = (LEFT + COL * cols + 30) as u32;
     let height = (TOP + ROW * map.rows.len() as i32 + 20) as u32;
     let label = f.t("Heat map of answered shares", "Varmekart over svarandeler");
-    let (grey, hidden, pale) = (rgb(0xe4e4e4), rgb(0x9e9e9e), rgb(0xf6f6f6));
+    let (grey, hidden, pale) = (rgb(0xe4e4e4), rgb(0x9e9e9e), rgb(0xe9e4f4));
     svg((width.max(560), height), label, |root| {
         // The colour scale, then the column names.
         let steps = 10;
@@ -94,8 +94,8 @@ pub fn draw(map: &HeatMap, f: Fmt) -> String {
         }
         for (ci, name) in map.columns.iter().enumerate() {
             let cx = LEFT + COL * ci as i32 + COL / 2;
-            let t = text(11, HPos::Center, VPos::Bottom);
-            root.draw(&Text::new(clip(name, 13), (cx, TOP - 6), t))?;
+            let t = text(10, HPos::Center, VPos::Bottom);
+            root.draw(&Text::new(clip(name, 14), (cx, TOP - 6), t))?;
         }
         for (ri, (name, cells)) in map.rows.iter().zip(&map.cells).enumerate() {
             let y = TOP + ROW * ri as i32;
