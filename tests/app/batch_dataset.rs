@@ -330,6 +330,31 @@ fn the_commands_carry_a_demo_database_to_analysis_files() {
     ] {
         assert!(manifest.contains(opt), "{opt}: {manifest}");
     }
+    // The study's own report, in Norwegian, small cells hidden.
+    let out = run(&[
+        "store",
+        "report",
+        "--store",
+        &p("st"),
+        "--out",
+        &p("report"),
+        "--as-of",
+        "2025-06-01",
+        "--suppress-small",
+        "--lang",
+        "nb",
+    ]);
+    assert!(
+        out.contains("report.html") && out.contains("change.csv") && out.contains("shown as <5"),
+        "{out}"
+    );
+    let page = fs::read_to_string(dir.path().join("report/report.html")).unwrap();
+    assert!(page.contains("<html lang=\"nb\">") && page.contains("Første mot siste måling"));
+    let (ok, out) = kohort(
+        &["store", "report", "--store", &p("none"), "--out", &p("r2")],
+        dir.path(),
+    );
+    assert!(!ok && out.contains("research.db does not exist"), "{out}");
     // The tablet holds no private key: a batch refused by a wrong key says so.
     let (ok, out) = kohort(
         &[
