@@ -7,6 +7,7 @@ mod codebook;
 mod codes_lock;
 mod loader_props;
 mod runner;
+mod runner_incremental;
 mod schedule;
 mod study;
 
