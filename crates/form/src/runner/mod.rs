@@ -9,6 +9,7 @@ mod update;
 use crate::answer::{Answer, AnswerValue, Invalid, ItemState, validate};
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::study::Questionnaire;
 use crate::{Instrument, Item, ItemKind, Text};
@@ -39,13 +40,49 @@ pub struct Progress {
     pub questions: usize,
 }
 
+/// A questionnaire's layout (items in order, slots, resolved expressions,
+/// who reads what), shared by the runners of that questionnaire.
+#[derive(Clone)]
+pub struct Plan {
+    layout: Arc<Layout>,
+    /// What the layout was made from: the instruments' content hashes and
+    /// the form's params.
+    made_for: (Vec<String>, BTreeMap<String, f64>),
+}
+
+impl Plan {
+    pub fn new(q: &Questionnaire) -> Plan {
+        Plan {
+            layout: Arc::new(Layout::new(q)),
+            made_for: Self::key(q),
+        }
+    }
+
+    fn key(q: &Questionnaire) -> (Vec<String>, BTreeMap<String, f64>) {
+        let hashes = q.instruments.iter().map(|i| i.hash.clone()).collect();
+        (hashes, q.params.clone())
+    }
+
+    /// Whether this plan was made for `q`'s content.
+    pub fn fits(&self, q: &Questionnaire) -> bool {
+        self.made_for.1 == q.params
+            && self.made_for.0.len() == q.instruments.len()
+            && self
+                .made_for
+                .0
+                .iter()
+                .zip(&q.instruments)
+                .all(|(h, i)| *h == i.hash)
+    }
+}
+
 /// Answers are kept twice: by id for the caller and the store, and by slot
 /// for expressions. Visibility, each screen's "done" and the progress counts
 /// are kept up to date on every change, re-evaluating only the items the
 /// change can reach (see `update.rs`).
 pub struct Runner {
     q: Questionnaire,
-    layout: Layout,
+    layout: Arc<Layout>,
     answers: BTreeMap<String, Answer>,
     by_slot: Vec<Option<Answer>>,
     /// Ids of the screens the respondent has been shown.
@@ -74,7 +111,25 @@ impl Runner {
         position: Option<&str>,
         seen: BTreeSet<String>,
     ) -> Self {
-        let layout = Layout::new(&q);
+        let plan = Plan::new(&q);
+        Self::resume_with(&plan, q, answers, position, seen)
+    }
+
+    /// [`Runner::resume`] with a plan worked out before, for replaying many
+    /// sessions of the same questionnaire (an export). A plan made for
+    /// another questionnaire is not used.
+    pub fn resume_with(
+        plan: &Plan,
+        q: Questionnaire,
+        answers: BTreeMap<String, Answer>,
+        position: Option<&str>,
+        seen: BTreeSet<String>,
+    ) -> Self {
+        let layout = if plan.fits(&q) {
+            Arc::clone(&plan.layout)
+        } else {
+            Arc::new(Layout::new(&q))
+        };
         let n = layout.flat.len();
         let mut by_slot = vec![None; layout.slots.len()];
         for (id, a) in &answers {
