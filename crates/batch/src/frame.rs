@@ -3,23 +3,24 @@
 //!
 //! ```text
 //! magic        8 bytes  "KOHORTB\0"
-//! version      u16 BE   2 (1 is still read)
+//! version      u16 BE   3 (1 and 2 are still read)
 //! header_len   u32 BE   ≤ MAX_HEADER
 //! header       JSON (UTF-8), the associated data of the seal (with the 14 bytes before it)
 //! enc_len      u16 BE   = 32 (X25519 encapsulated key)
 //! enc          32 bytes
 //! ct_len       u64 BE   ≤ MAX_PAYLOAD + 16
 //! ct           HPKE ciphertext of the payload (AES-256-GCM, tag last)
-//! signature    64 bytes Ed25519 by the device over every byte before it
+//! signature    64 bytes Ed25519 by the device: over a SHA-256 digest of every
+//!                       byte before it (format 3), over those bytes (1 and 2)
 //! ```
 
 use crate::error::{BatchError, Result};
 
 pub const MAGIC: &[u8; 8] = b"KOHORTB\0";
 /// The format written. Format 2 adds participant, episode and missed-mark
-/// records and each session's scheduled occurrence to the payload; the
-/// framing is the same.
-pub const VERSION: u16 = 2;
+/// records and each session's scheduled occurrence to the payload; format
+/// 3 signs a digest of the file (`sign.rs`). The framing is the same.
+pub const VERSION: u16 = 3;
 /// The oldest format still read.
 pub const OLDEST: u16 = 1;
 pub const MAX_HEADER: u64 = 8 << 20;
@@ -124,15 +125,23 @@ pub fn aad(version: u16, header: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Appends enc and ciphertext to the associated data: the signed bytes.
-pub fn body(aad: Vec<u8>, enc: &[u8], ciphertext: &[u8]) -> Vec<u8> {
-    let mut out = aad;
-    out.reserve(2 + enc.len() + 8 + ciphertext.len() + SIG_LEN);
+/// Writes the associated data, enc and a placeholder for the ciphertext's
+/// length into `out`; returns where the ciphertext starts. The caller
+/// writes the plaintext there, encrypts it in place, appends the tag and
+/// calls [`close_body`].
+pub fn open_body(out: &mut Vec<u8>, aad: &[u8], enc: &[u8]) -> usize {
+    out.extend_from_slice(aad);
     out.extend_from_slice(&(enc.len() as u16).to_be_bytes());
     out.extend_from_slice(enc);
-    out.extend_from_slice(&(ciphertext.len() as u64).to_be_bytes());
-    out.extend_from_slice(ciphertext);
-    out
+    out.extend_from_slice(&[0; 8]);
+    out.len()
+}
+
+/// Fills in the ciphertext's length (everything after `start`): the
+/// buffer is then the signed bytes.
+pub fn close_body(out: &mut [u8], start: usize) {
+    let len = (out.len() - start) as u64;
+    out[start - 8..start].copy_from_slice(&len.to_be_bytes());
 }
 
 #[cfg(test)]

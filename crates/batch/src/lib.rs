@@ -11,6 +11,7 @@ mod keys;
 mod payload;
 mod receipt;
 mod seal;
+mod sign;
 mod stamp;
 mod view;
 
@@ -24,6 +25,9 @@ pub use payload::{
     ParticipantRecord, Payload, Pinned, PinnedContent, SessionRecord, Variable,
 };
 pub use receipt::{Accepted, MAX_RECEIPT, ReceiptBody, sign_receipt, verify_receipt};
-pub use seal::{INFO, Opened, Verified, addressed_to, decrypt, open, seal, verify};
+pub use seal::{
+    INFO, Opened, Sealed, Verified, addressed_to, decrypt, open, seal, seal_hashed, verify,
+};
+pub use sign::CONTEXT as SIGNATURE_CONTEXT;
 pub use stamp::{now_stamp, parse_stamp, stamp};
 pub use view::{PayloadView, Plain};

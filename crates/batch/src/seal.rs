@@ -2,29 +2,35 @@
 //!
 //! HPKE (RFC 9180) base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
 //! AES-256-GCM, one shot, with the framing up to and including the header as
-//! associated data; then the whole file is signed with the device's Ed25519
-//! key. Verifying the signature needs no secret, so a file is checked
-//! before the research key touches it.
+//! associated data; then the file is signed with the device's Ed25519 key
+//! (see `sign.rs`). Verifying the signature needs no secret, so a file is
+//! checked before the research key touches it.
 
-use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
+use ed25519_dalek::{SigningKey, VerifyingKey};
 use hpke::aead::AesGcm256;
 use hpke::kdf::HkdfSha256;
 use hpke::rand_core::{CryptoRng, RngCore};
 use hpke::{Deserializable, OpModeR, OpModeS, Serializable};
 use zeroize::Zeroizing;
 
-use crate::digest;
 use crate::error::{BatchError, Result};
 use crate::frame::{self, Frame};
 use crate::header::Header;
 use crate::keys::{Kem, ResearchKeys, ResearchPublic};
 use crate::payload::{Facts, Payload, SessionRecord};
+use crate::sign;
 use crate::view::Plain;
 
 /// The HPKE `info`: binds the key schedule to this use and format.
 pub const INFO: &[u8] = b"kohort batch v1";
 
 type Enc = <Kem as hpke::Kem>::EncappedKey;
+
+/// A sealed batch file and its SHA-256, taken while it was signed.
+pub struct Sealed {
+    pub bytes: Vec<u8>,
+    pub hash: [u8; 32],
+}
 
 /// Seals `payload` to the research key and signs the file with `device`.
 /// `rng` draws the ephemeral key: the operating system's generator, or a
@@ -36,6 +42,19 @@ pub fn seal<R: CryptoRng + RngCore>(
     device: &SigningKey,
     rng: &mut R,
 ) -> Result<Vec<u8>> {
+    seal_hashed(header, payload, to, device, rng).map(|s| s.bytes)
+}
+
+/// [`seal`], with the file's hash. The payload is serialised once, straight
+/// into the file's buffer after the framing, and encrypted there in place;
+/// the signature and the file hash share one pass (format 3).
+pub fn seal_hashed<R: CryptoRng + RngCore>(
+    header: &Header,
+    payload: &Payload,
+    to: &ResearchPublic,
+    device: &SigningKey,
+    rng: &mut R,
+) -> Result<Sealed> {
     if header.device_key()? != device.verifying_key().to_bytes() {
         return Err(BatchError::BadHeader(
             "device_key is not the signing key".into(),
@@ -53,35 +72,45 @@ pub fn seal<R: CryptoRng + RngCore>(
             payload: payload.sessions.len(),
         });
     }
-    let plain = Zeroizing::new(
-        serde_json::to_vec(payload).map_err(|e| BatchError::BadPayload(e.to_string()))?,
-    );
-    if plain.len() as u64 > frame::MAX_PAYLOAD {
-        return Err(BatchError::TooLarge {
-            what: "payload",
-            len: plain.len() as u64,
-            cap: frame::MAX_PAYLOAD,
-        });
-    }
-    // Framed as the header's format says (the test vector of format 1 is
-    // still made); only formats this code reads can be written.
+    // Framed as the header's format says (the test vectors of formats 1
+    // and 2 are still made); only formats this code reads can be written.
     if !(frame::OLDEST..=frame::VERSION).contains(&header.format) {
         return Err(BatchError::UnknownVersion(header.format));
     }
     let aad = frame::aad(header.format, &header.to_bytes()?);
-    let (enc, ct) = hpke::single_shot_seal::<AesGcm256, HkdfSha256, Kem, _>(
+    let (enc, mut ctx) = hpke::setup_sender::<AesGcm256, HkdfSha256, Kem, _>(
         &OpModeS::Base,
         &to.hpke_key()?,
         INFO,
-        &plain,
-        &aad,
         rng,
     )
     .map_err(|e| BatchError::Seal(e.to_string()))?;
-    let mut bytes = frame::body(aad, &enc.to_bytes(), &ct);
-    let sig = ed25519_dalek::Signer::sign(device, &bytes);
-    bytes.extend_from_slice(&sig.to_bytes());
-    Ok(bytes)
+    // The plaintext lives in this buffer until it is encrypted in place. It
+    // is reserved up front (the records' exact sizes and a generous allowance
+    // for the rest), so it is not grown and copied in practice, and it is
+    // wiped if anything fails before the encryption.
+    let mut buf = Zeroizing::new(Vec::with_capacity(
+        aad.len() + 42 + payload.size_hint() + 80,
+    ));
+    let start = frame::open_body(&mut buf, &aad, &enc.to_bytes());
+    serde_json::to_writer(&mut *buf, payload).map_err(|e| BatchError::BadPayload(e.to_string()))?;
+    let len = (buf.len() - start) as u64;
+    if len > frame::MAX_PAYLOAD {
+        return Err(BatchError::TooLarge {
+            what: "payload",
+            len,
+            cap: frame::MAX_PAYLOAD,
+        });
+    }
+    let tag = ctx
+        .seal_in_place_detached(&mut buf[start..], &aad)
+        .map_err(|e| BatchError::Seal(e.to_string()))?;
+    let mut bytes = std::mem::take(&mut *buf);
+    bytes.extend_from_slice(&tag.to_bytes());
+    frame::close_body(&mut bytes, start);
+    let (sig, hash) = sign::sign(header.format, &bytes, device);
+    bytes.extend_from_slice(&sig);
+    Ok(Sealed { bytes, hash })
 }
 
 /// A file whose framing, header and device signature hold.
@@ -101,12 +130,11 @@ pub fn verify(bytes: &[u8]) -> Result<Verified<'_>> {
     let header = Header::parse(frame.header, frame.version)?;
     let key = VerifyingKey::from_bytes(&header.device_key()?)
         .map_err(|_| BatchError::BadHeader("device_key is not a valid Ed25519 key".into()))?;
-    key.verify_strict(frame.signed, &Signature::from_bytes(frame.signature))
-        .map_err(|_| BatchError::BadSignature)?;
+    let hash = sign::check(frame.version, frame.signed, frame.signature, &key)?;
     Ok(Verified {
         frame,
         header,
-        hash: digest::sha256(bytes),
+        hash,
     })
 }
 

@@ -2,8 +2,8 @@
 //! fixed keys and a seeded generator. This test rebuilds it byte for byte
 //! and parses and opens the copy in the document, so the document and the
 //! code cannot drift apart. `KOHORT_PRINT_VECTOR=1` prints the hex. The
-//! format 1 vector the document showed before is kept beside this file:
-//! such batches are still made the same way and still open.
+//! format 1 and 2 vectors the document showed before are kept beside this
+//! file: such batches are still made the same way and still open.
 
 use ed25519_dalek::SigningKey;
 use rand_chacha09::ChaCha20Rng;
@@ -212,6 +212,45 @@ fn the_format_1_vector_is_still_made_and_opens_without_facts() {
     let opened = kohort_batch::open(&v, &keys()).unwrap();
     assert_eq!(opened.records, vec![record()]);
     assert!(opened.payload.facts.is_empty());
+}
+
+#[test]
+fn the_format_2_vector_is_still_made_and_opens() {
+    let hex: String = include_str!("vector_v2.hex")
+        .lines()
+        .flat_map(|l| l.trim().chars())
+        .collect();
+    assert_eq!(hex, hex::encode(build_as(2)));
+    let bytes = hex::decode(&hex).unwrap();
+    let v = kohort_batch::verify(&bytes).unwrap();
+    assert_eq!(v.header.format, 2);
+    assert_eq!(v.hash, digest::sha256(&bytes));
+    let opened = kohort_batch::open(&v, &keys()).unwrap();
+    assert_eq!(opened.records, vec![record_v2()]);
+    assert_eq!(opened.payload.facts, facts());
+}
+
+/// Format 3 signs a digest of the file with a context string; the file
+/// hash taken in the same pass is the plain SHA-256 of the file.
+#[test]
+fn format_3_signs_a_digest_and_hashes_the_file_in_the_same_pass() {
+    let bytes = build();
+    let v = kohort_batch::verify(&bytes).unwrap();
+    assert_eq!(v.header.format, 3);
+    assert_eq!(v.hash, digest::sha256(&bytes));
+    let device = SigningKey::from_bytes(&[3; 32]);
+    let signed = &bytes[..bytes.len() - 64];
+    let mut message = kohort_batch::SIGNATURE_CONTEXT.to_vec();
+    message.extend_from_slice(&digest::sha256(signed));
+    let sig = ed25519_dalek::Signer::sign(&device, &message);
+    assert_eq!(&bytes[bytes.len() - 64..], &sig.to_bytes()[..]);
+    // The same file signed the format 2 way is refused as format 3.
+    let mut old = signed.to_vec();
+    old.extend_from_slice(&ed25519_dalek::Signer::sign(&device, signed).to_bytes());
+    assert!(matches!(
+        kohort_batch::verify(&old),
+        Err(kohort_batch::BatchError::BadSignature)
+    ));
 }
 
 #[test]

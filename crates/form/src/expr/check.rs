@@ -115,6 +115,8 @@ impl Checker<'_> {
                 Err(why) if why.is_empty() => Ty::Error,
                 Err(why) => self.err(*at, why),
             },
+            // Only the runner makes slots, after checking.
+            Node::Slot(_, at) => self.err(*at, "a resolved slot in a form file".into()),
             Node::Neg(inner) => {
                 let t = self.ty(inner);
                 self.numeric(&t, inner.span(), "'-'");

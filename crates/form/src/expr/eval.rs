@@ -39,13 +39,15 @@ impl V {
     }
 }
 
-/// What an expression can ask about the answers so far.
+/// What an expression can ask about the answers so far, by slot: the
+/// evaluator's owner resolves names to slots once (`Node::resolve`), so no
+/// name is looked up while evaluating. A name left unresolved is missing.
 pub trait Env {
     /// The value of an item (as the patient sees it: hidden items are
-    /// missing), a score, or a param.
-    fn value(&self, name: &str) -> V;
-    fn answered(&self, name: &str) -> bool;
-    fn declined(&self, name: &str) -> bool;
+    /// missing) or a score.
+    fn value(&self, slot: u32) -> V;
+    fn answered(&self, slot: u32) -> bool;
+    fn declined(&self, slot: u32) -> bool;
 }
 
 pub fn eval(node: &Node, env: &dyn Env) -> V {
@@ -53,7 +55,8 @@ pub fn eval(node: &Node, env: &dyn Env) -> V {
         Node::Num(n, _) => V::Num(*n),
         Node::Bool(b, _) => V::Bool(*b),
         Node::Str(..) => V::Missing,
-        Node::Name(name, _) => env.value(name),
+        Node::Name(..) => V::Missing,
+        Node::Slot(slot, _) => env.value(*slot),
         Node::Neg(a) => eval(a, env).num().map_or(V::Missing, |n| V::Num(-n)),
         Node::Not(a) => eval(a, env).truth().map_or(V::Missing, |b| V::Bool(!b)),
         Node::In(a, codes, _) => match eval(a, env).num() {
@@ -113,13 +116,17 @@ fn binary(op: BinOp, a: &Node, b: &Node, env: &dyn Env) -> V {
 }
 
 fn call(func: Func, args: &[Node], env: &dyn Env) -> V {
-    let name = |i: usize| match args.get(i) {
-        Some(Node::Name(n, _)) => Some(n.as_str()),
-        _ => None,
-    };
     match func {
-        Func::Answered => V::Bool(name(0).is_some_and(|n| env.answered(n))),
-        Func::Declined => V::Bool(name(0).is_some_and(|n| env.declined(n))),
+        // A param (resolved to its number) counts as answered, never declined.
+        Func::Answered => V::Bool(match args.first() {
+            Some(Node::Slot(s, _)) => env.answered(*s),
+            Some(Node::Num(..)) => true,
+            _ => false,
+        }),
+        Func::Declined => V::Bool(match args.first() {
+            Some(Node::Slot(s, _)) => env.declined(*s),
+            _ => false,
+        }),
         Func::Selected => {
             let code = match args.get(1) {
                 Some(Node::Num(c, _)) => *c,

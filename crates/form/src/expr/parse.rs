@@ -79,6 +79,10 @@ pub enum Node {
     Str(String, Span),
     Bool(bool, Span),
     Name(String, Span),
+    /// A name the evaluator's owner resolved to its own slot before
+    /// evaluating (the runner does, once per questionnaire); the parser
+    /// never makes one.
+    Slot(u32, Span),
     Neg(Box<Node>),
     Not(Box<Node>),
     Binary(BinOp, Box<Node>, Box<Node>, Span),
@@ -96,13 +100,45 @@ impl Node {
                 b.collect_names(out);
             }
             Node::Call(_, args, _) => args.iter().for_each(|a| a.collect_names(out)),
-            Node::Num(..) | Node::Str(..) | Node::Bool(..) => {}
+            Node::Num(..) | Node::Str(..) | Node::Bool(..) | Node::Slot(..) => {}
+        }
+    }
+
+    /// Every slot the expression reads, in order of appearance.
+    pub fn collect_slots(&self, out: &mut Vec<u32>) {
+        match self {
+            Node::Slot(s, _) => out.push(*s),
+            Node::Neg(a) | Node::Not(a) | Node::In(a, _, _) => a.collect_slots(out),
+            Node::Binary(_, a, b, _) => {
+                a.collect_slots(out);
+                b.collect_slots(out);
+            }
+            Node::Call(_, args, _) => args.iter().for_each(|a| a.collect_slots(out)),
+            Node::Num(..) | Node::Str(..) | Node::Bool(..) | Node::Name(..) => {}
+        }
+    }
+
+    /// A copy with each name replaced by what `resolve` gives for it (a
+    /// slot, or a param's number); names it does not know are kept.
+    pub fn resolve(&self, resolve: &dyn Fn(&str, Span) -> Option<Node>) -> Node {
+        let boxed = |a: &Node| Box::new(a.resolve(resolve));
+        match self {
+            Node::Name(n, at) => resolve(n, *at).unwrap_or_else(|| self.clone()),
+            Node::Neg(a) => Node::Neg(boxed(a)),
+            Node::Not(a) => Node::Not(boxed(a)),
+            Node::In(a, codes, at) => Node::In(boxed(a), codes.clone(), *at),
+            Node::Binary(op, a, b, at) => Node::Binary(*op, boxed(a), boxed(b), *at),
+            Node::Call(f, args, at) => {
+                Node::Call(*f, args.iter().map(|a| a.resolve(resolve)).collect(), *at)
+            }
+            Node::Num(..) | Node::Str(..) | Node::Bool(..) | Node::Slot(..) => self.clone(),
         }
     }
 
     pub fn span(&self) -> Span {
         match self {
             Node::Num(_, s) | Node::Str(_, s) | Node::Bool(_, s) | Node::Name(_, s) => *s,
+            Node::Slot(_, s) => *s,
             Node::Binary(_, _, _, s) | Node::In(_, _, s) | Node::Call(_, _, s) => *s,
             Node::Neg(a) | Node::Not(a) => a.span(),
         }

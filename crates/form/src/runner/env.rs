@@ -1,29 +1,20 @@
-//! The runner's answers as seen by expressions: hidden items count as
-//! missing, scores are computed on demand, params may be overridden by the form.
+//! The runner's answers as seen by expressions, by slot: hidden items count
+//! as missing and scores are computed on demand. Params were resolved to
+//! their numbers when the layout was made.
 
-use crate::ItemKind;
 use crate::expr::{Env, Node, V, eval};
 
-use super::Runner;
+use super::layout::{Layout, Shape};
 use crate::answer::{Answer, AnswerValue};
 
 pub(super) struct Pass<'a> {
-    runner: &'a Runner,
-    /// Visibility computed so far (earlier items are final).
-    visible: &'a [bool],
-    /// The instrument whose params names resolve to.
-    instrument: usize,
+    pub layout: &'a Layout,
+    pub answers: &'a [Option<Answer>],
+    /// Visibility as computed so far (earlier items are final).
+    pub visible: &'a [bool],
 }
 
-impl<'a> Pass<'a> {
-    pub fn new(runner: &'a Runner, visible: &'a [bool], instrument: usize) -> Self {
-        Pass {
-            runner,
-            visible,
-            instrument,
-        }
-    }
-
+impl Pass<'_> {
     /// A `show_if`: missing counts as false.
     pub fn truthy(&self, node: &Node) -> bool {
         eval(node, self) == V::Bool(true)
@@ -36,8 +27,21 @@ impl<'a> Pass<'a> {
         }
     }
 
-    fn shown(&self, id: &str) -> Option<super::Place> {
-        let place = *self.runner.places.get(id)?;
+    /// Whether item `f` is shown: its section is, and its `show_if` holds.
+    pub fn shown(&self, f: usize) -> bool {
+        let section_shown = match self.layout.section_of[f] {
+            Some(s) if s != f => self.visible[s],
+            _ => true,
+        };
+        section_shown
+            && self.layout.show[f]
+                .as_ref()
+                .is_none_or(|node| self.truthy(node))
+    }
+
+    /// The slot's place if its item is shown.
+    fn place(&self, slot: u32) -> Option<super::layout::Place> {
+        let place = *self.layout.slots.get(slot as usize)?;
         self.visible
             .get(place.flat)
             .copied()
@@ -45,15 +49,14 @@ impl<'a> Pass<'a> {
             .then_some(place)
     }
 
-    fn answer(&self, id: &str) -> Option<&Answer> {
-        self.shown(id)?;
-        self.runner.answers.get(id)
+    fn answer(&self, slot: u32) -> Option<&Answer> {
+        self.answers.get(slot as usize)?.as_ref()
     }
 
-    fn param(&self, name: &str) -> Option<f64> {
-        let inst = self.runner.q.instruments.get(self.instrument)?;
-        let default = inst.params.get(name)?;
-        Some(self.runner.q.params.get(name).copied().unwrap_or(*default))
+    /// A matrix item (not one of its rows) at this place.
+    fn matrix_rows(&self, place: super::layout::Place) -> Option<&[u32]> {
+        (place.row.is_none() && self.layout.shape[place.flat] == Shape::Matrix)
+            .then(|| &self.layout.own[place.flat][1..])
     }
 }
 
@@ -70,49 +73,41 @@ fn to_v(answer: Option<&Answer>) -> V {
 }
 
 impl Env for Pass<'_> {
-    fn value(&self, name: &str) -> V {
-        if let Some(p) = self.param(name) {
-            return V::Num(p);
-        }
-        let Some(place) = self.shown(name) else {
+    fn value(&self, slot: u32) -> V {
+        let Some(place) = self.place(slot) else {
             return V::Missing;
         };
-        let Some((_, item)) = self.runner.item_at(place.flat) else {
-            return V::Missing;
-        };
-        match (&item.kind, place.row) {
-            (ItemKind::Matrix { rows, .. }, None) => V::List(
-                rows.iter()
-                    .map(|r| to_v(self.runner.answers.get(&r.id)))
-                    .collect(),
-            ),
-            (ItemKind::Score { expr, .. }, _) => {
-                let inner = Pass::new(self.runner, self.visible, self.runner.flat[place.flat].0);
-                inner.number(&expr.ast).map_or(V::Missing, V::Num)
-            }
-            _ => to_v(self.runner.answers.get(name)),
+        if let Some(rows) = self.matrix_rows(place) {
+            return V::List(rows.iter().map(|&r| to_v(self.answer(r))).collect());
         }
+        if place.row.is_none() && self.layout.shape[place.flat] == Shape::Score {
+            return match &self.layout.score[place.flat] {
+                Some(node) => self.number(node).map_or(V::Missing, V::Num),
+                None => V::Missing,
+            };
+        }
+        to_v(self.answer(slot))
     }
 
-    fn answered(&self, name: &str) -> bool {
-        match self.value(name) {
-            V::Missing => self
-                .answer(name)
-                .is_some_and(|a| matches!(a, Answer::Value(_))),
+    fn answered(&self, slot: u32) -> bool {
+        match self.value(slot) {
+            V::Missing => {
+                self.place(slot).is_some() && matches!(self.answer(slot), Some(Answer::Value(_)))
+            }
             V::List(rows) => rows.iter().any(|r| *r != V::Missing),
             _ => true,
         }
     }
 
-    fn declined(&self, name: &str) -> bool {
-        let Some(place) = self.shown(name) else {
+    fn declined(&self, slot: u32) -> bool {
+        let Some(place) = self.place(slot) else {
             return false;
         };
-        match self.runner.item_at(place.flat).map(|(_, i)| &i.kind) {
-            Some(ItemKind::Matrix { rows, .. }) if place.row.is_none() => rows
+        match self.matrix_rows(place) {
+            Some(rows) => rows
                 .iter()
-                .any(|r| self.runner.answers.get(&r.id) == Some(&Answer::Declined)),
-            _ => self.runner.answers.get(name) == Some(&Answer::Declined),
+                .any(|&r| self.answer(r) == Some(&Answer::Declined)),
+            None => self.answer(slot) == Some(&Answer::Declined),
         }
     }
 }

@@ -3,23 +3,20 @@
 //! saves what the runner is given; the GUI shows what the runner says.
 
 mod env;
+mod layout;
+mod update;
 
 use crate::answer::{Answer, AnswerValue, Invalid, ItemState, validate};
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::study::Questionnaire;
 use crate::{Instrument, Item, ItemKind, Text};
 
 use env::Pass;
-
-/// Where a variable lives: the flat index of its item, and for a matrix row
-/// the row's index.
-#[derive(Clone, Copy, Debug)]
-struct Place {
-    flat: usize,
-    row: Option<usize>,
-}
+use layout::{Layout, Place, Shape};
+use update::Work;
 
 /// The item on screen, with what the GUI needs to show it.
 #[derive(Clone, Copy, Debug)]
@@ -31,7 +28,7 @@ pub struct Current<'a> {
 }
 
 /// How far the respondent is, counted in screens still visible.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
     /// 1-based number of the current screen among the visible ones.
     pub step: usize,
@@ -43,19 +40,60 @@ pub struct Progress {
     pub questions: usize,
 }
 
+/// A questionnaire's layout (items in order, slots, resolved expressions,
+/// who reads what), shared by the runners of that questionnaire.
+#[derive(Clone)]
+pub struct Plan {
+    layout: Arc<Layout>,
+    /// What the layout was made from: the instruments' content hashes and
+    /// the form's params.
+    made_for: (Vec<String>, BTreeMap<String, f64>),
+}
+
+impl Plan {
+    pub fn new(q: &Questionnaire) -> Plan {
+        Plan {
+            layout: Arc::new(Layout::new(q)),
+            made_for: Self::key(q),
+        }
+    }
+
+    fn key(q: &Questionnaire) -> (Vec<String>, BTreeMap<String, f64>) {
+        let hashes = q.instruments.iter().map(|i| i.hash.clone()).collect();
+        (hashes, q.params.clone())
+    }
+
+    /// Whether this plan was made for `q`'s content.
+    pub fn fits(&self, q: &Questionnaire) -> bool {
+        self.made_for.1 == q.params
+            && self.made_for.0.len() == q.instruments.len()
+            && self
+                .made_for
+                .0
+                .iter()
+                .zip(&q.instruments)
+                .all(|(h, i)| *h == i.hash)
+    }
+}
+
+/// Answers are kept twice: by id for the caller and the store, and by slot
+/// for expressions. Visibility, each screen's "done" and the progress counts
+/// are kept up to date on every change, re-evaluating only the items the
+/// change can reach (see `update.rs`).
 pub struct Runner {
     q: Questionnaire,
-    /// Every item of every instrument, in order: (instrument, item).
-    flat: Vec<(usize, usize)>,
-    places: HashMap<String, Place>,
-    /// For each flat item, the flat index of its section item, if any.
-    section_of: Vec<Option<usize>>,
+    layout: Arc<Layout>,
     answers: BTreeMap<String, Answer>,
+    by_slot: Vec<Option<Answer>>,
     /// Ids of the screens the respondent has been shown.
     seen: BTreeSet<String>,
     visible: Vec<bool>,
+    /// Whether each screen counts as answered or declined.
+    done: Vec<bool>,
+    tally: Progress,
     /// Flat index of the current screen; `flat.len()` means past the end.
     position: usize,
+    work: Work,
 }
 
 impl Runner {
@@ -73,51 +111,53 @@ impl Runner {
         position: Option<&str>,
         seen: BTreeSet<String>,
     ) -> Self {
-        let mut flat = Vec::new();
-        let mut places = HashMap::new();
-        let mut section_of = Vec::new();
-        for (i, inst) in q.instruments.iter().enumerate() {
-            let mut section = None;
-            for (j, item) in inst.items.iter().enumerate() {
-                let f = flat.len();
-                if matches!(item.kind, ItemKind::Section) {
-                    section = Some(f);
-                }
-                section_of.push(section);
-                flat.push((i, j));
-                places.insert(item.id.clone(), Place { flat: f, row: None });
-                if let ItemKind::Matrix { rows, .. } = &item.kind {
-                    for (r, row) in rows.iter().enumerate() {
-                        places.insert(
-                            row.id.clone(),
-                            Place {
-                                flat: f,
-                                row: Some(r),
-                            },
-                        );
-                    }
-                }
+        let plan = Plan::new(&q);
+        Self::resume_with(&plan, q, answers, position, seen)
+    }
+
+    /// [`Runner::resume`] with a plan worked out before, for replaying many
+    /// sessions of the same questionnaire (an export). A plan made for
+    /// another questionnaire is not used.
+    pub fn resume_with(
+        plan: &Plan,
+        q: Questionnaire,
+        answers: BTreeMap<String, Answer>,
+        position: Option<&str>,
+        seen: BTreeSet<String>,
+    ) -> Self {
+        let layout = if plan.fits(&q) {
+            Arc::clone(&plan.layout)
+        } else {
+            Arc::new(Layout::new(&q))
+        };
+        let n = layout.flat.len();
+        let mut by_slot = vec![None; layout.slots.len()];
+        for (id, a) in &answers {
+            if let Some(&s) = layout.slot_of.get(id) {
+                by_slot[s as usize] = Some(a.clone());
             }
         }
-        let n = flat.len();
         let mut runner = Runner {
             q,
-            flat,
-            places,
-            section_of,
+            work: Work::new(n),
+            layout,
             answers,
+            by_slot,
             seen,
             visible: vec![false; n],
+            done: vec![false; n],
+            tally: Progress::default(),
             position: 0,
         };
-        runner.recompute();
+        runner.recompute_all();
         let past_end = position.is_none() && !runner.seen.is_empty();
-        let start = match position.and_then(|id| runner.places.get(id)) {
+        let start = match position.and_then(|id| runner.place_of(id)) {
             Some(p) => p.flat,
             None if past_end => n,
             None => 0,
         };
-        runner.position = runner.first_screen_from(start).unwrap_or(n);
+        let to = runner.first_screen_from(start).unwrap_or(n);
+        runner.move_to(to);
         runner.mark_seen();
         runner
     }
@@ -127,19 +167,21 @@ impl Runner {
     }
 
     fn item_at(&self, flat: usize) -> Option<(&Instrument, &Item)> {
-        let &(i, j) = self.flat.get(flat)?;
+        let &(i, j) = self.layout.flat.get(flat)?;
         let inst = self.q.instruments.get(i)?;
         Some((inst, inst.items.get(j)?))
     }
 
+    fn len(&self) -> usize {
+        self.layout.flat.len()
+    }
+
     fn is_screen(&self, flat: usize) -> bool {
-        self.item_at(flat).is_some_and(|(_, item)| {
-            !matches!(item.kind, ItemKind::Section | ItemKind::Score { .. })
-        }) && self.visible[flat]
+        self.layout.shape.get(flat).is_some_and(|s| s.is_screen()) && self.visible[flat]
     }
 
     fn first_screen_from(&self, start: usize) -> Option<usize> {
-        (start..self.flat.len()).find(|&f| self.is_screen(f))
+        (start..self.len()).find(|&f| self.is_screen(f))
     }
 
     fn mark_seen(&mut self) {
@@ -149,33 +191,10 @@ impl Runner {
         }
     }
 
-    /// Recomputes which items are visible, in order: a `show_if` only looks
-    /// at earlier items, so one pass suffices.
-    fn recompute(&mut self) {
-        let mut visible = std::mem::take(&mut self.visible);
-        for f in 0..self.flat.len() {
-            let shown = match self.item_at(f) {
-                Some((_, item)) => {
-                    let section_shown = match self.section_of[f] {
-                        Some(s) if s != f => visible[s],
-                        _ => true,
-                    };
-                    section_shown
-                        && item.show_if.as_ref().is_none_or(|e| {
-                            Pass::new(self, &visible, self.flat[f].0).truthy(&e.ast)
-                        })
-                }
-                None => false,
-            };
-            visible[f] = shown;
-        }
-        self.visible = visible;
-    }
-
     /// The screen to show, or `None` past the end (the thank-you screen).
     pub fn current(&self) -> Option<Current<'_>> {
         let (inst, item) = self.item_at(self.position)?;
-        let section = self.section_of[self.position]
+        let section = self.layout.section_of[self.position]
             .and_then(|s| self.item_at(s))
             .and_then(|(_, s)| s.text.as_ref())
             .unwrap_or(&inst.title);
@@ -192,27 +211,28 @@ impl Runner {
     }
 
     pub fn at_end(&self) -> bool {
-        self.position >= self.flat.len()
+        self.position >= self.len()
     }
 
     /// Moves to the next visible screen (or past the end). Never blocked by
     /// a missing answer.
     pub fn next(&mut self) {
-        self.position = self
+        let to = self
             .first_screen_from(self.position + 1)
-            .unwrap_or(self.flat.len());
+            .unwrap_or(self.len());
+        self.move_to(to);
         self.mark_seen();
     }
 
     /// Moves to the previous visible screen; answers are kept. Returns false
     /// on the first screen.
     pub fn back(&mut self) -> bool {
-        let prev = (0..self.position.min(self.flat.len()))
+        let prev = (0..self.position.min(self.len()))
             .rev()
             .find(|&f| self.is_screen(f));
         match prev {
             Some(f) => {
-                self.position = f;
+                self.move_to(f);
                 self.mark_seen();
                 true
             }
@@ -220,16 +240,22 @@ impl Runner {
         }
     }
 
-    fn place(&self, id: &str) -> Option<(Place, &Item)> {
-        let place = *self.places.get(id)?;
+    fn place_of(&self, id: &str) -> Option<Place> {
+        let &slot = self.layout.slot_of.get(id)?;
+        self.layout.slots.get(slot as usize).copied()
+    }
+
+    fn place(&self, id: &str) -> Option<(u32, Place, &Item)> {
+        let &slot = self.layout.slot_of.get(id)?;
+        let place = *self.layout.slots.get(slot as usize)?;
         let (_, item) = self.item_at(place.flat)?;
-        Some((place, item))
+        Some((slot, place, item))
     }
 
     /// Sets an answer (an item, or one row of a matrix) after validating it.
     /// An empty multi-choice or blank text clears the answer instead.
     pub fn set(&mut self, id: &str, value: AnswerValue) -> Result<(), Invalid> {
-        let (place, item) = self.place(id).ok_or_else(|| unknown(id))?;
+        let (slot, place, item) = self.place(id).ok_or_else(|| unknown(id))?;
         if matches!(item.kind, ItemKind::Matrix { .. }) && place.row.is_none() {
             return Err(unknown(id));
         }
@@ -239,40 +265,42 @@ impl Runner {
             AnswerValue::Text(t) => t.is_empty(),
             _ => false,
         };
-        if empty {
-            self.answers.remove(id);
-        } else {
-            self.answers.insert(id.to_owned(), Answer::Value(value));
-        }
-        self.recompute();
+        let answer = (!empty).then_some(Answer::Value(value));
+        self.put(id, slot, answer);
         Ok(())
     }
 
     /// Records "Vil ikke svare". On a matrix it declines every row that has
     /// no answer yet and keeps the rows already answered.
     pub fn decline(&mut self, id: &str) -> Result<(), Invalid> {
-        let (place, item) = self.place(id).ok_or_else(|| unknown(id))?;
+        let (slot, place, item) = self.place(id).ok_or_else(|| unknown(id))?;
         match (&item.kind, place.row) {
             (ItemKind::Matrix { rows, .. }, None) => {
-                for row in rows.clone() {
-                    self.answers.entry(row.id).or_insert(Answer::Declined);
+                let rows: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+                for row in rows {
+                    if !self.answers.contains_key(&row)
+                        && let Some(&s) = self.layout.slot_of.get(&row)
+                    {
+                        self.put(&row, s, Some(Answer::Declined));
+                    }
                 }
             }
             (ItemKind::Section | ItemKind::Note | ItemKind::Score { .. }, _) => {
                 return Err(unknown(id));
             }
-            _ => {
-                self.answers.insert(id.to_owned(), Answer::Declined);
-            }
+            _ => self.put(id, slot, Some(Answer::Declined)),
         }
-        self.recompute();
         Ok(())
     }
 
     /// Removes an answer or a decline.
     pub fn clear(&mut self, id: &str) {
-        if self.answers.remove(id).is_some() {
-            self.recompute();
+        if let Some(&slot) = self.layout.slot_of.get(id) {
+            if self.answers.contains_key(id) {
+                self.put(id, slot, None);
+            }
+        } else {
+            self.answers.remove(id);
         }
     }
 
@@ -290,74 +318,58 @@ impl Runner {
 
     /// Whether an item (or the matrix a row belongs to) is asked now.
     pub fn is_visible(&self, id: &str) -> bool {
-        self.places.get(id).is_some_and(|p| self.visible[p.flat])
+        self.place_of(id).is_some_and(|p| self.visible[p.flat])
     }
 
-    /// Whether a screen counts as answered or declined.
-    fn screen_done(&self, item: &Item) -> bool {
-        match &item.kind {
-            ItemKind::Matrix { rows, .. } => rows.iter().all(|r| self.answers.contains_key(&r.id)),
-            _ => self.answers.contains_key(&item.id),
-        }
-    }
-
+    /// Kept up to date by every change; nothing is walked here.
     pub fn progress(&self) -> Progress {
-        let mut p = Progress {
-            step: 0,
-            total: 0,
-            done: 0,
-            questions: 0,
-        };
-        for f in 0..self.flat.len() {
-            if !self.is_screen(f) {
-                continue;
-            }
-            p.total += 1;
-            if f <= self.position {
-                p.step = p.total;
-            }
-            if let Some((_, item)) = self.item_at(f)
-                && !matches!(item.kind, ItemKind::Note)
-            {
-                p.questions += 1;
-                if self.screen_done(item) {
-                    p.done += 1;
-                }
-            }
+        self.tally
+    }
+
+    fn pass(&self) -> Pass<'_> {
+        Pass {
+            layout: &self.layout,
+            answers: &self.by_slot,
+            visible: &self.visible,
         }
-        p
     }
 
     /// The final state of every analysis variable, in questionnaire order:
     /// questions, matrix rows and scores.
     pub fn outcome(&self) -> Vec<(String, ItemState)> {
         let mut out = Vec::new();
-        for (f, &(i, _)) in self.flat.iter().enumerate() {
-            let Some((inst, item)) = self.item_at(f) else {
+        for f in 0..self.len() {
+            let Some((_, item)) = self.item_at(f) else {
                 continue;
             };
             let shown = self.visible[f];
-            match &item.kind {
-                ItemKind::Section | ItemKind::Note => {}
-                ItemKind::Score { expr, .. } => {
+            match self.layout.shape[f] {
+                Shape::Section | Shape::Note => {}
+                Shape::Score => {
                     let state = if !shown {
                         ItemState::NotShown
                     } else {
-                        match Pass::new(self, &self.visible, i).number(&expr.ast) {
+                        match self.layout.score[f]
+                            .as_ref()
+                            .and_then(|n| self.pass().number(n))
+                        {
                             Some(v) => ItemState::Answered(AnswerValue::Decimal(v)),
                             None => ItemState::NotComputed,
                         }
                     };
                     out.push((item.id.clone(), state));
                 }
-                ItemKind::Matrix { rows, .. } => {
-                    for row in rows {
-                        out.push((row.id.clone(), self.state(&row.id, &item.id, shown)));
+                Shape::Matrix => {
+                    if let ItemKind::Matrix { rows, .. } = &item.kind {
+                        for row in rows {
+                            out.push((row.id.clone(), self.state(&row.id, &item.id, shown)));
+                        }
                     }
                 }
-                _ => out.push((item.id.clone(), self.state(&item.id, &item.id, shown))),
+                Shape::Question => {
+                    out.push((item.id.clone(), self.state(&item.id, &item.id, shown)))
+                }
             }
-            let _ = inst;
         }
         out
     }

@@ -8,6 +8,7 @@ mod codes_lock;
 mod loader_props;
 mod outcomes;
 mod runner;
+mod runner_incremental;
 mod schedule;
 mod study;
 

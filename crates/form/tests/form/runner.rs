@@ -42,7 +42,7 @@ const FORM: &str = r#"{
   ]
 }"#;
 
-fn questionnaire() -> Questionnaire {
+pub(crate) fn questionnaire() -> Questionnaire {
     let (inst, problems) = load::instrument_from_bytes("demo.json", FORM.as_bytes());
     let inst = inst.unwrap_or_else(|| panic!("demo form must load: {problems:#?}"));
     Questionnaire {

@@ -82,7 +82,7 @@ impl Store {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let plain = seal::open(self.keys.data(), secret_place(&id), &sealed)?;
+        let plain = self.keys.open(secret_place(&id), &sealed)?;
         let mut seed = Zeroizing::new([0u8; 32]);
         if plain.len() != 32 {
             return Err(StoreError::Corrupt("device secret key length".into()));

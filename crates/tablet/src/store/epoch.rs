@@ -13,7 +13,7 @@ use kohort_batch::{Epoch, MAX_EPOCH_REASON};
 
 use super::audit::{self, Action};
 use super::error::{Result, StoreError};
-use super::{Store, now, seal};
+use super::{Store, now};
 
 /// The setting holding the current epoch (JSON), absent before the first.
 pub const EPOCH_SETTING: &str = "epoch";
@@ -55,11 +55,9 @@ impl Store {
         };
         let new_id = Uuid::now_v7().to_string();
         // The key is sealed to its row's device id: sealed again for the new one.
-        let sealed = seal::seal(
-            self.keys.data(),
-            super::device::secret_place(&new_id),
-            signing.as_bytes(),
-        )?;
+        let sealed = self
+            .keys
+            .seal(super::device::secret_place(&new_id), signing.as_bytes())?;
         let json = serde_json::to_string(&epoch)?;
         let at = now();
         let tx = self.conn.transaction()?;

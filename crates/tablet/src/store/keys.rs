@@ -2,6 +2,7 @@
 //! (Argon2id) and under the printed recovery key, and the subkeys derived
 //! from it. Everything secret lives in `Zeroizing` buffers and is wiped on drop.
 
+use aes_gcm::{Aes256Gcm, KeyInit};
 use argon2::{Algorithm, Argon2, Params, Version};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
@@ -109,6 +110,9 @@ pub fn unwrap(kek: &[u8; 32], kind: &str, wrapped: &[u8]) -> Option<Zeroizing<[u
 /// The unlocked keys. Dropping them (on lock) wipes them.
 pub struct Keys {
     data: Zeroizing<[u8; 32]>,
+    /// The data key's AES key schedule, expanded once (wiped on drop by
+    /// the `aes` crate's zeroize feature).
+    cipher: Aes256Gcm,
     /// Keys the blinded item tags of answer rows.
     tag: Zeroizing<[u8; 32]>,
     /// Keys the audit chain.
@@ -119,7 +123,23 @@ impl Keys {
     pub fn new(data: Zeroizing<[u8; 32]>) -> Self {
         let tag = Zeroizing::new(hmac_sha256(data.as_ref(), b"kohort item tag v1"));
         let audit = super::keyfile::derive(&data, "audit chain");
-        Keys { data, tag, audit }
+        let cipher = Aes256Gcm::new(data.as_ref().into());
+        Keys {
+            data,
+            cipher,
+            tag,
+            audit,
+        }
+    }
+
+    /// Seals a value under the data key (see [`seal::seal`]).
+    pub fn seal(&self, place: seal::Place<'_>, plain: &[u8]) -> Result<Vec<u8>> {
+        seal::seal_with(&self.cipher, place, plain)
+    }
+
+    /// Opens a value sealed under the data key (see [`seal::open`]).
+    pub fn open(&self, place: seal::Place<'_>, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        seal::open_with(&self.cipher, place, blob)
     }
 
     pub fn audit(&self) -> &[u8; 32] {

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::audit::Action;
 use super::device::parse_id;
 use super::error::{Result, StoreError};
-use super::seal::{self, Place};
+use super::seal::Place;
 use super::{Store, now};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,7 +73,7 @@ impl Store {
         let id = Uuid::now_v7();
         let ids = id.to_string();
         let sealed = label
-            .map(|l| seal::seal(self.keys.data(), label_place(&ids), l.as_bytes()))
+            .map(|l| self.keys.seal(label_place(&ids), l.as_bytes()))
             .transpose()?;
         let tx = self.conn.transaction()?;
         let taken: bool = tx
@@ -225,7 +225,7 @@ impl Store {
                 .get::<_, Option<Vec<u8>>>(3)?
                 .filter(|_| labels)
                 .map(|blob| -> Result<String> {
-                    let plain = seal::open(self.keys.data(), label_place(&ids), &blob)?;
+                    let plain = self.keys.open(label_place(&ids), &blob)?;
                     String::from_utf8(plain.to_vec())
                         .map_err(|_| StoreError::Corrupt("label is not UTF-8".into()))
                 })

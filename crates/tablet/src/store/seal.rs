@@ -48,9 +48,14 @@ impl Place<'_> {
 
 /// Seals `plain` under `key` with a fresh random nonce.
 pub fn seal(key: &[u8; 32], place: Place<'_>, plain: &[u8]) -> Result<Vec<u8>> {
+    seal_with(&Aes256Gcm::new(key.into()), place, plain)
+}
+
+/// [`seal`] with a cipher whose key schedule is already expanded (the
+/// unlocked data key's, kept for the many small values of a session).
+pub fn seal_with(cipher: &Aes256Gcm, place: Place<'_>, plain: &[u8]) -> Result<Vec<u8>> {
     let mut nonce = [0u8; NONCE_LEN];
     OsRng.fill_bytes(&mut nonce);
-    let cipher = Aes256Gcm::new(key.into());
     let aad = place.aad();
     // Encryption only fails for inputs near 64 GiB.
     let sealed = cipher
@@ -73,11 +78,15 @@ pub fn seal(key: &[u8; 32], place: Place<'_>, plain: &[u8]) -> Result<Vec<u8>> {
 
 /// Opens a blob made by [`seal`] for the same place, or says it was tampered.
 pub fn open(key: &[u8; 32], place: Place<'_>, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    open_with(&Aes256Gcm::new(key.into()), place, blob)
+}
+
+/// [`open`] with an expanded cipher, as [`seal_with`].
+pub fn open_with(cipher: &Aes256Gcm, place: Place<'_>, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
     if blob.len() < 1 + NONCE_LEN + 16 || blob[0] != SEAL_VERSION {
         return Err(place.tampered());
     }
     let (nonce, sealed) = blob[1..].split_at(NONCE_LEN);
-    let cipher = Aes256Gcm::new(key.into());
     cipher
         .decrypt(
             Nonce::from_slice(nonce),

@@ -3,7 +3,7 @@
 //! committed transaction: once it returns, the answer is on disk.
 
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -12,13 +12,12 @@ use zeroize::Zeroizing;
 
 use kohort_form::Answer;
 use kohort_form::Respondent;
-use kohort_form::runner::Runner;
 use kohort_form::study::Questionnaire;
 
 use super::audit::Action;
 use super::device::parse_id;
 use super::error::{Result, StoreError};
-use super::seal::{self, Place};
+use super::seal::Place;
 use super::{Store, now};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,30 +84,6 @@ pub struct SessionFilter {
     pub participant: Option<Uuid>,
 }
 
-/// A session read back, ready for [`Runner::resume`].
-#[derive(Clone, Debug)]
-pub struct LoadedSession {
-    pub summary: SessionSummary,
-    /// Rebuilt from the pinned instrument content, not from today's files.
-    pub questionnaire: Questionnaire,
-    pub answers: BTreeMap<String, Answer>,
-    /// When each answer or decline was last saved (from the same pass).
-    pub answer_times: BTreeMap<String, String>,
-    pub position: Option<String>,
-    pub seen: BTreeSet<String>,
-}
-
-impl LoadedSession {
-    pub fn into_runner(self) -> Runner {
-        Runner::resume(
-            self.questionnaire,
-            self.answers,
-            self.position.as_deref(),
-            self.seen,
-        )
-    }
-}
-
 /// What is sealed in `answers.value`: the item id travels inside, since
 /// the row is keyed by a blinded tag.
 #[derive(Serialize)]
@@ -117,25 +92,19 @@ struct SealAnswer<'a> {
     answer: &'a Answer,
 }
 
-#[derive(Deserialize)]
-struct OpenAnswer {
-    item: String,
-    answer: Answer,
-}
-
 #[derive(Serialize, Deserialize)]
-struct SessionPlace {
-    position: Option<String>,
-    seen: BTreeSet<String>,
+pub(super) struct SessionPlace {
+    pub position: Option<String>,
+    pub seen: BTreeSet<String>,
 }
 
-const SUMMARY_SQL: &str =
+pub(super) const SUMMARY_SQL: &str =
     "SELECT s.id, s.participant, s.episode, s.form_id, s.respondent, s.status,
         s.started_at, s.updated_at, s.completed_at,
         s.answer_count, s.occurrence, s.purged_at
      FROM sessions s";
 
-fn summary(r: &rusqlite::Row<'_>) -> Result<SessionSummary> {
+pub(super) fn summary(r: &rusqlite::Row<'_>) -> Result<SessionSummary> {
     Ok(SessionSummary {
         id: parse_id(&r.get::<_, String>(0)?)?,
         participant: parse_id(&r.get::<_, String>(1)?)?,
@@ -244,7 +213,7 @@ impl Store {
         Ok(id)
     }
 
-    fn answer_place<'a>(session: &str, tag: &[u8], row: &'a mut String) -> Place<'a> {
+    pub(super) fn answer_place<'a>(session: &str, tag: &[u8], row: &'a mut String) -> Place<'a> {
         *row = format!("{session}/{}", hex::encode(tag));
         Place {
             table: "answers",
@@ -295,11 +264,10 @@ impl Store {
                         answer,
                     })?);
                     let mut row = String::new();
-                    Some(seal::seal(
-                        self.keys.data(),
-                        Self::answer_place(&sid, &tag, &mut row),
-                        &plain,
-                    )?)
+                    Some(
+                        self.keys
+                            .seal(Self::answer_place(&sid, &tag, &mut row), &plain)?,
+                    )
                 }
                 None => None,
             };
@@ -311,7 +279,7 @@ impl Store {
                     position: position.map(str::to_owned),
                     seen: seen.clone(),
                 })?);
-                Some(seal::seal(self.keys.data(), place_place(&sid), &plain)?)
+                Some(self.keys.seal(place_place(&sid), &plain)?)
             }
             None => None,
         };
@@ -430,92 +398,9 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// Reads a session back: the pinned questionnaire (each instrument's
-    /// hash checked), the opened answers, the position and screens seen.
-    pub fn load_session(&self, session: Uuid) -> Result<LoadedSession> {
-        let sid = session.to_string();
-        let not_found = || StoreError::NotFound(format!("session {session}"));
-        let (summary, title, params, place) = self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT * FROM ({SUMMARY_SQL} WHERE s.id = ?1),
-                        (SELECT form_title, params, place FROM sessions WHERE id = ?1)"
-                ),
-                [&sid],
-                |r| {
-                    Ok((
-                        summary(r),
-                        r.get::<_, String>(12)?,
-                        r.get::<_, String>(13)?,
-                        r.get::<_, Option<Vec<u8>>>(14)?,
-                    ))
-                },
-            )
-            .optional()?
-            .ok_or_else(not_found)?;
-        let summary = summary?;
-        let questionnaire = Questionnaire {
-            form_id: summary.form_id.clone(),
-            title: serde_json::from_str(&title)?,
-            respondent: summary.respondent,
-            instruments: self.pinned(&sid)?,
-            params: serde_json::from_str(&params)?,
-        };
-        let (position, seen) = match place {
-            Some(blob) => {
-                let plain = seal::open(self.keys.data(), place_place(&sid), &blob)?;
-                let p: SessionPlace = serde_json::from_slice(&plain)?;
-                (p.position, p.seen)
-            }
-            None => (None, BTreeSet::new()),
-        };
-        let (answers, answer_times) = self
-            .answers_at(&sid)?
-            .into_iter()
-            .map(|(k, (a, at))| ((k.clone(), a), (k, at)))
-            .unzip();
-        Ok(LoadedSession {
-            answers,
-            answer_times,
-            summary,
-            questionnaire,
-            position,
-            seen,
-        })
-    }
-
-    fn answers_at(&self, sid: &str) -> Result<BTreeMap<String, (Answer, String)>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT item_tag, value, updated_at FROM answers WHERE session = ?1")?;
-        let mut rows = st.query([sid])?;
-        let mut out = BTreeMap::new();
-        while let Some(r) = rows.next()? {
-            let tag: Vec<u8> = r.get(0)?;
-            let blob: Vec<u8> = r.get(1)?;
-            let at: String = r.get(2)?;
-            let mut row = String::new();
-            let place = Self::answer_place(sid, &tag, &mut row);
-            let plain = seal::open(self.keys.data(), place, &blob)?;
-            let open: OpenAnswer = serde_json::from_slice(&plain)?;
-            // The tag is derived from the item id: a mismatch means the
-            // sealed content does not belong to this row.
-            if self.keys.item_tag(sid, &open.item) != tag {
-                return Err(StoreError::Tampered {
-                    table: "answers",
-                    column: "value",
-                    row: row.clone(),
-                });
-            }
-            out.insert(open.item, (open.answer, at));
-        }
-        Ok(out)
-    }
 }
 
-fn place_place(sid: &str) -> Place<'_> {
+pub(super) fn place_place(sid: &str) -> Place<'_> {
     Place {
         table: "sessions",
         row: sid,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::audit::Action;
 use super::error::{Result, StoreError};
-use super::seal::{self, Place};
+use super::seal::Place;
 use super::{Store, now};
 
 /// The setting that marks a demo tablet's database.
@@ -74,7 +74,7 @@ impl Store {
             code,
             text: reason.to_owned(),
         })?;
-        let blob = seal::seal(self.keys.data(), reason_place(&row), &sealed)?;
+        let blob = self.keys.seal(reason_place(&row), &sealed)?;
         let tx = self.conn.transaction()?;
         let exists: Option<i64> = tx
             .query_row("SELECT 1 FROM episodes WHERE id = ?1", [&es], |r| r.get(0))
@@ -138,7 +138,7 @@ impl Store {
             let occurrence: u32 = r.get(2)?;
             let blob: Vec<u8> = r.get(3)?;
             let row = format!("{es}/{form_id}/{occurrence}");
-            let plain = seal::open(self.keys.data(), reason_place(&row), &blob)?;
+            let plain = self.keys.open(reason_place(&row), &blob)?;
             let sealed = match serde_json::from_slice::<SealedReason>(&plain) {
                 Ok(s) => s,
                 Err(_) => SealedReason {

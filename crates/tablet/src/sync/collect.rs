@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use uuid::Uuid;
 
-use crate::store::{AuditEntry, Result, Store, StoreError};
+use crate::store::{AuditEntry, LoadedSession, Result, SealedSession, Store, StoreError};
 use kohort_batch::{
     AuditRecord, EpisodeFacts, ParticipantFacts, Pinned, PinnedContent, SessionRecord, Variable,
 };
 use kohort_form::ItemKind;
+use kohort_form::runner::Plan;
 use kohort_form::{AnswerValue, ItemState};
 
 /// The contents of the next batch.
@@ -75,25 +76,81 @@ fn collect_these(
             (p.id, facts)
         })
         .collect();
-    let mut episodes: HashMap<Uuid, EpisodeFacts> = HashMap::new();
-    let mut instruments: BTreeMap<String, PinnedContent> = BTreeMap::new();
-    let mut records = Vec::with_capacity(sessions.len());
-    for &sid in &sessions {
-        let mut loaded = store.load_session(sid)?;
-        let sum = loaded.summary.clone();
-        if !episodes.contains_key(&sum.episode) {
-            for e in store.episodes(sum.participant)? {
-                episodes.insert(
-                    e.id,
-                    EpisodeFacts {
-                        id: e.id.to_string(),
-                        anchor_date: e.anchor_date.to_string(),
-                        end_date: e.end_date.map(|d| d.to_string()),
-                        end_type: e.end_type.map(|t| t.code().to_owned()),
-                    },
-                );
+    // Every episode at once: one query, not one per participant.
+    let episodes: HashMap<Uuid, EpisodeFacts> = store
+        .all_episodes()?
+        .into_iter()
+        .map(|e| {
+            let facts = EpisodeFacts {
+                id: e.id.to_string(),
+                anchor_date: e.anchor_date.to_string(),
+                end_date: e.end_date.map(|d| d.to_string()),
+                end_type: e.end_type.map(|t| t.code().to_owned()),
+            };
+            (e.id, facts)
+        })
+        .collect();
+    // Reading (the store's one connection) runs beside opening and
+    // replaying: this thread reads session after session, answers still
+    // sealed, while a second one decrypts each and turns it into its record.
+    let opener = store.opener();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<SealedSession>(64);
+    let built = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            let mut b = Builder::default();
+            for sealed in rx {
+                b.add(opener.open(sealed)?, &participants, &episodes)?;
             }
-        }
+            Ok::<_, StoreError>(b)
+        });
+        let loading = sessions.iter().try_for_each(|&sid| {
+            let loaded = store.read_session(sid)?;
+            // A closed channel means the worker stopped on an error,
+            // which its join below reports.
+            let _ = tx.send(loaded);
+            Ok::<_, StoreError>(())
+        });
+        drop(tx);
+        let built = worker
+            .join()
+            .unwrap_or_else(|_| Err(StoreError::Corrupt("replaying a session failed".into())));
+        loading.and(built)
+    })?;
+    let audit: Vec<AuditRecord> = store
+        .audit_after(after)?
+        .into_iter()
+        .filter(|e| upto.is_none_or(|u| e.seq <= u))
+        .map(record)
+        .collect();
+    let audit_to = audit.last().map_or(after, |a| a.seq);
+    Ok(Collected {
+        sessions,
+        records: built.records,
+        instruments: built.instruments.into_values().collect(),
+        audit,
+        audit_to,
+        facts: Default::default(),
+    })
+}
+
+/// Turns loaded sessions into records, keeping each pinned instrument
+/// once and each questionnaire's runner plan.
+#[derive(Default)]
+struct Builder {
+    records: Vec<SessionRecord>,
+    instruments: BTreeMap<String, PinnedContent>,
+    plans: Vec<Plan>,
+}
+
+impl Builder {
+    fn add(
+        &mut self,
+        mut loaded: LoadedSession,
+        participants: &HashMap<Uuid, ParticipantFacts>,
+        episodes: &HashMap<Uuid, EpisodeFacts>,
+    ) -> Result<()> {
+        let sum = loaded.summary.clone();
+        let sid = sum.id;
         let missing = |what: &str| StoreError::NotFound(format!("{what} of session {sid}"));
         let participant = participants
             .get(&sum.participant)
@@ -103,10 +160,20 @@ fn collect_these(
             .get(&sum.episode)
             .cloned()
             .ok_or_else(|| missing("episode"))?;
+        let times = std::mem::take(&mut loaded.answer_times);
+        let plan = match self.plans.iter().find(|p| p.fits(&loaded.questionnaire)) {
+            Some(p) => p.clone(),
+            None => {
+                let p = Plan::new(&loaded.questionnaire);
+                self.plans.push(p.clone());
+                p
+            }
+        };
+        let runner = loaded.into_runner_with(&plan);
         let mut owner: HashMap<&str, &str> = HashMap::new();
         let mut pinned = Vec::new();
-        for inst in &loaded.questionnaire.instruments {
-            instruments
+        for inst in &runner.questionnaire().instruments {
+            self.instruments
                 .entry(inst.hash.clone())
                 .or_insert_with(|| PinnedContent {
                     id: inst.id.clone(),
@@ -128,36 +195,12 @@ fn collect_these(
                 }
             }
         }
-        let times = std::mem::take(&mut loaded.answer_times);
-        let runner = loaded.clone().into_runner();
         let variables = runner
             .outcome()
             .into_iter()
-            .map(|(name, state)| {
-                let state = match state {
-                    // JSON has no NaN or infinity; such a score was not computed.
-                    ItemState::Answered(AnswerValue::Decimal(v)) if !v.is_finite() => {
-                        ItemState::NotComputed
-                    }
-                    s => s,
-                };
-                let answered_at = match state {
-                    ItemState::Answered(_) | ItemState::Declined => times.get(&name).cloned(),
-                    _ => None,
-                };
-                Variable {
-                    instrument: owner.get(name.as_str()).copied().unwrap_or("").to_owned(),
-                    state: state.name().to_owned(),
-                    value: match state {
-                        ItemState::Answered(v) => Some(v),
-                        _ => None,
-                    },
-                    answered_at,
-                    name,
-                }
-            })
+            .map(|(name, state)| variable(name, state, &owner, &times))
             .collect();
-        records.push(SessionRecord {
+        self.records.push(SessionRecord {
             id: sid.to_string(),
             form_id: sum.form_id,
             respondent: sum.respondent.as_str().to_owned(),
@@ -170,22 +213,36 @@ fn collect_these(
             // Counted from 1 in batches, as analysts count timepoints.
             occurrence: Some(sum.occurrence + 1),
         });
+        Ok(())
     }
-    let audit: Vec<AuditRecord> = store
-        .audit_after(after)?
-        .into_iter()
-        .filter(|e| upto.is_none_or(|u| e.seq <= u))
-        .map(record)
-        .collect();
-    let audit_to = audit.last().map_or(after, |a| a.seq);
-    Ok(Collected {
-        sessions,
-        records,
-        instruments: instruments.into_values().collect(),
-        audit,
-        audit_to,
-        facts: Default::default(),
-    })
+}
+
+/// One variable's final state as the batch carries it.
+fn variable(
+    name: String,
+    state: ItemState,
+    owner: &HashMap<&str, &str>,
+    times: &BTreeMap<String, String>,
+) -> Variable {
+    let state = match state {
+        // JSON has no NaN or infinity; such a score was not computed.
+        ItemState::Answered(AnswerValue::Decimal(v)) if !v.is_finite() => ItemState::NotComputed,
+        s => s,
+    };
+    let answered_at = match state {
+        ItemState::Answered(_) | ItemState::Declined => times.get(&name).cloned(),
+        _ => None,
+    };
+    Variable {
+        instrument: owner.get(name.as_str()).copied().unwrap_or("").to_owned(),
+        state: state.name().to_owned(),
+        value: match state {
+            ItemState::Answered(v) => Some(v),
+            _ => None,
+        },
+        answered_at,
+        name,
+    }
 }
 
 fn record(e: AuditEntry) -> AuditRecord {

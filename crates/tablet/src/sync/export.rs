@@ -102,9 +102,9 @@ pub fn export_with<R: CryptoRng + RngCore>(
     let last = store.last_batch()?;
     let seq = last.as_ref().map_or(1, |b| b.seq + 1);
     let prev = last.map_or_else(|| NO_PREVIOUS.to_owned(), |b| b.hash);
-    let (header, bytes, audit_entries) =
+    let (header, sealed, audit_entries) =
         seal_batch(store, &research, (seq, &prev, created_at), &mut c, rng)?;
-    let hash = digest::sha256_hex(&bytes);
+    let (bytes, hash) = (sealed.bytes, hex::encode(sealed.hash));
     let name = header.file_name();
     let path = dir.join(&name);
     if path.exists() {
@@ -167,14 +167,15 @@ fn research_key(store: &Store) -> Result<ResearchPublic, ExportError> {
 }
 
 /// Seals what `c` collected as batch `seq` after the batch file with hash
-/// `prev`: the header, the file's bytes and how many audit entries it holds.
+/// `prev`: the header, the file (bytes and hash) and how many audit entries
+/// it holds.
 fn seal_batch<R: CryptoRng + RngCore>(
     store: &Store,
     research: &ResearchPublic,
     (seq, prev, created_at): (u64, &str, &str),
     c: &mut super::Collected,
     rng: &mut R,
-) -> Result<(Header, Vec<u8>, usize), ExportError> {
+) -> Result<(Header, batch::Sealed, usize), ExportError> {
     let device = store.device()?;
     // Taken, not copied: the collected content is large and used once.
     let instruments = std::mem::take(&mut c.instruments);
@@ -195,8 +196,8 @@ fn seal_batch<R: CryptoRng + RngCore>(
         demo: store.is_demo()?,
         epoch: store.epoch()?,
     };
-    let bytes = batch::seal(&header, &payload, research, &store.signing_key()?, rng)?;
-    Ok((header, bytes, payload.audit.len()))
+    let sealed = batch::seal_hashed(&header, &payload, research, &store.signing_key()?, rng)?;
+    Ok((header, sealed, payload.audit.len()))
 }
 
 /// The first batch still in the outbox unsent whose file is missing, is not
@@ -254,9 +255,9 @@ pub fn reseal(store: &mut Store, dir: &Path) -> Result<Vec<u64>, ExportError> {
     let mut done = Vec::new();
     for b in &batches[first..] {
         let mut c = super::collect::collect_batch(store, b.seq)?;
-        let (header, bytes, _) =
+        let (header, sealed, _) =
             seal_batch(store, &research, (b.seq, &prev, &now), &mut c, &mut rng)?;
-        let hash = digest::sha256_hex(&bytes);
+        let (bytes, hash) = (sealed.bytes, hex::encode(sealed.hash));
         let path = dir.join(header.file_name());
         let staged = kohort_files::stage(&path, &bytes).map_err(|source| ExportError::Io {
             path: path.clone(),
