@@ -15,7 +15,7 @@ mod read;
 
 pub use outcomes::{
     Band, Better, Figures, Outcome, OutcomeKind, PrevalenceFigure, PrevalenceItem, Source,
-    SymptomFigure, Threshold,
+    SymptomFigure, Threshold, Values,
 };
 pub use read::{check_study, load_study};
 

@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::Value;
 
 use super::Form;
-use crate::expr::{self, Env, Expr, NameTy, Scope, Ty, V};
+use crate::expr::{self, Env, Expr, NameTy, Node, Scope, Ty, V};
 use crate::{Instrument, ItemKind, Obj, Problems, Text};
 
 /// What an outcome measures, which decides the row of the report's table.
@@ -96,15 +96,49 @@ pub struct Outcome {
     /// The forms whose sessions are measurements of it, in protocol order
     /// (every timepoint asking its variables when the file names none).
     pub timepoints: Vec<String>,
+    /// The variables it reads, each once; an expression's slots are their
+    /// places here.
+    names: Vec<String>,
+    /// The expression with its names resolved to those slots.
+    resolved: Option<Node>,
+}
+
+/// One session's answers by variable name, as an outcome reads them: an
+/// answered value, else [`V::Missing`].
+pub trait Values {
+    fn value(&self, name: &str) -> V;
+    fn answered(&self, name: &str) -> bool;
+    fn declined(&self, name: &str) -> bool;
+}
+
+/// [`Values`] by the slots an outcome's expression was resolved to.
+struct Slots<'a> {
+    names: &'a [String],
+    values: &'a dyn Values,
+}
+
+impl Slots<'_> {
+    fn name(&self, slot: u32) -> Option<&str> {
+        self.names.get(slot as usize).map(String::as_str)
+    }
+}
+
+impl Env for Slots<'_> {
+    fn value(&self, slot: u32) -> V {
+        self.name(slot).map_or(V::Missing, |n| self.values.value(n))
+    }
+    fn answered(&self, slot: u32) -> bool {
+        self.name(slot).is_some_and(|n| self.values.answered(n))
+    }
+    fn declined(&self, slot: u32) -> bool {
+        self.name(slot).is_some_and(|n| self.values.declined(n))
+    }
 }
 
 impl Outcome {
-    /// The variables the outcome reads.
-    pub fn names(&self) -> Vec<&str> {
-        match &self.source {
-            Source::Variable(v) => vec![v.as_str()],
-            Source::Expression(e) => e.names(),
-        }
+    /// The variables the outcome reads, each once.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(String::as_str)
     }
 
     /// The outcome in one session: 1 or 0 for a binary outcome, the number
@@ -112,15 +146,20 @@ impl Outcome {
     /// expression measures it when it has a value and at least one variable
     /// it names was answered (so `count_true(..)` over questions nobody
     /// answered is not a "no").
-    pub fn value(&self, env: &dyn Env) -> Option<f64> {
-        let v = match &self.source {
-            Source::Variable(name) => env.value(name),
-            Source::Expression(e) => {
-                if !e.names().iter().any(|n| env.answered(n)) {
+    pub fn value(&self, values: &dyn Values) -> Option<f64> {
+        let v = match (&self.source, &self.resolved) {
+            (Source::Variable(name), _) => values.value(name),
+            (Source::Expression(_), Some(ast)) => {
+                if !self.names().any(|n| values.answered(n)) {
                     return None;
                 }
-                expr::eval(&e.ast, env)
+                let slots = Slots {
+                    names: &self.names,
+                    values,
+                };
+                expr::eval(ast, &slots)
             }
+            (Source::Expression(_), None) => return None,
         };
         let x = match v {
             V::Bool(b) => return Some(f64::from(u8::from(b))),
@@ -368,11 +407,25 @@ fn outcome(p: &mut Problems, o: &Obj, path: &str, ctx: &Ctx<'_>) -> Option<Outco
         _ => {}
     }
     let source = source(p, o, path, &who, ctx, (kind, threshold.is_some()))?;
-    let names: Vec<&str> = match &source {
+    let mut names: Vec<String> = Vec::new();
+    let listed = match &source {
         Source::Variable(v) => vec![v.as_str()],
         Source::Expression(e) => e.names(),
     };
-    let timepoints = timepoints(p, o, path, &who, ctx, &names);
+    for n in listed {
+        if !names.iter().any(|x| x == n) {
+            names.push(n.to_owned());
+        }
+    }
+    let resolved = match &source {
+        Source::Expression(e) => Some(e.ast.resolve(&|n, at| {
+            let slot = names.iter().position(|x| x == n)?;
+            Some(Node::Slot(u32::try_from(slot).ok()?, at))
+        })),
+        Source::Variable(_) => None,
+    };
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let timepoints = timepoints(p, o, path, &who, ctx, &refs);
     Some(Outcome {
         id,
         label: label?,
@@ -383,6 +436,8 @@ fn outcome(p: &mut Problems, o: &Obj, path: &str, ctx: &Ctx<'_>) -> Option<Outco
         better,
         min_change,
         timepoints,
+        names,
+        resolved,
     })
 }
 

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use kohort_form::expr::{Env, V};
-use kohort_form::study::{Better, OutcomeKind, Source, Study, Threshold, load_study};
+use kohort_form::expr::V;
+use kohort_form::study::{Better, OutcomeKind, Source, Study, Threshold, Values, load_study};
 
 fn study() -> Study {
     load_study(&crate::repo_root().join("forms")).unwrap().0
@@ -26,7 +26,7 @@ impl Answers {
     }
 }
 
-impl Env for Answers {
+impl Values for Answers {
     fn value(&self, name: &str) -> V {
         self.values.get(name).map_or(V::Missing, |x| V::Num(*x))
     }

@@ -6,8 +6,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use kohort_form::expr::{Env, V};
-use kohort_form::study::Study;
+use kohort_form::expr::V;
+use kohort_form::study::{Study, Values};
 use kohort_form::{AnswerValue, ItemKind};
 
 use crate::dataset::model::{Data, Episode, Participant, Session, VarRow, day};
@@ -170,7 +170,7 @@ impl Answers<'_> {
     }
 }
 
-impl Env for Answers<'_> {
+impl Values for Answers<'_> {
     fn value(&self, name: &str) -> V {
         match self.matrices.get(name) {
             Some(rows) => V::List(rows.iter().map(|r| self.one(r)).collect()),
