@@ -1,230 +1,26 @@
-//! The study's own report: the outcomes it follows from the first to the
-//! last measurement (`outcomes` in `study.json`) and the variables its
-//! symptom figures draw (`report`). Read and checked here; the research
-//! store computes the report from them.
+//! Reading and checking `outcomes` (and, through `figures.rs`, `report`)
+//! against the study's instruments and forms.
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde_json::Value;
-
-use super::Form;
-use crate::expr::{self, Env, Expr, NameTy, Node, Scope, Ty, V};
-use crate::{Instrument, ItemKind, Obj, Problems, Text};
-
-/// What an outcome measures, which decides the row of the report's table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutcomeKind {
-    /// Yes or no (1 or 0): changes from one state to the other are counted.
-    Binary,
-    /// A number such as days of use: means at the first and last
-    /// measurement and the SD of the change.
-    Count,
-    /// Points on an ordered scale: a change of at least `min_change` points
-    /// counts, either way.
-    Scale,
-}
-
-impl OutcomeKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            OutcomeKind::Binary => "binary",
-            OutcomeKind::Count => "count",
-            OutcomeKind::Scale => "scale",
-        }
-    }
-}
-
-/// Which way is favourable. For a binary outcome yes counts as 1 and no as
-/// 0, so `Lower` says that "no" is the favourable state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Better {
-    Higher,
-    Lower,
-}
-
-/// Where an outcome's value comes from.
-#[derive(Clone, Debug)]
-pub enum Source {
-    Variable(String),
-    Expression(Expr),
-}
-
-/// A cut that makes a number a yes or no ("more than 12 of 30 days").
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Threshold {
-    MoreThan(f64),
-    AtLeast(f64),
-    LessThan(f64),
-    AtMost(f64),
-}
-
-impl Threshold {
-    const KEYS: [&'static str; 4] = ["more_than", "at_least", "less_than", "at_most"];
-
-    pub fn holds(self, x: f64) -> bool {
-        match self {
-            Threshold::MoreThan(t) => x > t,
-            Threshold::AtLeast(t) => x >= t,
-            Threshold::LessThan(t) => x < t,
-            Threshold::AtMost(t) => x <= t,
-        }
-    }
-
-    /// The cut in words, as the report's definitions give it.
-    pub fn words(self) -> (&'static str, f64) {
-        match self {
-            Threshold::MoreThan(t) => ("more than", t),
-            Threshold::AtLeast(t) => ("at least", t),
-            Threshold::LessThan(t) => ("less than", t),
-            Threshold::AtMost(t) => ("at most", t),
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Outcome {
-    pub id: String,
-    pub label: Text,
-    /// A footnote: how the outcome is defined, in words.
-    pub note: Option<Text>,
-    pub kind: OutcomeKind,
-    pub source: Source,
-    pub threshold: Option<Threshold>,
-    pub better: Option<Better>,
-    /// For a scale: the smallest change in points that counts.
-    pub min_change: Option<f64>,
-    /// The forms whose sessions are measurements of it, in protocol order
-    /// (every timepoint asking its variables when the file names none).
-    pub timepoints: Vec<String>,
-    /// The variables it reads, each once; an expression's slots are their
-    /// places here.
-    names: Vec<String>,
-    /// The expression with its names resolved to those slots.
-    resolved: Option<Node>,
-}
-
-/// One session's answers by variable name, as an outcome reads them: an
-/// answered value, else [`V::Missing`].
-pub trait Values {
-    fn value(&self, name: &str) -> V;
-    fn answered(&self, name: &str) -> bool;
-    fn declined(&self, name: &str) -> bool;
-}
-
-/// [`Values`] by the slots an outcome's expression was resolved to.
-struct Slots<'a> {
-    names: &'a [String],
-    values: &'a dyn Values,
-}
-
-impl Slots<'_> {
-    fn name(&self, slot: u32) -> Option<&str> {
-        self.names.get(slot as usize).map(String::as_str)
-    }
-}
-
-impl Env for Slots<'_> {
-    fn value(&self, slot: u32) -> V {
-        self.name(slot).map_or(V::Missing, |n| self.values.value(n))
-    }
-    fn answered(&self, slot: u32) -> bool {
-        self.name(slot).is_some_and(|n| self.values.answered(n))
-    }
-    fn declined(&self, slot: u32) -> bool {
-        self.name(slot).is_some_and(|n| self.values.declined(n))
-    }
-}
-
-impl Outcome {
-    /// The variables the outcome reads, each once.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(String::as_str)
-    }
-
-    /// The outcome in one session: 1 or 0 for a binary outcome, the number
-    /// otherwise; `None` when the session did not measure it. An
-    /// expression measures it when it has a value and at least one variable
-    /// it names was answered (so `count_true(..)` over questions nobody
-    /// answered is not a "no").
-    pub fn value(&self, values: &dyn Values) -> Option<f64> {
-        let v = match (&self.source, &self.resolved) {
-            (Source::Variable(name), _) => values.value(name),
-            (Source::Expression(_), Some(ast)) => {
-                if !self.names().any(|n| values.answered(n)) {
-                    return None;
-                }
-                let slots = Slots {
-                    names: &self.names,
-                    values,
-                };
-                expr::eval(ast, &slots)
-            }
-            (Source::Expression(_), None) => return None,
-        };
-        let x = match v {
-            V::Bool(b) => return Some(f64::from(u8::from(b))),
-            V::Num(x) if x.is_finite() => x,
-            _ => return None,
-        };
-        match (self.kind, self.threshold) {
-            (OutcomeKind::Binary, Some(t)) => Some(f64::from(u8::from(t.holds(x)))),
-            (OutcomeKind::Binary, None) if x == 0.0 || x == 1.0 => Some(x),
-            (OutcomeKind::Binary, None) => None,
-            _ => Some(x),
-        }
-    }
-}
-
-/// The report's symptom figures.
-#[derive(Clone, Debug, Default)]
-pub struct Figures {
-    pub symptoms: Option<SymptomFigure>,
-    pub prevalence: Option<PrevalenceFigure>,
-}
-
-/// The distribution of a matrix's rows at one timepoint, in bands of codes.
-#[derive(Clone, Debug)]
-pub struct SymptomFigure {
-    pub matrix: String,
-    pub timepoint: String,
-    pub bands: Vec<Band>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Band {
-    pub label: Text,
-    pub codes: Vec<i64>,
-}
-
-/// The share answering yes to each variable at two timepoints.
-#[derive(Clone, Debug)]
-pub struct PrevalenceFigure {
-    pub variables: Vec<PrevalenceItem>,
-    pub from: String,
-    pub to: String,
-}
-
-/// A yes/no variable of the prevalence figure, with a short label for it
-/// (the question's text when none is given).
-#[derive(Clone, Debug)]
-pub struct PrevalenceItem {
-    pub variable: String,
-    pub label: Option<Text>,
-}
+use super::{Better, Outcome, OutcomeKind, Source, Threshold};
+use crate::expr::{self, Expr, NameTy, Node, Scope, Ty};
+use crate::study::Form;
+use crate::{Instrument, ItemKind, Obj, Problems};
 
 /// A variable of the study: its item, whether it is a matrix row, and the
 /// instrument asking it.
 #[derive(Clone, Copy)]
-struct Var<'a> {
-    kind: &'a ItemKind,
-    row: bool,
-    instrument: &'a str,
+pub(super) struct Var<'a> {
+    pub kind: &'a ItemKind,
+    pub row: bool,
+    pub instrument: &'a str,
 }
 
 /// What the checks look things up in.
-struct Ctx<'a> {
-    vars: HashMap<&'a str, Var<'a>>,
-    forms: &'a [(String, Form)],
+pub(super) struct Ctx<'a> {
+    pub vars: HashMap<&'a str, Var<'a>>,
+    pub forms: &'a [(String, Form)],
 }
 
 impl Scope for Ctx<'_> {
@@ -272,7 +68,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A form id that must exist and ask every one of `names`.
-    fn asking(&self, p: &mut Problems, at: &str, who: &str, id: &str, names: &[&str]) -> bool {
+    pub fn asking(&self, p: &mut Problems, at: &str, who: &str, id: &str, names: &[&str]) -> bool {
         if self.form(id).is_none() {
             let ids: Vec<&str> = self.forms.iter().map(|(_, f)| f.id.as_str()).collect();
             p.error(
@@ -292,7 +88,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A yes/no item, or a score or choice coded 0/1.
-    fn is_yes_no(&self, name: &str) -> bool {
+    pub fn is_yes_no(&self, name: &str) -> bool {
         self.vars.get(name).is_some_and(|v| match v.kind {
             ItemKind::YesNo => true,
             ItemKind::Score { options, .. } | ItemKind::SingleChoice { options } => {
@@ -318,12 +114,12 @@ const OUTCOME_FIELDS: &[&str] = &[
 ];
 
 /// Reads and checks `outcomes` and `report` of a study file.
-pub(super) fn read(
+pub(in crate::study) fn read(
     p: &mut Problems,
     obj: &Obj,
     instruments: &[(String, Instrument)],
     forms: &[(String, Form)],
-) -> (Vec<Outcome>, Figures) {
+) -> (Vec<Outcome>, super::Figures) {
     let ctx = Ctx::new(instruments, forms);
     let mut out: Vec<Outcome> = Vec::new();
     for (i, v) in crate::array(p, obj, "outcomes", "", false)
@@ -343,8 +139,8 @@ pub(super) fn read(
         }
     }
     let figures = match obj.get("report") {
-        Some(v) => figures(p, v, &ctx).unwrap_or_default(),
-        None => Figures::default(),
+        Some(v) => super::figures::figures(p, v, &ctx).unwrap_or_default(),
+        None => super::Figures::default(),
     };
     (out, figures)
 }
@@ -614,147 +410,4 @@ fn timepoints(
         );
     }
     out
-}
-
-fn figures(p: &mut Problems, v: &Value, ctx: &Ctx<'_>) -> Option<Figures> {
-    let obj = crate::object(p, v, "/report", &["symptoms", "prevalence"])?;
-    let symptoms = obj.get("symptoms").and_then(|v| symptoms(p, v, ctx));
-    let prevalence = obj.get("prevalence").and_then(|v| prevalence(p, v, ctx));
-    Some(Figures {
-        symptoms,
-        prevalence,
-    })
-}
-
-fn symptoms(p: &mut Problems, v: &Value, ctx: &Ctx<'_>) -> Option<SymptomFigure> {
-    let path = "/report/symptoms";
-    let who = "the symptom figure";
-    let o = crate::object(p, v, path, &["matrix", "timepoint", "bands"])?;
-    let matrix = crate::string(p, o, "matrix", path, true)?;
-    let codes: Vec<i64> = match ctx.vars.get(matrix.as_str()) {
-        Some(Var {
-            kind: ItemKind::Matrix { options, .. },
-            row: false,
-            ..
-        }) => options.iter().map(|c| c.code).collect(),
-        _ => {
-            p.error(
-                &crate::join(path, "matrix"),
-                format!("{who}: '{matrix}' is not a matrix item of the study"),
-            );
-            return None;
-        }
-    };
-    let timepoint = crate::string(p, o, "timepoint", path, true)?;
-    let ok = ctx.asking(
-        p,
-        &crate::join(path, "timepoint"),
-        who,
-        &timepoint,
-        &[&matrix],
-    );
-    let mut bands = Vec::new();
-    let mut seen: Vec<i64> = Vec::new();
-    for (i, b) in crate::array(p, o, "bands", path, true)?.iter().enumerate() {
-        let at = format!("{path}/bands/{i}");
-        let Some(bo) = crate::object(p, b, &at, &["label", "codes"]) else {
-            continue;
-        };
-        let label = crate::read_text(p, bo, "label", &at, true);
-        let mut mine = Vec::new();
-        for (j, c) in crate::array(p, bo, "codes", &at, true)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let cat = format!("{at}/codes/{j}");
-            match c.as_i64() {
-                Some(c) if !codes.contains(&c) => {
-                    p.error(&cat, format!("{who}: '{matrix}' has no code {c}"))
-                }
-                Some(c) if seen.contains(&c) => {
-                    p.error(&cat, format!("{who}: code {c} is in two bands"))
-                }
-                Some(c) => {
-                    seen.push(c);
-                    mine.push(c);
-                }
-                None => p.error(&cat, format!("{who}: expected an option code")),
-            }
-        }
-        if let Some(label) = label {
-            bands.push(Band { label, codes: mine });
-        }
-    }
-    if let Some(c) = codes.iter().find(|c| !seen.contains(c)) {
-        p.error(
-            &crate::join(path, "bands"),
-            format!("{who}: code {c} of '{matrix}' is in no band"),
-        );
-    }
-    ok.then_some(SymptomFigure {
-        matrix,
-        timepoint,
-        bands,
-    })
-}
-
-fn prevalence(p: &mut Problems, v: &Value, ctx: &Ctx<'_>) -> Option<PrevalenceFigure> {
-    let path = "/report/prevalence";
-    let who = "the prevalence figure";
-    let o = crate::object(p, v, path, &["variables", "from", "to"])?;
-    let mut variables = Vec::new();
-    for (i, v) in crate::array(p, o, "variables", path, true)?
-        .iter()
-        .enumerate()
-    {
-        let at = format!("{path}/variables/{i}");
-        let (name, label) = match v {
-            Value::String(n) => (n.clone(), None),
-            Value::Object(_) => {
-                let Some(vo) = crate::object(p, v, &at, &["variable", "label"]) else {
-                    continue;
-                };
-                let label = crate::read_text(p, vo, "label", &at, false);
-                match crate::string(p, vo, "variable", &at, true) {
-                    Some(n) => (n, label),
-                    None => continue,
-                }
-            }
-            _ => {
-                p.error(
-                    &at,
-                    format!("{who}: expected a variable name or {{\"variable\", \"label\"}}"),
-                );
-                continue;
-            }
-        };
-        if ctx.is_yes_no(&name) {
-            variables.push(PrevalenceItem {
-                variable: name,
-                label,
-            });
-        } else {
-            p.error(
-                &at,
-                format!("{who}: '{name}' is not a yes/no variable of the study"),
-            );
-        }
-    }
-    let names: Vec<&str> = variables.iter().map(|v| v.variable.as_str()).collect();
-    let from = crate::string(p, o, "from", path, true)?;
-    let to = crate::string(p, o, "to", path, true)?;
-    let ok = ctx.asking(p, &crate::join(path, "from"), who, &from, &names)
-        & ctx.asking(p, &crate::join(path, "to"), who, &to, &names);
-    if from == to {
-        p.error(
-            &crate::join(path, "to"),
-            format!("{who}: 'from' and 'to' are the same form"),
-        );
-    }
-    (ok && from != to).then_some(PrevalenceFigure {
-        variables,
-        from,
-        to,
-    })
 }
