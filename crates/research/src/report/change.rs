@@ -296,6 +296,20 @@ pub fn section(base: &Base<'_>, f: Fmt) -> Section {
             rows.push(row);
         }
     }
+    if base.study.outcomes.is_empty() {
+        let none = f.t(
+            "The study file declares no outcomes (`outcomes` in study.json; see forms/README.md).",
+            "Studiefilen oppgir ingen utfall (`outcomes` i study.json; se forms/README.md).",
+        );
+        return Section {
+            id: "change",
+            title: f
+                .t("First versus last measurement", "Første mot siste måling")
+                .to_owned(),
+            body: html::note(none),
+            tables: vec![table],
+        };
+    }
     let mut body = html::table(&[head], &rows, "change");
     let mut foot =
         vec![f

@@ -130,6 +130,21 @@ fn bad_input_gets_a_clear_error_and_nothing_is_lost() {
     );
 }
 
+#[test]
+fn an_empty_store_gives_a_report_of_zeros() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    drop(kohort_research::db::open(&store, true).unwrap());
+    let study = kohort_testkit::study();
+    let out = dir.path().join("report");
+    let w = report::write(&store, &study, &out, &Cohort::options(true)).unwrap();
+    assert_eq!((w.participants, w.episodes, w.sessions), (0, 0, 0));
+    let flow = report_cohort::rows(&out, "flow.csv");
+    assert!(flow.iter().all(|r| r["episodes"] == "0"), "{flow:?}");
+    let page = fs::read_to_string(out.join("report.html")).unwrap();
+    assert_eq!(page.matches("<svg class=\"fig\"").count(), 4);
+}
+
 /// Chromium, when installed; with KOHORT_REQUIRE_STATS=1 its absence fails.
 fn chromium() -> Option<&'static str> {
     let found = Command::new("chromium")
