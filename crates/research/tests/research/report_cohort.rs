@@ -101,26 +101,27 @@ fn s(form: &'static str, on: NaiveDate, values: [Option<A>; 10]) -> Scripted {
     }
 }
 
-fn all(v: [i64; 10]) -> [Option<A>; 10] {
-    v.map(|x| Some(A::C(x)))
-}
-
-/// The first eight variables (no long-term conditions).
-fn eight(v: [i64; 8]) -> [Option<A>; 10] {
+/// Answers to the first `v.len()` of `VARS`; the rest left unanswered.
+fn first(v: &[i64]) -> [Option<A>; 10] {
     let mut out = [None; 10];
     for (o, x) in out.iter_mut().zip(v) {
-        *o = Some(A::C(x));
+        *o = Some(A::C(*x));
     }
     out
 }
 
-/// The first six (no symptoms, no long-term conditions).
-fn six(v: [i64; 6]) -> [Option<A>; 10] {
-    let mut out = [None; 10];
-    for (o, x) in out.iter_mut().zip(v) {
-        *o = Some(A::C(x));
+impl Scripted {
+    /// The same session with `var` answered `a` instead.
+    fn with(self, var: &'static str, a: A) -> Scripted {
+        let mut x = self.without(var);
+        x.answers.push((var, a));
+        x
     }
-    out
+
+    fn without(mut self, var: &str) -> Scripted {
+        self.answers.retain(|(v, _)| *v != var);
+        self
+    }
 }
 
 pub struct Cohort {
@@ -217,130 +218,46 @@ pub fn build() -> Cohort {
         .unwrap();
     let p8b = (p8.0, t.start_episode(p8.0, day(2024, 6, 1)).unwrap());
 
-    use A::{C, Declined};
-    let mut s6 = s(
-        "baseline",
-        day(2024, 6, 10),
-        [
-            Some(C(1)),
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        ],
-    );
+    // P6 answered the housing question and stopped before work and money.
+    let mut s6 = s("baseline", day(2024, 6, 10), first(&[1]));
     s6.stop_before = Some("work_money");
-    let mut s7 = s(
+    // P7 declined the teeth row, and lives elsewhere ("other", in words).
+    let s7 = s(
         "baseline",
         day(2025, 5, 3),
-        all([1, 5, 3, 18, 0, 0, 4, 0, 1, 1]),
-    );
-    s7.answers.retain(|(v, _)| *v != "i_teeth");
-    s7.answers.push(("i_teeth", Declined));
-    // "Other" housing, in the participant's own words.
-    s7.answers.push(("b_living", C(7)));
-    s7.answers.push(("b_living_desc", A::T(FREE_TEXT)));
-    let mut s2b = s("m06", day(2024, 8, 15), six([0, 5, 1, 28, 2, 1]));
-    s2b.answers.retain(|(v, _)| *v != "b_stable");
-    s2b.answers.push(("b_stable", Declined));
+        first(&[1, 5, 3, 18, 0, 0, 4, 0, 1, 1]),
+    )
+    .with("i_teeth", A::Declined)
+    .with("b_living", A::C(7))
+    .with("b_living_desc", A::T(FREE_TEXT));
+    // P2 declined the housing question at 6 months.
+    let s2b = s("m06", day(2024, 8, 15), first(&[0, 5, 1, 28, 2, 1])).with("b_stable", A::Declined);
+    // P1 did not answer the work question at 6 months.
+    let s1c = s("m06", day(2024, 7, 10), first(&[1, 0, 4, 5, 20, 0])).without("c_work");
     // b_stable, c_work, c_money_food, e_heroin, e_benzo, f_victim_theft,
     // i_sleep, i_teeth, i_lt_sleep, i_lt_dental
+    #[rustfmt::skip]
     let plan: Vec<((Uuid, Uuid), Scripted)> = vec![
-        (
-            p1,
-            s(
-                "baseline",
-                day(2024, 1, 20),
-                all([0, 5, 2, 20, 15, 1, 4, 2, 1, 1]),
-            ),
-        ),
-        (
-            p1,
-            s("m03", day(2024, 4, 15), eight([1, 5, 3, 10, 15, 1, 3, 3])),
-        ),
-        (p1, {
-            let mut x = s("m06", day(2024, 7, 10), six([1, 0, 4, 5, 20, 0]));
-            x.answers.retain(|(v, _)| *v != "c_work");
-            x
-        }),
-        (
-            p1,
-            s(
-                "m12",
-                day(2025, 1, 10),
-                all([1, 2, 4, 0, 13, 0, 2, 2, 0, 1]),
-            ),
-        ),
-        (
-            p2,
-            s(
-                "baseline",
-                day(2024, 2, 1),
-                all([1, 5, 3, 25, 0, 0, 0, 0, 0, 1]),
-            ),
-        ),
+        (p1, s("baseline", day(2024, 1, 20), first(&[0, 5, 2, 20, 15, 1, 4, 2, 1, 1]))),
+        (p1, s("m03", day(2024, 4, 15), first(&[1, 5, 3, 10, 15, 1, 3, 3]))),
+        (p1, s1c),
+        (p1, s("m12", day(2025, 1, 10), first(&[1, 2, 4, 0, 13, 0, 2, 2, 0, 1]))),
+        (p2, s("baseline", day(2024, 2, 1), first(&[1, 5, 3, 25, 0, 0, 0, 0, 0, 1]))),
         (p2, s2b),
-        (
-            p2,
-            s(
-                "m12",
-                day(2025, 2, 20),
-                all([0, 1, 1, 30, 14, 1, 1, 1, 1, 1]),
-            ),
-        ),
-        (
-            p3,
-            s(
-                "baseline",
-                day(2024, 3, 20),
-                all([0, 5, 1, 14, 14, 1, 2, 3, 1, 0]),
-            ),
-        ),
-        (p3, s("m03", day(2024, 6, 15), six([0, 5, 2, 13, 0, 1]))),
-        (
-            p4,
-            s(
-                "baseline",
-                day(2024, 4, 5),
-                all([1, 3, 5, 0, 0, 0, 1, 4, 0, 0]),
-            ),
-        ),
-        (p4, s("m03", day(2024, 7, 1), six([1, 3, 3, 0, 0, 0]))),
-        (
-            p5,
-            s(
-                "baseline",
-                day(2024, 5, 25),
-                all([0, 5, 2, 30, 30, 1, 3, 1, 1, 1]),
-            ),
-        ),
-        (p5, s("m06", day(2024, 11, 25), six([1, 4, 4, 12, 13, 0]))),
-        (p5, s("m12", day(2025, 7, 5), six([0, 5, 1, 30, 30, 1]))),
+        (p2, s("m12", day(2025, 2, 20), first(&[0, 1, 1, 30, 14, 1, 1, 1, 1, 1]))),
+        (p3, s("baseline", day(2024, 3, 20), first(&[0, 5, 1, 14, 14, 1, 2, 3, 1, 0]))),
+        (p3, s("m03", day(2024, 6, 15), first(&[0, 5, 2, 13, 0, 1]))),
+        (p4, s("baseline", day(2024, 4, 5), first(&[1, 3, 5, 0, 0, 0, 1, 4, 0, 0]))),
+        (p4, s("m03", day(2024, 7, 1), first(&[1, 3, 3, 0, 0, 0]))),
+        (p5, s("baseline", day(2024, 5, 25), first(&[0, 5, 2, 30, 30, 1, 3, 1, 1, 1]))),
+        (p5, s("m06", day(2024, 11, 25), first(&[1, 4, 4, 12, 13, 0]))),
+        (p5, s("m12", day(2025, 7, 5), first(&[0, 5, 1, 30, 30, 1]))),
         (p6, s6),
         (p7, s7),
-        (
-            p8,
-            s(
-                "baseline",
-                day(2023, 6, 5),
-                all([0, 5, 2, 20, 20, 1, 4, 3, 1, 1]),
-            ),
-        ),
-        (p8, s("m03", day(2023, 9, 1), six([0, 5, 2, 15, 10, 1]))),
-        (
-            p8b,
-            s(
-                "baseline",
-                day(2024, 6, 3),
-                all([1, 5, 4, 6, 0, 0, 1, 1, 0, 1]),
-            ),
-        ),
-        (p8b, s("m06", day(2024, 12, 2), six([1, 2, 5, 2, 0, 0]))),
+        (p8, s("baseline", day(2023, 6, 5), first(&[0, 5, 2, 20, 20, 1, 4, 3, 1, 1]))),
+        (p8, s("m03", day(2023, 9, 1), first(&[0, 5, 2, 15, 10, 1]))),
+        (p8b, s("baseline", day(2024, 6, 3), first(&[1, 5, 4, 6, 0, 0, 1, 1, 0, 1]))),
+        (p8b, s("m06", day(2024, 12, 2), first(&[1, 2, 5, 2, 0, 0]))),
     ];
     let mut days: BTreeMap<String, NaiveDate> = BTreeMap::new();
     for (ids, x) in &plan {

@@ -1,6 +1,8 @@
 //! Stacked bars (the distribution of symptoms in bands) and a dumbbell
 //! chart (a share at two forms, with the change between).
 
+use plotters::coord::types::RangedCoordf64;
+use plotters::drawing::DrawingAreaErrorKind;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -53,6 +55,35 @@ fn legend(root: &Area<'_>, items: &[(String, RGBColor)]) -> Drawn {
     Ok(())
 }
 
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A chart of `n` rows (the first on top, labels left of them) on a 0–100 %
+/// axis, below the legend.
+fn rows_by_percent<'a, 'b>(
+    root: &'a Area<'b>,
+    n: usize,
+    f: Fmt,
+) -> Result<Chart<'a, 'b>, DrawingAreaErrorKind<std::io::Error>> {
+    let pct = |x: &f64| f.percent(*x, 0);
+    let mut chart = ChartBuilder::on(root)
+        .margin_top(40)
+        .margin_right(24)
+        .x_label_area_size(36)
+        .y_label_area_size(LABELS)
+        .build_cartesian_2d(0f64..100f64, 0f64..n as f64)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .disable_y_axis()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .x_labels(6)
+        .x_label_formatter(&pct)
+        .label_style(font(12))
+        .draw()?;
+    Ok(chart)
+}
+
 pub fn stacked(bars: &[Bar], bands: &[String], f: Fmt) -> String {
     let n = bars.len().max(1);
     let height = 46 + ROW * n as u32 + 44;
@@ -65,23 +96,7 @@ pub fn stacked(bars: &[Bar], bands: &[String], f: Fmt) -> String {
         let items: Vec<(String, RGBColor)> =
             bands.iter().cloned().zip(colours.iter().copied()).collect();
         legend(root, &items)?;
-        let pct = |x: &f64| f.percent(*x, 0);
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(40)
-            .margin_right(24)
-            .x_label_area_size(36)
-            .y_label_area_size(LABELS)
-            .build_cartesian_2d(0f64..100f64, 0f64..n as f64)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .disable_y_axis()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .x_labels(6)
-            .x_label_formatter(&pct)
-            .label_style(font(12))
-            .draw()?;
+        let chart = rows_by_percent(root, n, f)?;
         for (i, bar) in bars.iter().enumerate() {
             let y1 = (n - i) as f64;
             let (top, bottom) = (y1 - 0.15, y1 - 0.85);
@@ -145,23 +160,7 @@ pub fn dumbbell(pairs: &[Pair], names: &Dumbbell, f: Fmt) -> String {
             (f.t("higher", "høyere").to_owned(), up),
         ];
         legend(root, &items)?;
-        let pct = |x: &f64| f.percent(*x, 0);
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(40)
-            .margin_right(24)
-            .x_label_area_size(36)
-            .y_label_area_size(LABELS)
-            .build_cartesian_2d(0f64..100f64, 0f64..n as f64)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .disable_y_axis()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .x_labels(6)
-            .x_label_formatter(&pct)
-            .label_style(font(12))
-            .draw()?;
+        let chart = rows_by_percent(root, n, f)?;
         for (i, p) in pairs.iter().enumerate() {
             let y = (n - i) as f64 - 0.5;
             let (a, b) = (100.0 * p.from, 100.0 * p.to);
