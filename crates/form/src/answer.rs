@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{Item, ItemKind, Message};
+use crate::{Item, ItemKind};
 
 /// A value the respondent gave.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -70,39 +70,27 @@ impl ItemState {
     }
 }
 
-/// Why a value was not accepted; the patient sees the message and may still
-/// go on without answering.
+/// Why a value was not accepted; the patient sees why (in their language,
+/// from the app's catalogue) and may still go on without answering.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("{}", message.en)]
-pub struct Invalid {
-    pub message: Message,
-}
-
-fn invalid(nb: impl Into<String>, en: impl Into<String>) -> Invalid {
-    Invalid {
-        message: Message {
-            nb: nb.into(),
-            en: en.into(),
-        },
-    }
-}
-
-fn range_text(min: Option<f64>, max: Option<f64>) -> (String, String) {
-    match (min, max) {
-        (Some(lo), Some(hi)) => (format!("fra {lo} til {hi}"), format!("from {lo} to {hi}")),
-        (Some(lo), None) => (format!("på {lo} eller mer"), format!("of {lo} or more")),
-        (None, Some(hi)) => (format!("på {hi} eller mindre"), format!("of {hi} or less")),
-        (None, None) => (String::new(), String::new()),
-    }
+pub enum Invalid {
+    #[error("this answer does not fit this question")]
+    Wrong,
+    #[error("this choice cannot be combined with others")]
+    Exclusive,
+    #[error("please enter a number in range ({min:?} to {max:?})")]
+    Range { min: Option<f64>, max: Option<f64> },
+    #[error("please enter a number of days from 0 to {max}")]
+    Days { max: i64 },
+    #[error("the text is too long (at most {max} characters)")]
+    TooLong { max: usize },
+    #[error("unknown question: {0}")]
+    Unknown(String),
 }
 
 fn check_range(v: f64, min: Option<f64>, max: Option<f64>) -> Result<(), Invalid> {
     if min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m) {
-        let (nb, en) = range_text(min, max);
-        return Err(invalid(
-            format!("Skriv et tall {nb}."),
-            format!("Please enter a number {en}."),
-        ));
+        return Err(Invalid::Range { min, max });
     }
     Ok(())
 }
@@ -111,12 +99,7 @@ fn check_range(v: f64, min: Option<f64>, max: Option<f64>) -> Result<(), Invalid
 /// returns it normalised (sorted codes, trimmed text, whole decimals as is).
 pub fn validate(item: &Item, row: bool, value: AnswerValue) -> Result<AnswerValue, Invalid> {
     use AnswerValue as A;
-    let wrong = || {
-        invalid(
-            "Dette svaret passer ikke her.",
-            "This answer does not fit this question.",
-        )
-    };
+    let wrong = || Invalid::Wrong;
     let code_in = |code: i64| {
         if item.kind.codes().is_some_and(|c| c.contains(&code)) {
             Ok(A::Code(code))
@@ -141,10 +124,7 @@ pub fn validate(item: &Item, row: bool, value: AnswerValue) -> Result<AnswerValu
                 .iter()
                 .any(|o| o.exclusive && codes.contains(&o.code));
             if exclusive && codes.len() > 1 {
-                return Err(invalid(
-                    "Dette valget kan ikke kombineres med andre.",
-                    "This choice cannot be combined with others.",
-                ));
+                return Err(Invalid::Exclusive);
             }
             Ok(A::Codes(codes))
         }
@@ -161,10 +141,7 @@ pub fn validate(item: &Item, row: bool, value: AnswerValue) -> Result<AnswerValu
             if (0..=*max).contains(&n) {
                 Ok(A::Int(n))
             } else {
-                Err(invalid(
-                    format!("Skriv et antall dager fra 0 til {max}."),
-                    format!("Please enter a number of days from 0 to {max}."),
-                ))
+                Err(Invalid::Days { max: *max })
             }
         }
         (ItemKind::Slider { min, max, .. }, A::Int(n)) => {
@@ -176,10 +153,7 @@ pub fn validate(item: &Item, row: bool, value: AnswerValue) -> Result<AnswerValu
         (ItemKind::Text { max_length } | ItemKind::LongText { max_length }, A::Text(t)) => {
             let t = t.trim().to_owned();
             if t.chars().count() > *max_length {
-                Err(invalid(
-                    format!("Teksten er for lang (høyst {max_length} tegn)."),
-                    format!("The text is too long (at most {max_length} characters)."),
-                ))
+                Err(Invalid::TooLong { max: *max_length })
             } else {
                 Ok(A::Text(t))
             }

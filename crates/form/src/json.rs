@@ -161,8 +161,9 @@ pub fn array<'v>(
     }
 }
 
-/// A `{ "nb": …, "en": … }` text. `nb` is required and must not be blank;
-/// a missing `en` is a warning.
+/// A `{ "nb": …, "nn": …, "en": … }` text. `nb` is required and must not
+/// be blank; a missing `en` is a warning; `nn` is optional (bokmål is shown
+/// instead). Any other language key (`se`, `pl`…) is accepted and kept.
 pub fn text(p: &mut Problems, obj: &Obj, key: &str, path: &str, required: bool) -> Option<Text> {
     let Some(v) = obj.get(key) else {
         if required {
@@ -171,14 +172,42 @@ pub fn text(p: &mut Problems, obj: &Obj, key: &str, path: &str, required: bool) 
         return None;
     };
     let path = join(path, key);
-    let map = object(p, v, &path, &["nb", "en"])?;
+    let Value::Object(map) = v else {
+        p.error(&path, format!("expected an object, found {}", describe(v)));
+        return None;
+    };
     let nb = string(p, map, "nb", &path, true);
     let en = string(p, map, "en", &path, false);
+    let nn = string(p, map, "nn", &path, false);
+    let mut other = std::collections::BTreeMap::new();
+    for k in map
+        .keys()
+        .filter(|k| !["nb", "nn", "en"].contains(&k.as_str()))
+    {
+        if !is_language_key(k) {
+            p.error(
+                &join(&path, k),
+                format!("unknown field '{k}': a text's keys are language codes (nb, nn, en, …)"),
+            );
+        } else if let Some(t) = string(p, map, k, &path, false) {
+            other.insert(k.clone(), t);
+        }
+    }
     if nb.as_deref().is_some_and(|s| s.trim().is_empty()) {
         p.error(&join(&path, "nb"), "the bokmål text is empty");
     }
     if en.is_none() && map.contains_key("nb") {
         p.warn(&path, "no English text ('en')");
     }
-    Some(Text { nb: nb?, en })
+    Some(Text {
+        nb: nb?,
+        en,
+        nn,
+        other,
+    })
+}
+
+/// A language code: two or three lower-case letters, e.g. `se` or `smj`.
+fn is_language_key(k: &str) -> bool {
+    (2..=3).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_lowercase())
 }

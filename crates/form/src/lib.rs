@@ -24,7 +24,7 @@ pub use json::valid_id;
 pub use model::*;
 pub use problem::{FormErrors, Problem, Problems, Severity};
 pub use read::{is_semver, params, respondent};
-pub use text::{Lang, Message, Text};
+pub use text::{Lang, Text};
 
 pub(crate) use json::{
     Obj, array, boolean, id, integer, join, object, only_keys, string, text as read_text,

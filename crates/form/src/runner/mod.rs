@@ -388,10 +388,5 @@ impl Runner {
 }
 
 fn unknown(id: &str) -> Invalid {
-    Invalid {
-        message: crate::Message {
-            nb: format!("Ukjent spørsmål: {id}"),
-            en: format!("Unknown question: {id}"),
-        },
-    }
+    Invalid::Unknown(id.to_owned())
 }

@@ -158,26 +158,33 @@ fn fits(code: &str, pattern: &str) -> bool {
         })
 }
 
+/// Why a study code does not fit the study.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CodeProblem {
+    #[error("the study code is empty")]
+    Empty,
+    #[error("the study code must look like {0} (# a digit, A a capital letter)")]
+    Shape(String),
+    #[error("the study code is for site {coded}, but the site chosen is {chosen}")]
+    OtherSite { coded: String, chosen: String },
+}
+
 impl Study {
     /// Whether `code` has the study's code shape; `Err` says what is wrong.
-    pub fn check_code(&self, code: &str) -> Result<(), String> {
+    pub fn check_code(&self, code: &str) -> Result<(), CodeProblem> {
         self.check_code_at(code, None)
     }
 
     /// [`Study::check_code`], and where the pattern holds the site, that
     /// it is `site` (any of the study's sites when `None`).
-    pub fn check_code_at(&self, code: &str, site: Option<&str>) -> Result<(), String> {
+    pub fn check_code_at(&self, code: &str, site: Option<&str>) -> Result<(), CodeProblem> {
         if code.trim().is_empty() {
-            return Err("the study code is empty".into());
+            return Err(CodeProblem::Empty);
         }
         let Some(pattern) = &self.code_pattern else {
             return Ok(());
         };
-        let shape = || {
-            Err(format!(
-                "the study code must look like {pattern} (# a digit, A a capital letter)"
-            ))
-        };
+        let shape = || Err(CodeProblem::Shape(pattern.clone()));
         let Some((before, after)) = pattern.split_once(SITE) else {
             return if fits(code, pattern) { Ok(()) } else { shape() };
         };
@@ -191,9 +198,10 @@ impl Study {
         });
         match (coded, site) {
             (None, _) => shape(),
-            (Some(c), Some(s)) if c != s => Err(format!(
-                "the study code is for site {c}, but the site chosen is {s}"
-            )),
+            (Some(c), Some(s)) if c != s => Err(CodeProblem::OtherSite {
+                coded: c.clone(),
+                chosen: s.to_owned(),
+            }),
             _ => Ok(()),
         }
     }

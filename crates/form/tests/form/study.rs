@@ -573,7 +573,8 @@ fn the_site_in_a_study_code_must_be_the_site_chosen() {
     assert_eq!(study.check_code_at("HAB-OSL-0013", Some("OSL")), Ok(()));
     let wrong = study
         .check_code_at("HAB-OSL-0013", Some("BGO"))
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(
         wrong.contains("site OSL") && wrong.contains("BGO"),
         "{wrong}"

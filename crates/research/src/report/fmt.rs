@@ -25,8 +25,9 @@ impl Fmt {
 
     /// A text in the report's language.
     pub fn t(&self, en: &'static str, nb: &'static str) -> &'static str {
+        // The report is written in bokmål or English (nynorsk reads bokmål).
         match self.lang {
-            Lang::Nb => nb,
+            Lang::Nb | Lang::Nn => nb,
             Lang::En => en,
         }
     }
@@ -101,7 +102,7 @@ impl Fmt {
     pub fn percent(&self, p: f64, decimals: usize) -> String {
         let n = self.dec(p, decimals);
         match self.lang {
-            Lang::Nb => format!("{n} %"),
+            Lang::Nb | Lang::Nn => format!("{n} %"),
             Lang::En => format!("{n}%"),
         }
     }
