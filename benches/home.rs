@@ -44,11 +44,12 @@ fn bench(c: &mut Criterion) {
         .with_size([1280.0, 800.0])
         .build_eframe(|_| app);
     h.run();
-    h.get_by_label("Staff passphrase").focus();
+    h.get_by_label("Passordfrase for personalet").focus();
     h.run();
-    h.get_by_label("Staff passphrase").type_text(&pass);
+    h.get_by_label("Passordfrase for personalet")
+        .type_text(&pass);
     h.run();
-    h.get_by_label("Unlock").click();
+    h.get_by_label("Lås opp").click();
     h.run();
     let sessions = h.state().clinic().sessions.len();
     let due = h.state().clinic().work().len();
@@ -78,16 +79,17 @@ fn unlock_to_home(h: &mut Harness<'static, App>, pass: &str) {
     for _ in 0..20 {
         h.get_by_label("Lock").click();
         h.run();
-        h.get_by_label("Staff passphrase").focus();
+        h.get_by_label("Passordfrase for personalet").focus();
         h.run();
-        h.get_by_label("Staff passphrase").type_text(pass);
+        h.get_by_label("Passordfrase for personalet")
+            .type_text(pass);
         h.run();
         let start = std::time::Instant::now();
-        h.get_by_label("Unlock").click();
+        h.get_by_label("Lås opp").click();
         h.run();
         times.push(start.elapsed());
         assert!(
-            h.query_by_label("Unlock").is_none(),
+            h.query_by_label("Lås opp").is_none(),
             "the staff home is shown"
         );
     }

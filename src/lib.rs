@@ -5,4 +5,5 @@
 //! `kohort-tablet`, `kohort-research` (`docs/architecture.md`).
 
 pub mod core;
+pub mod i18n;
 pub mod ui;

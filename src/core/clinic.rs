@@ -19,6 +19,8 @@ use kohort_tablet::store::{
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 5;
 /// The setting that holds the idle lock in minutes (0: never).
 pub const IDLE_LOCK_SETTING: &str = "idle_lock_minutes";
+/// The setting that holds the staff language (`nb`, `nn` or `en`).
+pub const LANGUAGE_SETTING: &str = "staff_language";
 
 #[derive(Default)]
 pub struct Clinic {
@@ -36,6 +38,8 @@ pub struct Clinic {
     /// Each episode's schedule (or why it cannot be computed).
     pub schedules: HashMap<Uuid, Result<Vec<Row>, String>>,
     pub idle_lock_minutes: u32,
+    /// The staff language set on this tablet, if one was.
+    pub language: Option<kohort_form::Lang>,
     /// Today's work, most pressing first, worked out once per load (the
     /// home page draws it every frame): participant index, episode, row
     /// index in that episode's schedule.
@@ -72,6 +76,9 @@ impl Clinic {
             .setting(IDLE_LOCK_SETTING)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES);
+        let language = store
+            .setting(LANGUAGE_SETTING)?
+            .and_then(|v| kohort_form::Lang::from_code(&v));
         let device = store.device()?;
         let mut clinic = Clinic {
             device_fingerprint: device.fingerprint(),
@@ -84,6 +91,7 @@ impl Clinic {
             missed,
             schedules: HashMap::new(),
             idle_lock_minutes,
+            language,
             work: Vec::new(),
         };
         clinic.schedules = clinic.all_schedules(study, today);

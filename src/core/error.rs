@@ -26,6 +26,10 @@ pub enum CoreError {
     /// Something a person typed or chose does not fit (the message says what).
     #[error("{0}")]
     Invalid(String),
+    #[error(transparent)]
+    Enrolment(#[from] super::staff::EnrolProblem),
+    #[error("the two passphrases differ: type the new one twice")]
+    PassphrasesDiffer,
     #[error("the study has no form '{0}'")]
     NoSuchForm(String),
     #[error("no questionnaire is open")]
@@ -87,9 +91,11 @@ impl CoreError {
             CoreError::Tsd(TsdError::Token(_) | TsdError::Forbidden { .. }) => {
                 ErrorKind::WrongCredentials
             }
-            CoreError::Tsd(_) | CoreError::Invalid(_) | CoreError::NoSuchForm(_) => {
-                ErrorKind::Invalid
-            }
+            CoreError::Tsd(_)
+            | CoreError::Invalid(_)
+            | CoreError::Enrolment(_)
+            | CoreError::PassphrasesDiffer
+            | CoreError::NoSuchForm(_) => ErrorKind::Invalid,
             CoreError::Locked | CoreError::NotSetUp | CoreError::NoQuestionnaire => {
                 ErrorKind::Locked
             }

@@ -29,7 +29,7 @@ pub use error::{CoreError, ErrorKind, Result};
 use idle::Idle;
 pub use idle::IdleCheck;
 pub use questionnaire::{Applied, Change, Outcome, Questionnaire, Refused, Step, apply};
-pub use staff::Enrolment;
+pub use staff::{EnrolProblem, Enrolment};
 
 /// The database, in whichever state it is.
 enum Db {

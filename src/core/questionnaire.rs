@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use uuid::Uuid;
 
 use kohort_form::runner::Runner;
-use kohort_form::{Answer, AnswerValue, ItemKind, Message};
+use kohort_form::{Answer, AnswerValue, Invalid, ItemKind};
 use kohort_tablet::store::{Store, StoreError};
 
 /// What the respondent did.
@@ -40,7 +40,7 @@ pub enum Change {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Refused {
     pub item: String,
-    pub message: Message,
+    pub message: Invalid,
     /// Next was tapped once already.
     pub warned: bool,
 }
@@ -50,7 +50,7 @@ pub struct Refused {
 pub struct Applied {
     pub changes: Vec<Change>,
     /// A value the runner refused, with the words for the respondent.
-    pub invalid: Option<Message>,
+    pub invalid: Option<Invalid>,
     /// Next stayed on a refused value: the next Next goes on without it.
     pub next_skips: bool,
     /// "Vil ikke svare" was chosen or undone: typing starts afresh.
@@ -73,11 +73,11 @@ pub fn apply(runner: &mut Runner, refused: &mut Option<Refused>, step: Step) -> 
     match step {
         Step::Set(id, value) => {
             if let Err(invalid) = runner.set(&id, value) {
-                out.invalid = Some(invalid.message.clone());
+                out.invalid = Some(invalid.clone());
                 runner.clear(&id);
                 *refused = Some(Refused {
                     item: id,
-                    message: invalid.message,
+                    message: invalid,
                     warned: false,
                 });
             }
@@ -165,7 +165,7 @@ pub enum Outcome {
     /// `next_skips` that the next Next goes on without it, `retype` that
     /// typing starts afresh.
     Answering {
-        invalid: Option<Message>,
+        invalid: Option<Invalid>,
         next_skips: bool,
         retype: bool,
     },

@@ -12,11 +12,11 @@ use uuid::Uuid;
 
 use kohort_form::Respondent;
 use kohort_form::schedule::EndType;
-use kohort_form::study::Study;
+use kohort_form::study::{CodeProblem, Study};
 use kohort_tablet::store::{Actor, Confirmed, Consent, SessionStatus};
 use kohort_tablet::sync::{Exported, PurgeReport, Target};
 
-use super::clinic::IDLE_LOCK_SETTING;
+use super::clinic::{IDLE_LOCK_SETTING, LANGUAGE_SETTING};
 use super::delivery::{self, Delivery, Route, UploadRequest};
 use super::questionnaire::{Change, Outcome, Questionnaire, Step, apply};
 use super::{Core, CoreError, Result};
@@ -38,25 +38,38 @@ pub struct Enrolment {
     pub started_before_consent: bool,
 }
 
+/// Why an enrolment cannot be saved (the screens say it in the staff's
+/// language).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EnrolProblem {
+    #[error(transparent)]
+    Code(#[from] CodeProblem),
+    #[error("choose the site")]
+    NoSite,
+    #[error(
+        "the first day of treatment is before the consent date: correct a date, \
+         or confirm that treatment began before consent"
+    )]
+    AnchorBeforeConsent,
+    #[error("give the version of the consent form")]
+    NoConsentVersion,
+}
+
 impl Enrolment {
     /// What is wrong with it for this study, if anything.
-    pub fn problem(&self, study: &Study) -> Option<String> {
+    pub fn problem(&self, study: &Study) -> Option<EnrolProblem> {
         let site = Some(self.site.trim()).filter(|s| !s.is_empty());
         if let Err(e) = study.check_code_at(self.study_code.trim(), site) {
-            return Some(e);
+            return Some(EnrolProblem::Code(e));
         }
         if site.is_none() {
-            return Some("choose the site".into());
+            return Some(EnrolProblem::NoSite);
         }
         if self.anchor < self.consent.date && !self.started_before_consent {
-            return Some(
-                "the first day of treatment is before the consent date: correct a date, \
-                 or confirm that treatment began before consent"
-                    .into(),
-            );
+            return Some(EnrolProblem::AnchorBeforeConsent);
         }
         if self.consent.version.trim().is_empty() {
-            return Some("give the version of the consent form".into());
+            return Some(EnrolProblem::NoConsentVersion);
         }
         None
     }
@@ -77,7 +90,7 @@ impl Core {
     pub fn enrol(&mut self, e: &Enrolment) -> Result<Uuid> {
         self.store()?;
         if let Some(p) = e.problem(&self.study) {
-            return Err(CoreError::Invalid(p));
+            return Err(CoreError::Enrolment(p));
         }
         self.act(|s| {
             let label = e.label.as_deref().map(str::trim).filter(|l| !l.is_empty());
@@ -223,9 +236,7 @@ impl Core {
     /// Sets a new staff passphrase (typed twice); the recovery key stays.
     pub fn change_passphrase(&mut self, new: &str, again: &str) -> Result<()> {
         if new != again {
-            return Err(CoreError::Invalid(
-                "the two passphrases differ: type the new one twice".into(),
-            ));
+            return Err(CoreError::PassphrasesDiffer);
         }
         self.act(|s| Ok(s.change_passphrase(new)?))
     }
@@ -238,6 +249,11 @@ impl Core {
             )));
         }
         self.act(|s| Ok(s.set_setting(IDLE_LOCK_SETTING, &minutes.to_string())?))
+    }
+
+    /// The language of the staff screens on this tablet.
+    pub fn set_staff_language(&mut self, lang: kohort_form::Lang) -> Result<()> {
+        self.act(|s| Ok(s.set_setting(LANGUAGE_SETTING, lang.code())?))
     }
 
     fn outbox(&self) -> PathBuf {

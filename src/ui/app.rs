@@ -9,12 +9,15 @@ use std::time::Duration;
 use eframe::egui;
 use zeroize::Zeroizing;
 
+use super::errors::error_text;
+use super::lang::{set_staff_lang, staff_lang};
 use super::patient::{HandBack, PatientView, handback_ui, patient_ui};
 use super::staff::{self, StaffView, UnlockDraft, actions::Next, recovery_ui, setup_ui, unlock_ui};
 use super::widgets::Passphrase;
 use crate::core::{
     Access, Clock, Core, Credential, IdleCheck, Outcome, Questionnaire, Step, SystemClock,
 };
+use crate::t;
 use kohort_form::Lang;
 use kohort_form::study::Study;
 
@@ -122,7 +125,7 @@ impl App {
         self.core.questionnaire()
     }
 
-    fn unlock(&mut self, with: Credential) {
+    fn unlock(&mut self, with: Credential, lang: Lang) {
         match self.core.unlock(with) {
             Ok(()) => {
                 self.error = None;
@@ -135,7 +138,7 @@ impl App {
                     self.error = None;
                     self.retry_at = Some(self.core.clock().elapsed() + wait);
                 }
-                None => self.error = Some(e.to_string()),
+                None => self.error = Some(error_text(lang, &e)),
             },
         }
     }
@@ -164,7 +167,7 @@ impl App {
     }
 
     /// A step of whoever holds the questionnaire.
-    fn step(&mut self, step: Step) {
+    fn step(&mut self, step: Step, staff: Lang) {
         let lang = match &self.screen {
             Screen::Patient(v) => v.lang,
             _ => Lang::default(),
@@ -193,7 +196,7 @@ impl App {
                 }
             }
             Err(e) => {
-                self.error = Some(e.to_string());
+                self.error = Some(error_text(staff, &e));
                 if self.core.questionnaire().is_none() {
                     self.screen = Screen::Staff;
                 }
@@ -247,11 +250,10 @@ impl App {
             IdleCheck::Locked(failed) => {
                 self.screen = Screen::Unlock(UnlockDraft::default());
                 self.staff_view = StaffView::default();
+                let lang = staff_lang(ctx);
                 self.error = Some(match failed {
-                    None => "Locked after a while without use.".into(),
-                    Some(e) => {
-                        format!("Locked after a while without use; the form was not paused: {e}")
-                    }
+                    None => t!(lang, "locked-idle"),
+                    Some(e) => t!(lang, "locked-idle-unpaused", detail = error_text(lang, &e)),
                 });
             }
         }
@@ -289,12 +291,16 @@ impl App {
     /// Draws the current screen, then hands what was asked for to the core.
     fn draw(&mut self, ui: &mut egui::Ui) {
         super::theme::fonts(ui.ctx());
+        // The tablet's staff language, once it can be read (unlocked).
+        if let Some(lang) = self.core.clinic().language {
+            set_staff_lang(ui.ctx(), lang);
+        }
         let patient = matches!(&self.screen, Screen::Patient(v) if !v.staff);
         if !patient && !matches!(self.screen, Screen::HandBack { .. }) {
             super::theme::staff(ui);
         }
         let asked = self.screen_ui(ui);
-        self.carry_out(asked);
+        self.carry_out(asked, staff_lang(ui.ctx()));
     }
 
     /// Draws the current screen; returns what the person asked for.
@@ -319,7 +325,7 @@ impl App {
                     return Asked::Left;
                 };
                 if let Some(e) = &q.save_error {
-                    save_error_ui(ui, e);
+                    save_error_ui(ui, view.lang, e);
                 }
                 Asked::Steps(patient_ui(ui, &q.runner, view))
             }
@@ -329,22 +335,19 @@ impl App {
                 lang,
                 passphrase,
             } => {
-                let note = unsaved.then_some(
-                    "Noe ble ikke lagret. Personalet må sjekke lagringen. / \
-                     Something was not saved. Staff: check the storage.",
-                );
+                let note = unsaved.then(|| t!(staff_lang(ui.ctx()), "handback-check-storage"));
                 let why = match (*finished, *unsaved) {
                     (_, true) => HandBack::Unsaved,
                     (true, false) => HandBack::Finished,
                     (false, false) => HandBack::Paused,
                 };
-                handback_ui(ui, *lang, why, passphrase, error.or(note))
+                handback_ui(ui, *lang, why, passphrase, error.or(note.as_deref()))
                     .map_or(Asked::Nothing, |p| Asked::Unlock(Credential::Passphrase(p)))
             }
         }
     }
 
-    fn carry_out(&mut self, asked: Asked) {
+    fn carry_out(&mut self, asked: Asked, lang: Lang) {
         match asked {
             Asked::Nothing => {}
             Asked::SetUp(device, passphrase) => match self.core.set_up(&device, &passphrase) {
@@ -352,26 +355,26 @@ impl App {
                     self.error = None;
                     self.screen = Screen::Recovery(staff::RecoveryDraft::new(recovery));
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.error = Some(error_text(lang, &e)),
             },
             Asked::Noted | Asked::Left => self.screen = Screen::Staff,
             Asked::SaveRecovery(dir) => {
                 if let Screen::Recovery(d) = &mut self.screen {
                     d.saved = Some(match self.core.save_recovery_key(&dir, &d.key) {
-                        Ok(path) => format!("Saved as {}.", path.display()),
-                        Err(e) => format!("Not saved: {e}"),
+                        Ok(path) => t!(lang, "recovery-saved", path = path.display().to_string()),
+                        Err(e) => t!(lang, "recovery-not-saved", detail = error_text(lang, &e)),
                     });
                 }
             }
-            Asked::Unlock(with) => self.unlock(with),
+            Asked::Unlock(with) => self.unlock(with, lang),
             Asked::Staff(action) => {
                 self.error = None;
-                match staff::actions::act(&mut self.core, &mut self.staff_view, action) {
+                match staff::actions::act(&mut self.core, &mut self.staff_view, action, lang) {
                     Ok(Next::Stay) => {}
                     Ok(Next::Opened) => {
                         let by_staff = self.core.questionnaire().is_some_and(|q| q.by_staff);
                         self.screen = Screen::Patient(if by_staff {
-                            PatientView::for_staff(staff::STAFF_LANG)
+                            PatientView::for_staff(lang)
                         } else {
                             PatientView::default()
                         });
@@ -380,12 +383,12 @@ impl App {
                         self.staff_view = StaffView::default();
                         self.screen = Screen::Unlock(UnlockDraft::default());
                     }
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.error = Some(error_text(lang, &e)),
                 }
             }
             Asked::Steps(steps) => {
                 for step in steps {
-                    self.step(step);
+                    self.step(step, lang);
                 }
             }
         }
@@ -408,15 +411,12 @@ enum Asked {
 }
 
 /// The banner over a questionnaire whose last answer did not save.
-fn save_error_ui(ui: &mut egui::Ui, e: &kohort_tablet::store::StoreError) {
+fn save_error_ui(ui: &mut egui::Ui, lang: Lang, e: &kohort_tablet::store::StoreError) {
     egui::Panel::top("save_error").show(ui, |ui| {
         ui.label(
-            egui::RichText::new(format!(
-                "Svaret ble ikke lagret. Hent personalet. / \
-                 The answer was not saved. Please fetch the staff. ({e})"
-            ))
-            .color(super::theme::WARN)
-            .size(22.0),
+            egui::RichText::new(t!(lang, "patient-not-saved", detail = e.to_string()))
+                .color(super::theme::WARN)
+                .size(22.0),
         );
     });
 }

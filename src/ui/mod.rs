@@ -1,7 +1,9 @@
 //! The tablet app: patient mode and the staff screens.
 
 pub mod app;
+pub mod errors;
 pub mod format;
+pub mod lang;
 pub mod patient;
 pub mod preview;
 pub mod staff;

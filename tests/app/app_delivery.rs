@@ -103,20 +103,20 @@ fn the_data_manager_seals_copies_to_a_folder_confirms_and_purges() {
         .unwrap();
     type_into(&mut h, "Receipt file", &receipt.display().to_string());
     tap(&mut h, "Apply receipt");
-    h.get_by_label("The receipt is genuine: batch(es) 1 confirmed.");
+    h.get_by_label("The receipt is genuine: batch 1 confirmed.");
     h.get_by_label("confirmed");
 
     // Kept 30 days by default; with 0 the purge may go ahead at once.
-    h.get_by_label("Purge 0 session(s)");
+    h.get_by_label("Purge 0 sessions");
     type_into(&mut h, "Keep (days)", "0");
     tap(&mut h, "Save");
-    tap(&mut h, &format!("Purge {completed} session(s)"));
+    tap(&mut h, &format!("Purge {completed} sessions"));
     // Asked first, naming how many leave the tablet.
     h.get_by_label("Purge answers from this tablet?");
-    tap(&mut h, &format!("Purge {completed} session(s) now"));
+    tap(&mut h, &format!("Purge {completed} sessions now"));
     h.get_by_label("purged");
     h.get_by_label(&format!(
-        "Purged the answers of {completed} session(s); the sessions stay in the schedule."
+        "Purged the answers of {completed} sessions; the sessions stay in the schedule."
     ));
     drop(h);
 

@@ -7,6 +7,7 @@ mod app_delivery;
 mod app_patient;
 mod app_staff;
 mod batch_dataset;
+mod catalogue;
 mod cli;
 mod clinic;
 mod core;

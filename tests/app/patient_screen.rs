@@ -201,8 +201,14 @@ fn prefer_not_to_answer_is_stored_as_declined_and_language_switches() {
     tap(&mut h, "Next →");
     assert_eq!(here(&h), "q_days");
     h.get_by_label("Question 2 of about 3");
-    tap(&mut h, "Norsk");
+    tap(&mut h, "Bokmål");
     h.get_by_label("Spørsmål 2 av omtrent 3");
+    tap(&mut h, "Nynorsk");
+    h.get_by_label("Spørsmål 2 av om lag 3");
+    // Nynorsk where the form has it, bokmål where it has not.
+    tap(&mut h, "Neste →");
+    assert_eq!(here(&h), "q_sym");
+    h.get_by_label("Plager");
 }
 
 #[test]

@@ -7,11 +7,27 @@ use std::sync::Arc;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use kohort::core::ManualClock;
+use kohort::i18n::Lang;
 use kohort::ui::app::App;
+use kohort::ui::lang::set_staff_lang;
 
 /// The app on `db` with the shipped study, no unlock delay, `size` points,
-/// its time from `clock`; `app` may configure it further.
+/// its time from `clock`; `app` may configure it further. Staff screens in
+/// English, as these tests were written (the walk in `walk_languages.rs`
+/// goes through every language).
 pub fn harness_on(
+    db: &Path,
+    size: [f32; 2],
+    clock: &ManualClock,
+    app: impl FnOnce(App) -> App,
+) -> Harness<'static, App> {
+    harness_in(Lang::En, db, size, clock, app)
+}
+
+/// [`harness_on`] with staff screens in `lang` until the tablet's setting
+/// says otherwise.
+pub fn harness_in(
+    lang: Lang,
     db: &Path,
     size: [f32; 2],
     clock: &ManualClock,
@@ -19,7 +35,10 @@ pub fn harness_on(
 ) -> Harness<'static, App> {
     let study = Arc::new(kohort_testkit::study());
     let app = app(App::with_clock(study, db.to_owned(), clock.clone()).without_unlock_delay());
-    Harness::builder().with_size(size).build_eframe(|_| app)
+    Harness::builder().with_size(size).build_eframe(|cc| {
+        set_staff_lang(&cc.egui_ctx, lang);
+        app
+    })
 }
 
 /// [`harness_on`] with a clock of its own.

@@ -5,6 +5,8 @@ use eframe::egui::{self, Button, RichText, Slider, Vec2};
 use super::PatientView;
 use super::fit;
 use crate::core::Step;
+use crate::i18n;
+use crate::t;
 use crate::ui::theme::{self, TOUCH};
 use crate::ui::widgets::{date_picker, keyboard, numpad};
 use kohort_form::runner::Runner;
@@ -40,8 +42,10 @@ fn value<'a>(runner: &'a Runner, id: &str) -> Option<&'a AnswerValue> {
     }
 }
 
-fn range_text(min: Option<f64>, max: Option<f64>, unit: Option<&str>) -> String {
+fn range_text(lang: Lang, min: Option<f64>, max: Option<f64>, unit: Option<&str>) -> String {
     let unit = unit.map(|u| format!(" {u}")).unwrap_or_default();
+    let n = |x: f64| i18n::number(lang, x, if x.fract() == 0.0 { 0 } else { 1 });
+    let (min, max) = (min.map(n), max.map(n));
     match (min, max) {
         (Some(lo), Some(hi)) => format!("{lo}–{hi}{unit}"),
         (Some(lo), None) => format!("≥ {lo}{unit}"),
@@ -68,18 +72,21 @@ pub(super) fn answer_ui(
         ItemKind::MultiChoice { options } => multi_ui(ui, &id, options, current, lang, out),
         ItemKind::Integer { min, max, unit } | ItemKind::Decimal { min, max, unit } => {
             let decimal = matches!(item.kind, ItemKind::Decimal { .. });
-            let range = range_text(*min, *max, unit.as_ref().map(|u| u.get(lang)));
+            let range = range_text(lang, *min, *max, unit.as_ref().map(|u| u.get(lang)));
             number(ui, &id, (decimal, *min), &range, view, out);
         }
         ItemKind::Days { max } => {
-            let range = match lang {
-                Lang::Nb => format!("0–{max} dager"),
-                Lang::En => format!("0–{max} days"),
-            };
+            let range = t!(lang, "answer-days-range", max = *max);
             number(ui, &id, (false, None), &range, view, out);
         }
         ItemKind::Year { min, max } => {
-            let range = range_text(min.map(|m| m as f64), max.map(|m| m as f64), None);
+            // Years are written without thousands separators or decimals.
+            let range = match (min, max) {
+                (Some(lo), Some(hi)) => format!("{lo}–{hi}"),
+                (Some(lo), None) => format!("≥ {lo}"),
+                (None, Some(hi)) => format!("≤ {hi}"),
+                (None, None) => String::new(),
+            };
             number(ui, &id, (false, min.map(|m| m as f64)), &range, view, out);
         }
         ItemKind::Slider {
@@ -311,15 +318,12 @@ fn date_ui(
     let lang = view.lang;
     let today = chrono::Local::now().date_naive();
     let mut date = view.date.unwrap_or(today);
-    if date_picker(ui, &mut date, lang) {
+    if date_picker(ui, id, &mut date, lang) {
         view.date = Some(date);
         out.push(Step::Set(id.to_owned(), AnswerValue::Date(date)));
     }
     if current.is_none() {
-        let use_it = match lang {
-            Lang::Nb => "Bruk denne datoen",
-            Lang::En => "Use this date",
-        };
+        let use_it = t!(lang, "answer-use-date");
         if ui
             .add(Button::new(use_it).min_size(Vec2::new(280.0, TOUCH)))
             .clicked()

@@ -3,6 +3,8 @@
 
 use eframe::egui::{self, Button, Frame, RichText, Vec2};
 
+use crate::t;
+use crate::ui::lang::staff_lang;
 use crate::ui::theme::{self, TOUCH};
 use crate::ui::widgets::{Passphrase, passphrase_ui};
 use kohort_form::Lang;
@@ -17,31 +19,19 @@ pub enum HandBack {
 }
 
 /// The words on the hand-back screen.
-fn words(lang: Lang, why: HandBack) -> (&'static str, &'static str) {
-    match (lang, why) {
-        (Lang::Nb, HandBack::Finished) => (
-            "Takk for svarene dine!",
-            "Gi nettbrettet tilbake til personalet.",
+fn words(lang: Lang, why: HandBack) -> (String, String) {
+    match why {
+        HandBack::Finished => (
+            t!(lang, "handback-finished"),
+            t!(lang, "handback-finished-body"),
         ),
-        (Lang::En, HandBack::Finished) => (
-            "Thank you for your answers!",
-            "Please give the tablet back to the staff.",
+        HandBack::Paused => (
+            t!(lang, "handback-paused"),
+            t!(lang, "handback-paused-body"),
         ),
-        (Lang::Nb, HandBack::Paused) => (
-            "Svarene dine er lagret.",
-            "Gi nettbrettet tilbake til personalet. Du kan fortsette en annen gang.",
-        ),
-        (Lang::En, HandBack::Paused) => (
-            "Your answers are saved.",
-            "Please give the tablet back to the staff. You can continue another time.",
-        ),
-        (Lang::Nb, HandBack::Unsaved) => (
-            "Gi nettbrettet til personalet.",
-            "Personalet hjelper deg videre.",
-        ),
-        (Lang::En, HandBack::Unsaved) => (
-            "Please give the tablet to the staff.",
-            "The staff will help you.",
+        HandBack::Unsaved => (
+            t!(lang, "handback-unsaved"),
+            t!(lang, "handback-unsaved-body"),
         ),
     }
 }
@@ -68,9 +58,13 @@ pub fn handback_ui(
                 ui.add_space(24.0);
                 ui.label(RichText::new(body).size(30.0));
                 ui.add_space(if passphrase.keyboard { 24.0 } else { 120.0 });
-                ui.label(RichText::new("Personale / Staff").size(20.0));
-                let enter = passphrase_ui(ui, passphrase, "Passordfrase / Passphrase", lang);
-                let button = Button::new("Lås opp / Unlock").min_size(Vec2::new(200.0, TOUCH));
+                // The staff part is in the staff's language.
+                let staff = staff_lang(ui.ctx());
+                ui.label(RichText::new(t!(staff, "handback-staff")).size(20.0));
+                let label = t!(staff, "unlock-passphrase");
+                let enter = passphrase_ui(ui, passphrase, &label, staff);
+                let button =
+                    Button::new(t!(staff, "unlock-button")).min_size(Vec2::new(200.0, TOUCH));
                 let tapped = ui.add_enabled(passphrase.ready(), button).clicked();
                 if (tapped || enter) && passphrase.ready() {
                     unlock = Some(passphrase.take());

@@ -16,7 +16,10 @@ use crate::core::Step;
 use crate::ui::theme::{self, TOUCH, TextSize, WARN, WARN_BG};
 use kohort_form::runner::{Current, Runner};
 use kohort_form::{Answer, AnswerValue};
-use kohort_form::{Lang, Message};
+use kohort_form::{Invalid, Lang};
+
+use crate::i18n;
+use crate::t;
 
 /// Screen state that is not an answer: language, text size, what is being
 /// typed, and a gentle message about the last input.
@@ -29,7 +32,7 @@ pub struct PatientView {
     pub buffer: String,
     pub shift: bool,
     pub date: Option<NaiveDate>,
-    pub message: Option<Message>,
+    pub message: Option<Invalid>,
     /// The item whose screen is showing: a new one starts at its top.
     shown: Option<String>,
     /// Next stayed on a refused value; the next Next goes on without it.
@@ -70,47 +73,13 @@ impl PatientView {
 
     /// Follows what the core did with a step: a refused value's message,
     /// typing afresh after "Vil ikke svare" was chosen or undone.
-    pub fn stepped(&mut self, invalid: Option<Message>, next_skips: bool, retype: bool) {
+    pub fn stepped(&mut self, invalid: Option<Invalid>, next_skips: bool, retype: bool) {
         self.message = invalid;
         self.next_skips = next_skips;
         if retype {
             self.editing = None;
         }
     }
-}
-
-/// Fixed patient-facing words.
-pub(crate) fn words(lang: Lang) -> Words {
-    match lang {
-        Lang::Nb => Words {
-            back: "← Tilbake",
-            next: "Neste →",
-            decline: "Vil ikke svare",
-            not_recorded: "Ikke registrert / ukjent",
-            pause: "Pause",
-            question_of: "Spørsmål",
-            of_about: "av omtrent",
-        },
-        Lang::En => Words {
-            back: "← Back",
-            next: "Next →",
-            decline: "Prefer not to answer",
-            not_recorded: "Not recorded / unknown",
-            pause: "Pause",
-            question_of: "Question",
-            of_about: "of about",
-        },
-    }
-}
-
-pub(crate) struct Words {
-    pub back: &'static str,
-    pub next: &'static str,
-    pub decline: &'static str,
-    pub not_recorded: &'static str,
-    pub pause: &'static str,
-    pub question_of: &'static str,
-    pub of_about: &'static str,
 }
 
 /// Draws the question on screen and returns what the patient did.
@@ -141,7 +110,6 @@ fn top_ui(
     view: &mut PatientView,
     actions: &mut Vec<Step>,
 ) {
-    let w = words(view.lang);
     let lang = view.lang;
     egui::Panel::top("patient_top")
         .frame(Frame::new().fill(theme::QUIET).inner_margin(12.0))
@@ -172,7 +140,7 @@ fn top_ui(
                 p.step as f32 / p.total as f32
             };
             ui.horizontal(|ui| {
-                let text = format!("{} {} {} {}", w.question_of, p.step, w.of_about, p.total);
+                let text = t!(lang, "patient-progress", step = p.step, total = p.total);
                 ui.label(RichText::new(text).small());
                 ui.add(
                     ProgressBar::new(fraction)
@@ -192,20 +160,20 @@ fn controls_width(ui: &egui::Ui, lang: Lang) -> f32 {
     let pad = fit::button_pad(ui);
     let button = |t: &str, min: f32| (fit::line_width(ui, t, &font) + pad).max(min);
     let gap = ui.spacing().item_spacing.x;
-    button(words(lang).pause, PAUSE_W)
+    button(&t!(lang, "patient-pause"), PAUSE_W)
         + 3.0 * (TOUCH + gap)
-        + button("English", LANG_W)
-        + button("Norsk", LANG_W)
+        + Lang::ALL
+            .iter()
+            .map(|l| button(l.own_name(), LANG_W) + gap)
+            .sum::<f32>()
         + 48.0
-        + 3.0 * gap
 }
 
 /// Pause, text size and language, right to left.
 fn controls_ui(ui: &mut egui::Ui, view: &mut PatientView, actions: &mut Vec<Step>) {
     let lang = view.lang;
-    let w = words(lang);
     if ui
-        .add(Button::new(w.pause).min_size(Vec2::new(PAUSE_W, TOUCH)))
+        .add(Button::new(t!(lang, "patient-pause")).min_size(Vec2::new(PAUSE_W, TOUCH)))
         .clicked()
     {
         actions.push(Step::Pause);
@@ -216,27 +184,25 @@ fn controls_ui(ui: &mut egui::Ui, view: &mut PatientView, actions: &mut Vec<Step
     ui.add_space(24.0);
     for size in TextSize::ALL.iter().rev() {
         let label = RichText::new("A").size(22.0 * size.factor() * 1.2);
-        let name = match (lang, size) {
-            (Lang::Nb, TextSize::Normal) => "Normal tekst",
-            (Lang::Nb, TextSize::Large) => "Stor tekst",
-            (Lang::Nb, TextSize::Larger) => "Større tekst",
-            (Lang::En, TextSize::Normal) => "Normal text",
-            (Lang::En, TextSize::Large) => "Large text",
-            (Lang::En, TextSize::Larger) => "Larger text",
+        let name = match size {
+            TextSize::Normal => t!(lang, "patient-text-normal"),
+            TextSize::Large => t!(lang, "patient-text-large"),
+            TextSize::Larger => t!(lang, "patient-text-larger"),
         };
         let selected = view.size == *size;
         let r = ui
             .add(theme::toggle(selected, label).min_size(Vec2::splat(TOUCH)))
-            .on_hover_text(name);
+            .on_hover_text(&name);
         // The button shows only "A": a screen reader (and a test) needs its name.
-        r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, name));
+        r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, &name));
         if r.clicked() {
             view.size = *size;
         }
     }
     ui.add_space(24.0);
-    for (l, name) in [(Lang::En, "English"), (Lang::Nb, "Norsk")] {
-        let b = theme::toggle(lang == l, name).min_size(Vec2::new(LANG_W, TOUCH));
+    // Right to left: bokmål ends up first.
+    for l in Lang::ALL.into_iter().rev() {
+        let b = theme::toggle(lang == l, l.own_name()).min_size(Vec2::new(LANG_W, TOUCH));
         if ui.add(b).clicked() {
             view.lang = l;
         }
@@ -251,18 +217,21 @@ fn bottom_ui(
     view: &PatientView,
     actions: &mut Vec<Step>,
 ) {
-    let w = words(view.lang);
+    let lang = view.lang;
     let decline_text = if view.staff {
-        w.not_recorded
+        t!(lang, "patient-not-recorded")
     } else {
-        w.decline
+        t!(lang, "patient-decline")
     };
     egui::Panel::bottom("patient_bottom")
         .frame(Frame::new().fill(theme::QUIET).inner_margin(16.0))
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 let big = Vec2::new(220.0, TOUCH + 8.0);
-                if ui.add(Button::new(w.back).min_size(big)).clicked() {
+                if ui
+                    .add(Button::new(t!(lang, "patient-back")).min_size(big))
+                    .clicked()
+                {
                     actions.push(Step::Back);
                 }
                 let declined = runner.answer(&current.item.id) == Some(&Answer::Declined)
@@ -278,7 +247,8 @@ fn bottom_ui(
                     });
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    let next = Button::new(RichText::new(w.next).strong()).min_size(big);
+                    let next =
+                        Button::new(RichText::new(t!(lang, "patient-next")).strong()).min_size(big);
                     if ui.add(next).clicked() {
                         actions.push(Step::Next);
                     }
@@ -331,14 +301,9 @@ fn question_ui(
                         .inner_margin(12.0)
                         .corner_radius(8.0)
                         .show(ui, |ui| {
-                            ui.label(RichText::new(msg.get(lang)).color(WARN));
+                            ui.label(RichText::new(invalid_text(lang, msg)).color(WARN));
                             if view.next_skips {
-                                ui.label(match lang {
-                                    Lang::Nb => {
-                                        "Trykk «Neste» en gang til for å gå videre uten å svare."
-                                    }
-                                    Lang::En => "Tap “Next” once more to go on without an answer.",
-                                });
+                                ui.label(t!(lang, "patient-next-again"));
                             }
                         });
                 }
@@ -353,10 +318,7 @@ fn question_ui(
 
 /// A cue over the bottom of the question when answers continue below it.
 fn more_below_ui(ui: &mut egui::Ui, area: egui::Rect, lang: Lang) {
-    let text = match lang {
-        Lang::Nb => "Flere svar nedenfor ↓",
-        Lang::En => "More answers below ↓",
-    };
+    let text = t!(lang, "patient-more-below");
     let rect = egui::Rect::from_min_max(
         egui::pos2(area.center().x - 200.0, area.bottom() - 48.0),
         egui::pos2(area.center().x + 200.0, area.bottom() - 4.0),
@@ -375,11 +337,7 @@ fn more_below_ui(ui: &mut egui::Ui, area: egui::Rect, lang: Lang) {
 /// Past the last screen but not yet completed (the completion did not save,
 /// or the session was resumed there): finish again, or go back.
 fn end_ui(ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Step>) {
-    let w = words(lang);
-    let (text, finish) = match lang {
-        Lang::Nb => ("Du har kommet til slutten av skjemaet.", "Fullfør"),
-        Lang::En => ("You have reached the end of the form.", "Finish"),
-    };
+    let (text, finish) = (t!(lang, "patient-end"), t!(lang, "patient-finish"));
     egui::CentralPanel::default()
         .frame(Frame::new().fill(theme::PAPER).inner_margin(48.0))
         .show(ui, |ui| {
@@ -387,7 +345,10 @@ fn end_ui(ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Step>) {
             ui.add_space(24.0);
             ui.horizontal(|ui| {
                 let big = Vec2::new(220.0, TOUCH + 8.0);
-                if ui.add(Button::new(w.back).min_size(big)).clicked() {
+                if ui
+                    .add(Button::new(t!(lang, "patient-back")).min_size(big))
+                    .clicked()
+                {
                     actions.push(Step::Back);
                 }
                 if ui
@@ -396,9 +357,32 @@ fn end_ui(ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Step>) {
                 {
                     actions.push(Step::Next);
                 }
-                if ui.add(Button::new(w.pause).min_size(big)).clicked() {
+                if ui
+                    .add(Button::new(t!(lang, "patient-pause")).min_size(big))
+                    .clicked()
+                {
                     actions.push(Step::Pause);
                 }
             });
         });
+}
+
+/// Why a value was refused, in the respondent's language.
+pub(crate) fn invalid_text(lang: Lang, why: &Invalid) -> String {
+    let range = |lo: Option<f64>, hi: Option<f64>| {
+        let n = |x: f64| i18n::number(lang, x, if x.fract() == 0.0 { 0 } else { 1 });
+        match (lo, hi) {
+            (Some(lo), Some(hi)) => t!(lang, "invalid-range-both", min = n(lo), max = n(hi)),
+            (Some(lo), None) => t!(lang, "invalid-range-min", min = n(lo)),
+            (None, Some(hi)) => t!(lang, "invalid-range-max", max = n(hi)),
+            (None, None) => t!(lang, "invalid-wrong"),
+        }
+    };
+    match why {
+        Invalid::Wrong | Invalid::Unknown(_) => t!(lang, "invalid-wrong"),
+        Invalid::Exclusive => t!(lang, "invalid-exclusive"),
+        Invalid::Range { min, max } => range(*min, *max),
+        Invalid::Days { max } => t!(lang, "invalid-days", max = *max),
+        Invalid::TooLong { max } => t!(lang, "invalid-too-long", max = *max),
+    }
 }

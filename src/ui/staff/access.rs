@@ -9,9 +9,10 @@ use std::path::PathBuf;
 use kohort_files::volumes::Volume;
 
 use crate::core::Credential;
+use crate::ui::lang::{lang_row, staff_lang};
 use crate::ui::theme::{STAFF_TEXT, TOUCH, WARN};
 use crate::ui::widgets::{Passphrase, passphrase_ui};
-use kohort_form::Lang;
+use crate::{t, ts};
 
 #[derive(Default)]
 pub struct SetupDraft {
@@ -28,33 +29,40 @@ pub fn setup_ui(
 ) -> Option<(String, Zeroizing<String>)> {
     let mut done = None;
     egui::CentralPanel::default().show(ui, |ui| {
-        ui.heading("Set up this tablet");
-        ui.label("Kohort keeps every answer sealed on this tablet. Choose a name for the tablet and a staff passphrase.");
+        lang_row(ui);
+        ui.heading(ts!(ui, "setup-title"));
+        ui.label(ts!(ui, "setup-intro"));
         ui.add_space(12.0);
-        egui::Grid::new("setup").num_columns(2).spacing([12.0, 12.0]).show(ui, |ui| {
-            let l = ui.label("Tablet name");
-            ui.add(TextEdit::singleline(&mut d.device).hint_text("e.g. Oslo tablet 1"))
-                .labelled_by(l.id);
-            ui.end_row();
-            let l = ui.label("Staff passphrase");
-            ui.add(TextEdit::singleline(&mut *d.passphrase).password(true))
-                .labelled_by(l.id);
-            ui.end_row();
-            let l = ui.label("Passphrase again");
-            ui.add(TextEdit::singleline(&mut *d.again).password(true))
-                .labelled_by(l.id);
-            ui.end_row();
-        });
+        egui::Grid::new("setup")
+            .num_columns(2)
+            .spacing([12.0, 12.0])
+            .show(ui, |ui| {
+                let l = ui.label(ts!(ui, "setup-name"));
+                ui.add(TextEdit::singleline(&mut d.device).hint_text(ts!(ui, "setup-name-hint")))
+                    .labelled_by(l.id);
+                ui.end_row();
+                let l = ui.label(ts!(ui, "setup-passphrase"));
+                ui.add(TextEdit::singleline(&mut *d.passphrase).password(true))
+                    .labelled_by(l.id);
+                ui.end_row();
+                let l = ui.label(ts!(ui, "setup-again"));
+                ui.add(TextEdit::singleline(&mut *d.again).password(true))
+                    .labelled_by(l.id);
+                ui.end_row();
+            });
         let mismatch = !d.again.is_empty() && *d.passphrase != *d.again;
         if mismatch {
-            ui.label(RichText::new("The two passphrases differ.").color(WARN));
+            ui.label(RichText::new(ts!(ui, "setup-differ")).color(WARN));
         }
         if let Some(e) = error {
             ui.label(RichText::new(e).color(WARN));
         }
         let ready = !d.device.trim().is_empty() && !d.passphrase.is_empty() && !mismatch;
         if ui
-            .add_enabled(ready, Button::new("Create").min_size(Vec2::new(160.0, TOUCH)))
+            .add_enabled(
+                ready,
+                Button::new(ts!(ui, "setup-create")).min_size(Vec2::new(160.0, TOUCH)),
+            )
             .clicked()
         {
             done = Some((d.device.trim().to_owned(), d.passphrase.clone()));
@@ -121,18 +129,14 @@ pub fn recovery_ui(
     let mut asked = None;
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
-            ui.heading("Recovery key");
-            ui.label(
-                "If the passphrase is forgotten, this key is the only way to open the answers \
-                 on this tablet. It is shown only now: write it down, photograph it, or save \
-                 it to a USB stick, and keep it locked away.",
-            );
+            ui.heading(ts!(ui, "recovery-title"));
+            ui.label(ts!(ui, "recovery-intro"));
             ui.add_space(12.0);
             groups_ui(ui, &d.groups());
             ui.add_space(12.0);
             ui.horizontal_wrapped(|ui| {
                 for v in volumes {
-                    let text = format!("Save to {}", v.label);
+                    let text = ts!(ui, "recovery-save-to", place = &v.label);
                     if ui
                         .add(Button::new(text).min_size(Vec2::new(0.0, TOUCH)))
                         .clicked()
@@ -141,7 +145,7 @@ pub fn recovery_ui(
                     }
                 }
                 if volumes.is_empty() {
-                    ui.label("Plug in a USB stick to save the key as a file.");
+                    ui.label(ts!(ui, "recovery-no-stick"));
                 }
             });
             if let Some(s) = &d.saved {
@@ -149,19 +153,15 @@ pub fn recovery_ui(
             }
             ui.add_space(16.0);
             let [a, b] = d.ask;
-            ui.label(format!(
-                "To show the key is noted, type group {} and group {}:",
-                a + 1,
-                b + 1
-            ));
+            ui.label(ts!(ui, "recovery-ask", first = a + 1, second = b + 1));
             for (k, i) in d.ask.into_iter().enumerate() {
                 ui.horizontal(|ui| {
-                    let l = ui.label(format!("Group {}", i + 1));
+                    let l = ui.label(ts!(ui, "recovery-group", number = i + 1));
                     ui.add(TextEdit::singleline(&mut d.answers[k]).desired_width(120.0))
                         .labelled_by(l.id);
                 });
             }
-            let go = Button::new("I have noted it: continue").min_size(Vec2::new(300.0, TOUCH));
+            let go = Button::new(ts!(ui, "recovery-noted")).min_size(Vec2::new(300.0, TOUCH));
             if ui.add_enabled(d.confirmed(), go).clicked() {
                 asked = Some(RecoveryAsked::Noted);
             }
@@ -205,10 +205,13 @@ pub fn unlock_ui(
 ) -> Option<Credential> {
     let mut out = None;
     egui::CentralPanel::default().show(ui, |ui| {
-        ui.heading("Kohort is locked");
+        lang_row(ui);
+        ui.heading(ts!(ui, "unlock-title"));
         ui.add_space(12.0);
-        let enter = passphrase_ui(ui, &mut d.passphrase, "Staff passphrase", Lang::En);
-        let unlock = Button::new("Unlock").min_size(Vec2::new(140.0, TOUCH));
+        let lang = staff_lang(ui.ctx());
+        let label = t!(lang, "unlock-staff-passphrase");
+        let enter = passphrase_ui(ui, &mut d.passphrase, &label, lang);
+        let unlock = Button::new(t!(lang, "unlock-button")).min_size(Vec2::new(140.0, TOUCH));
         let tapped = ui.add_enabled(d.passphrase.ready(), unlock).clicked();
         if (tapped || enter) && d.passphrase.ready() {
             out = Some(Credential::Passphrase(d.passphrase.take()));
@@ -217,16 +220,13 @@ pub fn unlock_ui(
             ui.label(RichText::new(e).color(WARN));
         }
         ui.add_space(24.0);
-        ui.checkbox(
-            &mut d.use_recovery,
-            "Forgotten passphrase: use the recovery key",
-        );
+        ui.checkbox(&mut d.use_recovery, t!(lang, "unlock-forgotten"));
         if d.use_recovery {
             ui.horizontal(|ui| {
-                let l = ui.label("Recovery key");
+                let l = ui.label(t!(lang, "unlock-recovery-key"));
                 ui.add(TextEdit::singleline(&mut *d.recovery).desired_width(520.0))
                     .labelled_by(l.id);
-                if ui.button("Open with recovery key").clicked() && !d.recovery.is_empty() {
+                if ui.button(t!(lang, "unlock-with-recovery")).clicked() && !d.recovery.is_empty() {
                     out = Some(Credential::Recovery(std::mem::take(&mut d.recovery)));
                 }
             });

@@ -7,6 +7,8 @@ use kohort_tablet::sync::Exported;
 use super::delivery::DeliveryAction;
 use super::{Page, StaffAction, StaffView};
 use crate::core::{Core, Result};
+use crate::i18n::Lang;
+use crate::t;
 
 /// Where the app goes after a staff action.
 pub enum Next {
@@ -16,7 +18,8 @@ pub enum Next {
     Locked,
 }
 
-pub fn act(core: &mut Core, view: &mut StaffView, action: StaffAction) -> Result<Next> {
+/// Carries out `action`; what is told back is in `lang`.
+pub fn act(core: &mut Core, view: &mut StaffView, action: StaffAction, lang: Lang) -> Result<Next> {
     match action {
         StaffAction::Lock => {
             core.lock();
@@ -58,6 +61,7 @@ pub fn act(core: &mut Core, view: &mut StaffView, action: StaffAction) -> Result
         } => drop(core.new_episode(participant, anchor)?),
         StaffAction::Withdraw { participant, on } => core.withdraw(participant, on)?,
         StaffAction::SetIdleLock(minutes) => core.set_idle_lock(minutes)?,
+        StaffAction::SetLanguage(l) => core.set_staff_language(l)?,
         StaffAction::ChangePassphrase { new, again } => {
             core.change_passphrase(&new, &again)?;
             view.settings.passphrase_changed = true;
@@ -66,7 +70,7 @@ pub fn act(core: &mut Core, view: &mut StaffView, action: StaffAction) -> Result
         StaffAction::Delivery(a) => {
             let retention = matches!(a, DeliveryAction::SetRetention(_));
             view.delivery.message = None;
-            view.delivery.message = delivery(core, a)?;
+            view.delivery.message = delivery(core, a, lang)?;
             if retention {
                 view.delivery.retention.clear();
             }
@@ -78,23 +82,25 @@ pub fn act(core: &mut Core, view: &mut StaffView, action: StaffAction) -> Result
 }
 
 /// A data-manager action; returns what to tell the data manager.
-fn delivery(core: &mut Core, action: DeliveryAction) -> Result<Option<String>> {
-    let nothing = || Some("Every sealed batch is confirmed: nothing to deliver.".to_owned());
+fn delivery(core: &mut Core, action: DeliveryAction, lang: Lang) -> Result<Option<String>> {
+    let nothing = || Some(t!(lang, "deliver-nothing"));
     Ok(match action {
         DeliveryAction::Seal => Some(match core.seal()? {
-            Exported::Nothing => "No completed session is waiting: nothing sealed.".into(),
+            Exported::Nothing => t!(lang, "seal-nothing"),
             Exported::Batch { seq, sessions, .. } => {
-                format!("Sealed batch {seq} with {sessions} session(s) into the outbox.")
+                t!(lang, "seal-done", seq = seq, sessions = sessions)
             }
         }),
         DeliveryAction::Reseal => {
             let done: Vec<String> = core.reseal()?.iter().map(u64::to_string).collect();
             Some(if done.is_empty() {
-                "Every batch file is in the outbox: nothing sealed again.".into()
+                t!(lang, "reseal-nothing")
             } else {
-                format!(
-                    "Sealed again from the answers on the tablet: batch(es) {}.",
-                    done.join(", ")
+                t!(
+                    lang,
+                    "reseal-done",
+                    count = done.len(),
+                    batches = done.join(", ")
                 )
             })
         }
@@ -119,23 +125,23 @@ fn delivery(core: &mut Core, action: DeliveryAction) -> Result<Option<String>> {
         DeliveryAction::ApplyReceipt(path) => {
             let done = core.apply_receipt(&path)?;
             Some(if done.newly.is_empty() {
-                "The receipt is genuine; it confirms no new batch.".into()
+                t!(lang, "receipt-nothing-new")
             } else {
                 let list: Vec<String> = done.newly.iter().map(u64::to_string).collect();
-                format!(
-                    "The receipt is genuine: batch(es) {} confirmed.",
-                    list.join(", ")
+                t!(
+                    lang,
+                    "receipt-confirmed",
+                    count = list.len(),
+                    batches = list.join(", ")
                 )
             })
         }
         DeliveryAction::Purge => {
             let r = core.purge()?;
-            let mut m = format!(
-                "Purged the answers of {} session(s); the sessions stay in the schedule.",
-                r.purged.sessions
-            );
+            let mut m = t!(lang, "purge-done", sessions = r.purged.sessions);
             if !r.purged.checkpointed || !r.files_left.is_empty() {
-                m.push_str(" Some purged bytes may remain until the next purge.");
+                m.push(' ');
+                m.push_str(&t!(lang, "purge-remains"));
             }
             Some(m)
         }

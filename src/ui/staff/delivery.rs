@@ -12,10 +12,12 @@ use eframe::egui::{self, Button, ProgressBar, RichText, Vec2};
 use kohort_files::volumes::Volume;
 
 use crate::core::{Delivery, Route, UploadRequest};
-use crate::ui::format;
+use crate::i18n::{self, Lang};
+use crate::ui::lang::staff_lang;
 use crate::ui::theme::WARN;
 use crate::ui::theme::toggle;
-use kohort_tablet::store::{BatchState, MAX_RETENTION_DAYS};
+use crate::{t, ts};
+use kohort_tablet::store::{BatchState, MAX_RETENTION_DAYS, Via};
 use kohort_tablet::sync::Status;
 
 /// The page's fields.
@@ -66,8 +68,13 @@ pub enum DeliveryAction {
     SetRetention(u32),
 }
 
-fn state_text(s: BatchState) -> RichText {
-    let t = RichText::new(s.as_str());
+fn state_text(lang: Lang, s: BatchState) -> RichText {
+    let t = RichText::new(match s {
+        BatchState::Sealed => t!(lang, "batch-sealed"),
+        BatchState::Delivered => t!(lang, "batch-delivered"),
+        BatchState::Confirmed => t!(lang, "batch-confirmed"),
+        BatchState::Purged => t!(lang, "batch-purged"),
+    });
     match s {
         BatchState::Sealed => t.color(WARN).strong(),
         BatchState::Delivered => t.strong(),
@@ -99,6 +106,24 @@ fn field(
 
 const BIG: Vec2 = Vec2::new(0.0, STAFF_TOUCH);
 
+/// Where a batch went, in words.
+fn via_text(lang: Lang, via: &Via) -> String {
+    match via {
+        Via::Folder { path } => t!(lang, "via-folder", path = path),
+        Via::Upload {
+            url,
+            project,
+            group,
+        } => t!(
+            lang,
+            "via-upload",
+            url = url,
+            project = project,
+            group = group
+        ),
+    }
+}
+
 pub fn delivery_ui(
     ui: &mut egui::Ui,
     status: Option<&Status>,
@@ -106,7 +131,7 @@ pub fn delivery_ui(
     volumes: &[Volume],
     v: &mut DeliveryView,
 ) -> Option<DeliveryAction> {
-    ui.heading("Data manager");
+    ui.heading(ts!(ui, "home-data-manager"));
     let s = status?;
     let running = delivery.is_some_and(Delivery::is_running);
     let mut action = summary_ui(ui, s, v);
@@ -124,52 +149,42 @@ pub fn delivery_ui(
 
 /// The research key, what waits for a batch, the last delivery, and Seal.
 fn summary_ui(ui: &mut egui::Ui, s: &Status, v: &DeliveryView) -> Option<DeliveryAction> {
+    let lang = staff_lang(ui.ctx());
     match &s.research_key {
         Some(fp) if s.practice_key => ui.label(
-            RichText::new(format!(
-                "Practice research key of this demo tablet (fingerprint {fp}): batches \
-                 sealed to it are for practice, not for the research store."
-            ))
-            .color(WARN)
-            .strong(),
+            RichText::new(t!(lang, "key-practice", fingerprint = fp))
+                .color(WARN)
+                .strong(),
         ),
-        Some(fp) => ui.label(format!("Research key fingerprint: {fp}")),
-        None => ui.label(
-            RichText::new(
-                "No research key set: batches cannot be sealed \
-                 (kohort device set-research-key research.pub).",
-            )
-            .color(WARN)
-            .strong(),
-        ),
+        Some(fp) => ui.label(t!(lang, "key-fingerprint", fingerprint = fp)),
+        None => ui.label(RichText::new(t!(lang, "key-none")).color(WARN).strong()),
     };
-    ui.label(format!(
-        "Completed sessions not yet in a batch: {}",
-        s.unbatched
-    ));
+    ui.label(t!(lang, "unbatched", count = s.unbatched));
     ui.label(match s.last_delivery() {
-        Some(d) => format!(
-            "Last delivery: batch {} at {} via {}",
-            d.batch,
-            format::minute(&d.at),
-            d.via.describe()
+        Some(d) => t!(
+            lang,
+            "last-delivery",
+            batch = d.batch,
+            at = i18n::minute(lang, &d.at),
+            via = via_text(lang, &d.via)
         ),
-        None => "Last delivery: none yet".into(),
+        None => t!(lang, "last-delivery-none"),
     });
     if let Some(m) = &v.message {
         ui.label(RichText::new(m).strong());
     }
     ui.add_space(6.0);
-    let seal = Button::new("Seal a new batch").min_size(BIG);
+    let seal = Button::new(t!(lang, "seal-button")).min_size(BIG);
     ui.add_enabled(s.unbatched > 0 && s.research_key.is_some(), seal)
         .clicked()
         .then_some(DeliveryAction::Seal)
 }
 
 fn batches_ui(ui: &mut egui::Ui, s: &Status, running: bool) -> Option<DeliveryAction> {
-    ui.heading("Batches");
+    let lang = staff_lang(ui.ctx());
+    ui.heading(t!(lang, "batches-title"));
     if s.batches.is_empty() {
-        ui.label("No batch sealed yet.");
+        ui.label(t!(lang, "batches-none"));
         return None;
     }
     egui::Grid::new("batches")
@@ -178,32 +193,36 @@ fn batches_ui(ui: &mut egui::Ui, s: &Status, running: bool) -> Option<DeliveryAc
         .striped(true)
         .show(ui, |ui| {
             for h in [
-                "Batch",
-                "Sealed",
-                "Sessions",
-                "State",
-                "Delivered / confirmed",
+                t!(lang, "batches-batch"),
+                t!(lang, "batches-sealed"),
+                t!(lang, "batches-sessions"),
+                t!(lang, "work-state"),
+                t!(lang, "batches-where"),
             ] {
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();
             for b in s.batches.iter().rev() {
                 ui.label(b.seq.to_string());
-                ui.label(format::day(&b.created_at));
+                ui.label(day(lang, &b.created_at));
                 ui.label(b.records.to_string());
-                ui.label(state_text(b.state));
+                ui.label(state_text(lang, b.state));
                 let how = match (b.state, s.delivery_of(b.seq)) {
-                    (BatchState::Confirmed | BatchState::Purged, _) => format!(
-                        "confirmed {}",
-                        b.confirmed_at.as_ref().map(format::day).unwrap_or_default()
+                    (BatchState::Confirmed | BatchState::Purged, _) => t!(
+                        lang,
+                        "batches-confirmed-on",
+                        day = b
+                            .confirmed_at
+                            .as_ref()
+                            .map(|at| day(lang, at))
+                            .unwrap_or_default()
                     ),
-                    _ if s.missing.contains(&b.seq) => "FILE MISSING from the outbox".into(),
-                    (_, Some(d)) if !d.checked => format!(
-                        "{}, not seen by the server's check: the receipt will tell",
-                        d.via.describe()
-                    ),
-                    (_, Some(d)) => d.via.describe(),
-                    (_, None) => "in the outbox".into(),
+                    _ if s.missing.contains(&b.seq) => t!(lang, "batches-file-missing"),
+                    (_, Some(d)) if !d.checked => {
+                        t!(lang, "batches-unchecked", via = via_text(lang, &d.via))
+                    }
+                    (_, Some(d)) => via_text(lang, &d.via),
+                    (_, None) => t!(lang, "batches-in-outbox"),
                 };
                 if s.missing.contains(&b.seq) {
                     ui.label(RichText::new(how).color(WARN).strong());
@@ -215,16 +234,15 @@ fn batches_ui(ui: &mut egui::Ui, s: &Status, running: bool) -> Option<DeliveryAc
         });
     if !s.missing.is_empty() {
         ui.label(
-            RichText::new(format!(
-                "{} batch file(s) are missing from the outbox ({}) and cannot be delivered \
-                 from this tablet; the others still go. Their answers stay on the tablet. \
-                 See the data manager's guide, \"A batch file is missing\".",
-                s.missing.len(),
-                s.outbox.display()
+            RichText::new(t!(
+                lang,
+                "batches-missing",
+                count = s.missing.len(),
+                outbox = s.outbox.display().to_string()
             ))
             .color(WARN),
         );
-        let again = Button::new("Seal the missing batches again").min_size(BIG);
+        let again = Button::new(t!(lang, "batches-reseal")).min_size(BIG);
         if ui.add_enabled(!running, again).clicked() {
             return Some(DeliveryAction::Reseal);
         }
@@ -241,51 +259,62 @@ fn deliver_ui(
     v: &mut DeliveryView,
 ) -> Option<DeliveryAction> {
     let mut action = None;
-    ui.heading("Deliver");
-    ui.label(format!(
-        "{} batch(es) await a receipt; each delivery sends all of them.",
-        s.awaiting()
-    ));
+    let lang = staff_lang(ui.ctx());
+    ui.heading(t!(lang, "deliver-title"));
+    ui.label(t!(lang, "deliver-awaiting", count = s.awaiting()));
     let can = !running && s.awaiting() > 0;
     ui.horizontal_wrapped(|ui| {
         for vol in volumes {
-            let copy = Button::new(format!("Copy to USB stick {}", vol.label)).min_size(BIG);
+            let copy =
+                Button::new(t!(lang, "deliver-copy-stick", stick = &vol.label)).min_size(BIG);
             if ui.add_enabled(can, copy).clicked() {
                 action = Some(DeliveryAction::ToFolder(vol.path.clone()));
             }
         }
         if volumes.is_empty() {
-            ui.label("No USB stick is plugged in.");
+            ui.label(t!(lang, "deliver-no-stick"));
         }
-        if ui.add(toggle(v.typed_folder, "Other folder…")).clicked() {
+        if ui
+            .add(toggle(v.typed_folder, t!(lang, "deliver-other-folder")))
+            .clicked()
+        {
             v.typed_folder = !v.typed_folder;
         }
     });
     if v.typed_folder {
         let folder_ok = can && !v.folder.trim().is_empty();
         let mut copy = false;
-        field(ui, "Folder", &mut v.folder, "/media/USB-STICK", |ui| {
-            copy = ui
-                .add_enabled(folder_ok, Button::new("Copy to folder").min_size(BIG))
-                .clicked();
-        });
+        field(
+            ui,
+            &t!(lang, "deliver-folder"),
+            &mut v.folder,
+            "/media/USB-STICK",
+            |ui| {
+                copy = ui
+                    .add_enabled(
+                        folder_ok,
+                        Button::new(t!(lang, "deliver-copy-folder")).min_size(BIG),
+                    )
+                    .clicked();
+            },
+        );
         if copy {
             action = Some(DeliveryAction::ToFolder(PathBuf::from(v.folder.trim())));
         }
     }
     ui.add_space(6.0);
     let tsd = "https://api.tsd.usit.no";
-    field(ui, "TSD address", &mut v.url, tsd, |_| {});
-    field(ui, "Project", &mut v.project, "p11", |_| {});
+    field(ui, &t!(lang, "tsd-address"), &mut v.url, tsd, |_| {});
+    field(ui, &t!(lang, "tsd-project"), &mut v.project, "p11", |_| {});
     let group = "p11-member-group";
-    field(ui, "Group (optional)", &mut v.group, group, |_| {});
+    field(ui, &t!(lang, "tsd-group"), &mut v.group, group, |_| {});
     let hint = "/media/USB-STICK/tsd-token.txt";
-    field(ui, "Token file", &mut v.token_file, hint, |_| {});
+    field(ui, &t!(lang, "tsd-token"), &mut v.token_file, hint, |_| {});
     pick_files(ui, volumes, "token", &mut v.token_file);
     let ready =
         !v.url.trim().is_empty() && !v.project.trim().is_empty() && !v.token_file.trim().is_empty();
     ui.horizontal(|ui| {
-        let upload = Button::new("Upload to TSD").min_size(BIG);
+        let upload = Button::new(t!(lang, "tsd-upload")).min_size(BIG);
         if ui
             .add_enabled(!running && s.awaiting() > 0 && ready, upload)
             .clicked()
@@ -297,7 +326,11 @@ fn deliver_ui(
                 token_file: PathBuf::from(v.token_file.trim()),
             }));
         }
-        if running && ui.add(Button::new("Stop").min_size(BIG)).clicked() {
+        if running
+            && ui
+                .add(Button::new(t!(lang, "deliver-stop")).min_size(BIG))
+                .clicked()
+        {
             action = Some(DeliveryAction::Cancel);
         }
     });
@@ -305,19 +338,31 @@ fn deliver_ui(
 }
 
 fn progress_ui(ui: &mut egui::Ui, d: &Delivery) {
+    let lang = staff_lang(ui.ctx());
     let p = &d.progress;
     let what = match d.route {
-        Route::Folder => "Copy to folder",
-        Route::Tsd => "Upload to TSD",
+        Route::Folder => t!(lang, "deliver-copy-folder"),
+        Route::Tsd => t!(lang, "tsd-upload"),
     };
     let text = if p.running && p.file.is_empty() {
-        format!("{what}: starting")
+        t!(lang, "progress-starting", what = what)
     } else if p.running {
-        format!("{what}: {} ({} delivered)", p.file, p.delivered)
+        t!(
+            lang,
+            "progress-file",
+            what = what,
+            file = &p.file,
+            delivered = p.delivered
+        )
     } else if p.failed.is_some() {
-        format!("{what}: stopped, {} delivered", p.delivered)
+        t!(
+            lang,
+            "progress-stopped",
+            what = what,
+            delivered = p.delivered
+        )
     } else {
-        format!("{what}: done, {} delivered", p.delivered)
+        t!(lang, "progress-done", what = what, delivered = p.delivered)
     };
     ui.add(
         ProgressBar::new(p.fraction())
@@ -329,7 +374,7 @@ fn progress_ui(ui: &mut egui::Ui, d: &Delivery) {
     }
     if let Some(f) = &p.failed {
         ui.label(
-            RichText::new(format!("Not delivered: {f}"))
+            RichText::new(t!(lang, "progress-failed", detail = f))
                 .color(WARN)
                 .strong(),
         );
@@ -344,14 +389,18 @@ fn receipt_ui(
     v: &mut DeliveryView,
 ) -> Option<DeliveryAction> {
     let mut action = None;
-    ui.heading("Receipt and purge");
+    let lang = staff_lang(ui.ctx());
+    ui.heading(t!(lang, "receipt-title"));
     pick_files(ui, volumes, ".receipt", &mut v.receipt);
     let receipt_ok = !v.receipt.trim().is_empty();
     let mut apply = false;
     let hint = "/media/USB-STICK/….receipt";
-    field(ui, "Receipt file", &mut v.receipt, hint, |ui| {
+    field(ui, &t!(lang, "receipt-file"), &mut v.receipt, hint, |ui| {
         apply = ui
-            .add_enabled(receipt_ok, Button::new("Apply receipt").min_size(BIG))
+            .add_enabled(
+                receipt_ok,
+                Button::new(t!(lang, "receipt-apply")).min_size(BIG),
+            )
             .clicked();
     });
     if apply {
@@ -359,17 +408,19 @@ fn receipt_ui(
             v.receipt.trim(),
         )));
     }
-    ui.label(format!(
-        "Answers of confirmed batches are kept {} day(s), then may be purged; \
-         {} session(s) can be purged now. Nothing unconfirmed is ever purged.",
-        s.retention_days, s.purge_eligible
+    ui.label(t!(
+        lang,
+        "retention-body",
+        days = s.retention_days,
+        sessions = s.purge_eligible
     ));
     ui.horizontal(|ui| {
-        let purge = Button::new(format!("Purge {} session(s)", s.purge_eligible)).min_size(BIG);
+        let purge =
+            Button::new(t!(lang, "purge-button", sessions = s.purge_eligible)).min_size(BIG);
         if ui.add_enabled(s.purge_eligible > 0, purge).clicked() {
             v.confirm_purge = true;
         }
-        let l = ui.label("Keep (days)");
+        let l = ui.label(t!(lang, "retention-field"));
         ui.add(
             egui::TextEdit::singleline(&mut v.retention)
                 .hint_text(s.retention_days.to_string())
@@ -383,7 +434,10 @@ fn receipt_ui(
             .ok()
             .filter(|d| *d <= MAX_RETENTION_DAYS);
         if ui
-            .add_enabled(days.is_some(), Button::new("Save").min_size(BIG))
+            .add_enabled(
+                days.is_some(),
+                Button::new(t!(lang, "settings-save")).min_size(BIG),
+            )
             .clicked()
             && let Some(d) = days
         {
@@ -438,19 +492,18 @@ fn purge_dialog_ui(ui: &mut egui::Ui, s: &Status, v: &mut DeliveryView) -> Optio
     let modal = egui::Modal::new(ui.scope_id().with("confirm_purge")).show(ui.ctx(), |ui| {
         crate::ui::theme::staff(ui);
         ui.set_max_width(560.0);
-        ui.heading("Purge answers from this tablet?");
-        ui.label(format!(
-            "The answers of {} session(s) leave this tablet for good. The research store \
-             has confirmed it holds them; the sessions stay in the schedule.",
-            s.purge_eligible
-        ));
+        let lang = staff_lang(ui.ctx());
+        ui.heading(t!(lang, "purge-title"));
+        ui.label(t!(lang, "purge-body", sessions = s.purge_eligible));
         ui.horizontal(|ui| {
-            let go =
-                Button::new(format!("Purge {} session(s) now", s.purge_eligible)).min_size(BIG);
+            let go = Button::new(t!(lang, "purge-now", sessions = s.purge_eligible)).min_size(BIG);
             if ui.add(go).clicked() {
                 action = Some(DeliveryAction::Purge);
             }
-            if ui.add(Button::new("Cancel").min_size(BIG)).clicked() {
+            if ui
+                .add(Button::new(t!(lang, "dialog-cancel")).min_size(BIG))
+                .clicked()
+            {
                 v.confirm_purge = false;
             }
         });
@@ -459,4 +512,9 @@ fn purge_dialog_ui(ui: &mut egui::Ui, s: &Status, v: &mut DeliveryView) -> Optio
         v.confirm_purge = false;
     }
     action
+}
+
+/// The day of an instant, in table dates.
+fn day(lang: Lang, at: &chrono::DateTime<chrono::Utc>) -> String {
+    i18n::day_short(lang, at.with_timezone(&chrono::Local).date_naive())
 }

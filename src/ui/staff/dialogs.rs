@@ -6,8 +6,13 @@ use crate::ui::theme::STAFF_TOUCH;
 use eframe::egui::{self, Button, RichText, Vec2};
 use uuid::Uuid;
 
-use super::{STAFF_LANG, StaffAction, parse_date};
+use super::StaffAction;
+use crate::i18n::{self, Lang};
+use crate::ui::lang::staff_lang;
 use crate::ui::theme::{WARN, toggle};
+use crate::ui::widgets::date_row;
+use crate::{t, ts};
+use chrono::NaiveDate;
 use kohort_form::schedule::EndType;
 use kohort_form::study::Study;
 use kohort_tablet::store::Participant;
@@ -35,43 +40,38 @@ pub enum Dialog {
     },
     Anchor {
         episode: Uuid,
-        date: String,
+        date: NaiveDate,
     },
     End {
         episode: Uuid,
-        date: String,
+        date: NaiveDate,
         end_type: Option<EndType>,
     },
     NewEpisode {
-        date: String,
+        date: NaiveDate,
     },
     Withdraw {
-        date: String,
+        date: NaiveDate,
     },
 }
 
 /// How an episode ended, as staff reads it.
-pub fn end_label(t: EndType) -> &'static str {
+pub fn end_label(lang: Lang, t: EndType) -> String {
     match t {
-        EndType::Completed => "Treatment completed",
-        EndType::DroppedOut => "Dropped out",
-        EndType::Transferred => "Transferred",
-        EndType::Discharged => "Discharged",
-        EndType::Died => "Died",
-        EndType::Other => "Other",
+        EndType::Completed => t!(lang, "end-completed"),
+        EndType::DroppedOut => t!(lang, "end-dropped-out"),
+        EndType::Transferred => t!(lang, "end-transferred"),
+        EndType::Discharged => t!(lang, "end-discharged"),
+        EndType::Died => t!(lang, "end-died"),
+        EndType::Other => t!(lang, "end-other"),
     }
 }
 
-fn date_field(ui: &mut egui::Ui, label: &str, value: &mut String) {
-    ui.horizontal(|ui| {
-        let l = ui.label(label);
-        ui.add(
-            egui::TextEdit::singleline(value)
-                .desired_width(130.0)
-                .hint_text("YYYY-MM-DD"),
-        )
-        .labelled_by(l.id);
-    });
+/// A date chosen by touch (no typing), shown as Norwegians write it.
+fn date_field(ui: &mut egui::Ui, label: &str, value: &mut NaiveDate) {
+    let lang = staff_lang(ui.ctx());
+    ui.label(RichText::new(format!("{label}: {}", i18n::day_long(lang, *value))).strong());
+    date_row(ui, label, value, lang);
 }
 
 /// The open dialog over the page: returns the confirmed action; Cancel or
@@ -126,7 +126,7 @@ pub(super) fn dialog_ui(
         if let Some(e) = problem.as_ref().or(kept.as_ref()) {
             ui.label(RichText::new(e).color(WARN));
         }
-        close = ui.button("Cancel").clicked();
+        close = ui.button(ts!(ui, "dialog-cancel")).clicked();
     });
     if problem.is_some() {
         *kept = problem;
@@ -138,7 +138,7 @@ pub(super) fn dialog_ui(
     action
 }
 
-fn confirm(ui: &mut egui::Ui, text: &str, ready: bool) -> bool {
+fn confirm(ui: &mut egui::Ui, text: String, ready: bool) -> bool {
     ui.add_enabled(
         ready,
         Button::new(text).min_size(Vec2::new(0.0, STAFF_TOUCH)),
@@ -158,27 +158,28 @@ fn missed_ui(
     title: &str,
     (code, reason): (&mut Option<i64>, &mut String),
 ) -> Asked {
-    ui.heading(format!("Mark {title} as missed"));
+    let lang = staff_lang(ui.ctx());
+    ui.heading(t!(lang, "missed-title", title = title));
     if !study.missed_reasons.is_empty() {
-        ui.label("Why?");
+        ui.label(t!(lang, "missed-why"));
         ui.horizontal_wrapped(|ui| {
             for r in &study.missed_reasons {
                 let chosen = *code == Some(r.code);
-                if ui.add(toggle(chosen, r.text.get(STAFF_LANG))).clicked() {
+                if ui.add(toggle(chosen, r.text.get(lang))).clicked() {
                     *code = (!chosen).then_some(r.code);
                 }
             }
         });
     }
     let l = ui.label(if study.missed_reasons.is_empty() {
-        "Reason (kept sealed)"
+        t!(lang, "missed-reason")
     } else {
-        "More about it (optional, kept sealed)"
+        t!(lang, "missed-more")
     });
     ui.text_edit_singleline(reason).labelled_by(l.id);
     let ready = code.is_some() || !reason.trim().is_empty();
     Ok(
-        confirm(ui, "Save missed", ready).then(|| StaffAction::MarkMissed {
+        confirm(ui, t!(lang, "missed-save"), ready).then(|| StaffAction::MarkMissed {
             episode,
             form: form.to_owned(),
             occurrence,
@@ -188,78 +189,78 @@ fn missed_ui(
     )
 }
 
-fn anchor_ui(ui: &mut egui::Ui, episode: Uuid, date: &mut String) -> Asked {
-    ui.heading("Correct the anchor date");
-    ui.label("Allowed until the baseline is completed; the change is audited.");
-    date_field(ui, "New anchor date", date);
-    if !confirm(ui, "Save anchor", true) {
+fn anchor_ui(ui: &mut egui::Ui, episode: Uuid, date: &mut NaiveDate) -> Asked {
+    let lang = staff_lang(ui.ctx());
+    ui.heading(t!(lang, "anchor-title"));
+    ui.label(t!(lang, "anchor-body"));
+    date_field(ui, &t!(lang, "anchor-new"), date);
+    if !confirm(ui, t!(lang, "anchor-save"), true) {
         return Ok(None);
     }
-    let anchor = parse_date(date, "The anchor date")?;
-    Ok(Some(StaffAction::SetAnchor { episode, anchor }))
+    Ok(Some(StaffAction::SetAnchor {
+        episode,
+        anchor: *date,
+    }))
 }
 
 fn end_ui(
     ui: &mut egui::Ui,
     episode: Uuid,
-    date: &mut String,
+    date: &mut NaiveDate,
     end_type: &mut Option<EndType>,
 ) -> Asked {
-    ui.heading("End of treatment");
-    ui.label("Both end-of-treatment forms become due; later timepoints are no longer collected.");
-    date_field(ui, "End date", date);
+    let lang = staff_lang(ui.ctx());
+    ui.heading(t!(lang, "end-title"));
+    ui.label(t!(lang, "end-body"));
+    date_field(ui, &t!(lang, "end-date"), date);
     ui.horizontal_wrapped(|ui| {
         for t in EndType::ALL {
-            if ui.add(toggle(*end_type == Some(t), end_label(t))).clicked() {
+            if ui
+                .add(toggle(*end_type == Some(t), end_label(lang, t)))
+                .clicked()
+            {
                 *end_type = Some(t);
             }
         }
     });
     let Some(end_type) = *end_type else {
-        confirm(ui, "Record end of treatment", false);
+        confirm(ui, t!(lang, "end-save"), false);
         return Ok(None);
     };
-    if !confirm(ui, "Record end of treatment", true) {
+    if !confirm(ui, t!(lang, "end-save"), true) {
         return Ok(None);
     }
-    let end = parse_date(date, "The end date")?;
     Ok(Some(StaffAction::EndEpisode {
         episode,
-        end,
+        end: *date,
         end_type,
     }))
 }
 
-fn new_episode_ui(ui: &mut egui::Ui, participant: Uuid, date: &mut String) -> Asked {
-    ui.heading("Returning to treatment");
-    ui.label(
-        "A new episode gets its own anchor date and schedule; earlier episodes stay as they are.",
-    );
-    date_field(ui, "New anchor date", date);
-    if !confirm(ui, "Start new episode", true) {
+fn new_episode_ui(ui: &mut egui::Ui, participant: Uuid, date: &mut NaiveDate) -> Asked {
+    let lang = staff_lang(ui.ctx());
+    ui.heading(t!(lang, "new-episode-title"));
+    ui.label(t!(lang, "new-episode-body"));
+    date_field(ui, &t!(lang, "anchor-new"), date);
+    if !confirm(ui, t!(lang, "new-episode-save"), true) {
         return Ok(None);
     }
-    let anchor = parse_date(date, "The new anchor date")?;
     Ok(Some(StaffAction::NewEpisode {
         participant,
-        anchor,
+        anchor: *date,
     }))
 }
 
-fn withdraw_ui(ui: &mut egui::Ui, participant: Uuid, date: &mut String) -> Asked {
-    ui.heading("Withdraw consent");
-    ui.label(
-        RichText::new(
-            "This stops all further questionnaires for this participant. Answers \
-             already given are kept, as the protocol says, and the withdrawal is \
-             sent to the research store.",
-        )
-        .color(WARN),
-    );
-    date_field(ui, "Withdrawn on", date);
-    if !confirm(ui, "Confirm withdrawal", true) {
+fn withdraw_ui(ui: &mut egui::Ui, participant: Uuid, date: &mut NaiveDate) -> Asked {
+    let lang = staff_lang(ui.ctx());
+    ui.heading(t!(lang, "withdraw-title"));
+    ui.label(RichText::new(t!(lang, "withdraw-body")).color(WARN));
+    date_field(ui, &t!(lang, "withdraw-date"), date);
+    if !confirm(ui, t!(lang, "withdraw-save"), true) {
         return Ok(None);
     }
-    let on = parse_date(date, "The withdrawal date")?;
-    Ok(Some(StaffAction::Withdraw { participant, on }))
+    Ok(Some(StaffAction::Withdraw {
+        participant,
+        on: *date,
+    }))
 }

@@ -4,8 +4,13 @@ use crate::ui::theme::STAFF_TOUCH;
 use chrono::NaiveDate;
 use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
 
-use crate::core::Enrolment;
+use crate::core::{EnrolProblem, Enrolment};
+use crate::i18n::Lang;
+use crate::t;
+use crate::ui::lang::staff_lang;
 use crate::ui::theme::{WARN, toggle};
+use crate::ui::widgets::date_row;
+use kohort_form::study::CodeProblem;
 use kohort_form::study::Study;
 use kohort_tablet::store::Consent;
 
@@ -14,23 +19,22 @@ pub struct EnrolDraft {
     pub study_code: String,
     pub site: String,
     pub label: String,
-    pub consent_date: String,
+    pub consent_date: NaiveDate,
     pub consent_version: String,
     pub contact_interview: bool,
     pub contact_relatives: bool,
-    pub anchor: String,
+    pub anchor: NaiveDate,
     pub started_before_consent: bool,
 }
 
 impl EnrolDraft {
     /// A blank draft with consent and anchor dates set to `today`.
     pub fn new(today: NaiveDate) -> Self {
-        let today = today.to_string();
         EnrolDraft {
             study_code: String::new(),
             site: String::new(),
             label: String::new(),
-            consent_date: today.clone(),
+            consent_date: today,
             consent_version: "1.0".to_owned(),
             contact_interview: false,
             contact_relatives: false,
@@ -39,20 +43,20 @@ impl EnrolDraft {
         }
     }
 
-    /// The enrolment, or a message naming the field that is wrong.
-    pub fn enrolment(&self, study: &Study) -> Result<Enrolment, String> {
+    /// The enrolment, or what is wrong with it.
+    pub fn enrolment(&self, study: &Study) -> Result<Enrolment, EnrolProblem> {
         let e = Enrolment {
             study_code: self.study_code.trim().to_owned(),
             site: self.site.trim().to_owned(),
             label: Some(self.label.trim().to_owned()).filter(|l| !l.is_empty()),
             consent: Consent {
-                date: super::parse_date(&self.consent_date, "Consent date")?,
+                date: self.consent_date,
                 version: self.consent_version.trim().to_owned(),
                 contact_interview: self.contact_interview,
                 contact_relatives: self.contact_relatives,
                 withdrawn_at: None,
             },
-            anchor: super::parse_date(&self.anchor, "Anchor date")?,
+            anchor: self.anchor,
             started_before_consent: self.started_before_consent,
         };
         match e.problem(study) {
@@ -80,9 +84,33 @@ fn field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) {
     ui.end_row();
 }
 
+/// Why an enrolment cannot be saved, in the staff's language.
+pub(crate) fn problem_text(lang: Lang, p: &EnrolProblem) -> String {
+    match p {
+        EnrolProblem::Code(CodeProblem::Empty) => t!(lang, "enrol-code-empty"),
+        EnrolProblem::Code(CodeProblem::Shape(pattern)) => {
+            t!(lang, "enrol-code-shape", pattern = pattern)
+        }
+        EnrolProblem::Code(CodeProblem::OtherSite { coded, chosen }) => {
+            t!(lang, "enrol-code-site", coded = coded, chosen = chosen)
+        }
+        EnrolProblem::NoSite => t!(lang, "enrol-no-site"),
+        EnrolProblem::AnchorBeforeConsent => t!(lang, "enrol-anchor-early"),
+        EnrolProblem::NoConsentVersion => t!(lang, "enrol-no-version"),
+    }
+}
+
+/// A date chosen by touch in the form's grid.
+fn date_field(ui: &mut egui::Ui, lang: Lang, label: &str, value: &mut NaiveDate) {
+    ui.label(label);
+    date_row(ui, label, value, lang);
+    ui.end_row();
+}
+
 /// Returns the enrolment when staff presses "Enrol".
 pub fn enrol_ui(ui: &mut egui::Ui, study: &Study, d: &mut EnrolDraft) -> Option<Enrolment> {
-    ui.heading("Enrol a participant");
+    let lang = staff_lang(ui.ctx());
+    ui.heading(t!(lang, "enrol-title"));
     let site = if d.site.trim().is_empty() {
         "…"
     } else {
@@ -91,21 +119,27 @@ pub fn enrol_ui(ui: &mut egui::Ui, study: &Study, d: &mut EnrolDraft) -> Option<
     let example = study
         .code_pattern
         .as_deref()
-        .map_or("e.g. HAB-OSL-0001".to_owned(), |p| {
-            format!(
-                "like {} (# digit)",
-                p.replace(kohort_form::study::SITE, site)
+        .map_or(t!(lang, "enrol-code-example"), |p| {
+            t!(
+                lang,
+                "enrol-code-like",
+                pattern = p.replace(kohort_form::study::SITE, site)
             )
         });
     egui::Grid::new("enrol")
         .num_columns(2)
         .spacing([12.0, 10.0])
         .show(ui, |ui| {
-            field(ui, "Study code", &mut d.study_code, &example);
+            field(ui, &t!(lang, "enrol-code"), &mut d.study_code, &example);
             if study.sites.is_empty() {
-                field(ui, "Site", &mut d.site, "e.g. OSL");
+                field(
+                    ui,
+                    &t!(lang, "sites-site"),
+                    &mut d.site,
+                    &t!(lang, "enrol-site-hint"),
+                );
             } else {
-                ui.label("Site");
+                ui.label(t!(lang, "sites-site"));
                 ui.horizontal(|ui| {
                     for s in &study.sites {
                         if ui
@@ -123,44 +157,34 @@ pub fn enrol_ui(ui: &mut egui::Ui, study: &Study, d: &mut EnrolDraft) -> Option<
             }
             field(
                 ui,
-                "Label (optional, sealed)",
+                &t!(lang, "enrol-label"),
                 &mut d.label,
-                "shown to staff only",
+                &t!(lang, "enrol-label-hint"),
             );
-            field(ui, "Consent date", &mut d.consent_date, "YYYY-MM-DD");
+            date_field(
+                ui,
+                lang,
+                &t!(lang, "enrol-consent-date"),
+                &mut d.consent_date,
+            );
             field(
                 ui,
-                "Consent form version",
+                &t!(lang, "enrol-consent-version"),
                 &mut d.consent_version,
-                "e.g. 1.0",
+                &t!(lang, "enrol-consent-version-hint"),
             );
-            ui.label("");
-            ui.checkbox(
-                &mut d.contact_interview,
-                "May be contacted for an interview",
-            );
+            ui.label(String::new());
+            ui.checkbox(&mut d.contact_interview, t!(lang, "enrol-interview"));
             ui.end_row();
-            ui.label("");
-            ui.checkbox(&mut d.contact_relatives, "Relatives may be contacted");
+            ui.label(String::new());
+            ui.checkbox(&mut d.contact_relatives, t!(lang, "enrol-relatives"));
             ui.end_row();
-            field(
-                ui,
-                "First day of treatment (anchor)",
-                &mut d.anchor,
-                "YYYY-MM-DD",
-            );
-            let early = match (
-                d.anchor.trim().parse::<NaiveDate>(),
-                d.consent_date.trim().parse::<NaiveDate>(),
-            ) {
-                (Ok(a), Ok(c)) => a < c,
-                _ => false,
-            };
-            if early {
-                ui.label("");
+            date_field(ui, lang, &t!(lang, "enrol-anchor"), &mut d.anchor);
+            if d.anchor < d.consent_date {
+                ui.label(String::new());
                 ui.checkbox(
                     &mut d.started_before_consent,
-                    "Treatment began before consent: that is right",
+                    t!(lang, "enrol-began-before"),
                 );
                 ui.end_row();
             }
@@ -169,9 +193,9 @@ pub fn enrol_ui(ui: &mut egui::Ui, study: &Study, d: &mut EnrolDraft) -> Option<
     if let Err(p) = &checked
         && !d.study_code.trim().is_empty()
     {
-        ui.label(RichText::new(p).color(WARN));
+        ui.label(RichText::new(problem_text(lang, p)).color(WARN));
     }
-    let enrol = Button::new("Enrol").min_size(Vec2::new(160.0, 48.0));
+    let enrol = Button::new(t!(lang, "enrol-button")).min_size(Vec2::new(160.0, 48.0));
     if ui.add_enabled(checked.is_ok(), enrol).clicked() {
         return checked.ok();
     }

@@ -8,7 +8,7 @@ mod access;
 pub mod actions;
 pub mod delivery;
 mod dialogs;
-mod enrol;
+pub mod enrol;
 mod participant;
 mod settings;
 mod today;
@@ -25,14 +25,12 @@ use eframe::egui::{self, Button, RichText, Vec2};
 use uuid::Uuid;
 
 use crate::core::{Clinic, Core, Enrolment};
+use crate::i18n::Lang;
+use crate::ui::lang::staff_lang;
 use crate::ui::theme::WARN;
-use kohort_form::Lang;
+use crate::{t, ts};
 use kohort_form::schedule::EndType;
 use kohort_form::study::Study;
-
-/// The language of the staff screens and of clinician forms filled in on
-/// them (a tablet setting once the screens are translated).
-pub const STAFF_LANG: Lang = Lang::En;
 
 /// Which page the central panel shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -104,6 +102,8 @@ pub enum StaffAction {
         on: NaiveDate,
     },
     SetIdleLock(u32),
+    /// The staff language of this tablet.
+    SetLanguage(Lang),
     /// A new staff passphrase, typed twice.
     ChangePassphrase {
         new: zeroize::Zeroizing<String>,
@@ -122,13 +122,6 @@ pub(crate) fn named_button(ui: &mut egui::Ui, text: &str, name: &str) -> bool {
     r.clicked()
 }
 
-/// Parses a typed date, naming the field when it is not one.
-pub(crate) fn parse_date(s: &str, what: &str) -> Result<NaiveDate, String> {
-    s.trim()
-        .parse()
-        .map_err(|_| format!("{what} must be a date like 2026-03-31"))
-}
-
 pub fn home_ui(
     ui: &mut egui::Ui,
     core: &Core,
@@ -142,22 +135,30 @@ pub fn home_ui(
     let mut action = None;
     egui::Panel::top("staff_top").show(ui, |ui| {
         ui.horizontal(|ui| {
+            let lang = staff_lang(ui.ctx());
             ui.heading("Kohort");
-            ui.label(format!(
-                "{} · tablet {}",
-                study.id.to_uppercase(),
-                data.device
+            ui.label(t!(
+                lang,
+                "home-study-tablet",
+                study = study.id.to_uppercase(),
+                tablet = &data.device
             ))
-            .on_hover_text(study.title.get(Lang::En));
+            .on_hover_text(study.title.get(lang));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let big = Vec2::new(100.0, STAFF_TOUCH);
-                if ui.add(Button::new("Lock").min_size(big)).clicked() {
+                if ui
+                    .add(Button::new(t!(lang, "home-lock")).min_size(big))
+                    .clicked()
+                {
                     action = Some(StaffAction::Lock);
                 }
                 if ui
                     .add(
-                        crate::ui::theme::toggle(view.page == Page::Settings, "Settings")
-                            .min_size(big),
+                        crate::ui::theme::toggle(
+                            view.page == Page::Settings,
+                            t!(lang, "home-settings"),
+                        )
+                        .min_size(big),
                     )
                     .clicked()
                 {
@@ -165,15 +166,21 @@ pub fn home_ui(
                 }
                 if ui
                     .add(
-                        crate::ui::theme::toggle(view.page == Page::Delivery, "Data manager")
-                            .min_size(big),
+                        crate::ui::theme::toggle(
+                            view.page == Page::Delivery,
+                            t!(lang, "home-data-manager"),
+                        )
+                        .min_size(big),
                     )
                     .clicked()
                 {
                     view.show(Page::Delivery);
                 }
                 if ui
-                    .add(crate::ui::theme::toggle(view.page == Page::Today, "Today").min_size(big))
+                    .add(
+                        crate::ui::theme::toggle(view.page == Page::Today, t!(lang, "home-today"))
+                            .min_size(big),
+                    )
                     .clicked()
                 {
                     view.show(Page::Today);
@@ -181,14 +188,7 @@ pub fn home_ui(
             });
         });
         if data.demo {
-            ui.label(
-                RichText::new(
-                    "DEMO TABLET: synthetic practice data. Not for real participants; \
-                     its batches are refused by the study's research store.",
-                )
-                .color(WARN)
-                .strong(),
-            );
+            ui.label(RichText::new(ts!(ui, "home-demo")).color(WARN).strong());
         }
         if let Some(e) = error {
             ui.label(RichText::new(e).color(WARN).strong());
@@ -218,7 +218,7 @@ pub fn home_ui(
                     Page::Participant(id) => match data.participant(id) {
                         Some(p) => participant::participant_ui(ui, study, data, p, &mut view.draft),
                         None => {
-                            ui.label("This participant is no longer on the tablet.");
+                            ui.label(ts!(ui, "home-participant-gone"));
                             None
                         }
                     },
@@ -232,10 +232,10 @@ pub fn home_ui(
 }
 
 fn participants_ui(ui: &mut egui::Ui, data: &Clinic, view: &mut StaffView) {
-    ui.heading("Participants");
+    ui.heading(ts!(ui, "home-participants"));
     if ui
         .add(
-            crate::ui::theme::toggle(view.page == Page::Enrol, "Enrol participant")
+            crate::ui::theme::toggle(view.page == Page::Enrol, ts!(ui, "home-enrol"))
                 .min_size(Vec2::new(220.0, STAFF_TOUCH)),
         )
         .clicked()
@@ -246,7 +246,7 @@ fn participants_ui(ui: &mut egui::Ui, data: &Clinic, view: &mut StaffView) {
         view.enrolling = EnrolDraft::new(today);
         view.show(Page::Enrol);
     }
-    let l = ui.label("Search by study code or label");
+    let l = ui.label(ts!(ui, "home-search"));
     ui.text_edit_singleline(&mut view.search).labelled_by(l.id);
     let needle = view.search.to_lowercase();
     let shown: Vec<&kohort_tablet::store::Participant> = data

@@ -6,13 +6,17 @@
 use eframe::egui::{self, RichText};
 
 use super::dialogs::{Dialog, PageDraft, dialog_ui, end_label};
-use super::today::{form_text, state_text, window_text};
+use super::today::{form_text, state_label, state_text, window_text};
 use super::{StaffAction, named_button};
 use crate::core::clinic::Clinic;
+use crate::i18n;
+use crate::t;
+use crate::ui::lang::staff_lang;
 use crate::ui::theme::WARN;
+use chrono::NaiveDate;
+use kohort_form::Respondent;
 use kohort_form::schedule::{EndType, Row, State};
 use kohort_form::study::Study;
-use kohort_form::{Lang, Respondent};
 use kohort_tablet::store::{Episode, Participant};
 
 pub fn participant_ui(
@@ -23,37 +27,49 @@ pub fn participant_ui(
     d: &mut PageDraft,
 ) -> Option<StaffAction> {
     let mut action = None;
-    ui.heading(format!("Participant {}", p.study_code));
+    let lang = staff_lang(ui.ctx());
+    ui.heading(t!(lang, "participant-title", code = &p.study_code));
     let label = p
         .label
         .as_deref()
-        .map(|l| format!("Label: {l} · "))
+        .map(|l| t!(lang, "participant-label", label = l) + " · ")
         .unwrap_or_default();
-    ui.label(format!(
-        "{label}Site {} · enrolled {}",
-        p.site,
-        crate::ui::format::day(&p.enrolled_at)
-    ));
+    let enrolled = i18n::day_long(
+        lang,
+        p.enrolled_at.with_timezone(&chrono::Local).date_naive(),
+    );
+    ui.label(
+        label
+            + &t!(
+                lang,
+                "participant-site",
+                site = &p.site,
+                enrolled = enrolled
+            ),
+    );
     let withdrawn = p.consent.as_ref().and_then(|c| c.withdrawn_at);
     if let Some(c) = &p.consent {
-        let yn = |b: bool| if b { "yes" } else { "no" };
+        let yn = |b: bool| if b { t!(lang, "yes") } else { t!(lang, "no") };
         ui.horizontal_wrapped(|ui| {
-            ui.label(format!(
-                "Consent {} (version {}) · interview: {} · relatives: {}",
-                c.date,
-                c.version,
-                yn(c.contact_interview),
-                yn(c.contact_relatives)
+            ui.label(t!(
+                lang,
+                "participant-consent",
+                date = i18n::day_long(lang, c.date),
+                version = &c.version,
+                interview = yn(c.contact_interview),
+                relatives = yn(c.contact_relatives)
             ));
-            if withdrawn.is_none() && ui.button("Withdraw consent…").clicked() {
+            if withdrawn.is_none() && ui.button(t!(lang, "participant-withdraw")).clicked() {
                 d.dialog = Some(Dialog::Withdraw { date: today(data) });
             }
         });
     }
     if let Some(on) = withdrawn {
         ui.label(
-            RichText::new(format!(
-                "Consent withdrawn on {on}: nothing more is collected. Answers given before are kept."
+            RichText::new(t!(
+                lang,
+                "participant-withdrawn",
+                on = i18n::day_long(lang, on)
             ))
             .color(WARN)
             .strong(),
@@ -61,15 +77,15 @@ pub fn participant_ui(
     }
     let episodes: Vec<&Episode> = data.episodes_of(p.id).collect();
     let Some((current, earlier)) = episodes.split_last() else {
-        ui.label("No treatment episode recorded.");
+        ui.label(t!(lang, "participant-no-episode"));
         return None;
     };
     ui.separator();
     let n = episodes.len();
     ui.heading(if n > 1 {
-        format!("Episode {n} (current)")
+        t!(lang, "episode-current", number = n)
     } else {
-        "Treatment episode".to_owned()
+        t!(lang, "episode-title")
     });
     let collecting = withdrawn.is_none();
     episode_header(ui, study, data, current, collecting, d);
@@ -85,11 +101,15 @@ pub fn participant_ui(
         action = Some(a);
     }
     for (i, e) in earlier.iter().enumerate().rev() {
-        let title = format!(
-            "Episode {} · {} – {} (read-only)",
-            i + 1,
-            e.anchor_date,
-            e.end_date.map(|d| d.to_string()).unwrap_or_default()
+        let title = t!(
+            lang,
+            "episode-earlier",
+            number = i + 1,
+            from = i18n::day_short(lang, e.anchor_date),
+            to = e
+                .end_date
+                .map(|d| i18n::day_short(lang, d))
+                .unwrap_or_default()
         );
         egui::CollapsingHeader::new(title)
             .id_salt(e.id)
@@ -105,10 +125,9 @@ pub fn participant_ui(
     action
 }
 
-fn today(data: &Clinic) -> String {
+fn today(data: &Clinic) -> NaiveDate {
     data.today
         .unwrap_or_else(|| chrono::Local::now().date_naive())
-        .to_string()
 }
 
 /// The episode's dates and the buttons that change them.
@@ -128,26 +147,33 @@ fn episode_header(
     let baseline_done = rows
         .iter()
         .any(|r| Some(r.form.as_str()) == baseline && matches!(r.state, State::Completed { .. }));
+    let lang = staff_lang(ui.ctx());
     ui.horizontal_wrapped(|ui| {
-        ui.label(format!("{}: {}", study.anchor.get(Lang::En), e.anchor_date));
-        if collecting && !baseline_done && ui.button("Correct anchor date…").clicked() {
+        ui.label(format!(
+            "{}: {}",
+            study.anchor.get(lang),
+            i18n::day_long(lang, e.anchor_date)
+        ));
+        if collecting && !baseline_done && ui.button(t!(lang, "episode-correct-anchor")).clicked() {
             d.dialog = Some(Dialog::Anchor {
                 episode: e.id,
-                date: e.anchor_date.to_string(),
+                date: e.anchor_date,
             });
         }
         match e.end_date {
             Some(end) => {
-                ui.label(format!(
-                    "· Treatment ended {end}: {}",
-                    end_label(e.end_type.unwrap_or(EndType::Other))
+                ui.label(t!(
+                    lang,
+                    "episode-ended",
+                    on = i18n::day_long(lang, end),
+                    how = end_label(lang, e.end_type.unwrap_or(EndType::Other))
                 ));
-                if collecting && ui.button("Start new episode…").clicked() {
+                if collecting && ui.button(t!(lang, "episode-new")).clicked() {
                     d.dialog = Some(Dialog::NewEpisode { date: today(data) });
                 }
             }
             None => {
-                if collecting && ui.button("Record end of treatment…").clicked() {
+                if collecting && ui.button(t!(lang, "episode-end")).clicked() {
                     d.dialog = Some(Dialog::End {
                         episode: e.id,
                         date: today(data),
@@ -171,28 +197,48 @@ fn timeline(
     d: &mut PageDraft,
 ) -> Option<StaffAction> {
     let mut action = None;
+    let lang = staff_lang(ui.ctx());
     egui::Grid::new(("timeline", e.id))
         .num_columns(4)
         .max_col_width(290.0)
         .spacing([14.0, 6.0])
         .striped(true)
         .show(ui, |ui| {
-            for h in ["Form", "Target", "State", ""] {
+            for h in [
+                t!(lang, "work-form"),
+                t!(lang, "timeline-target"),
+                t!(lang, "work-state"),
+                String::new(),
+            ] {
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();
             for row in rows {
-                let title = row.title(Lang::En);
-                ui.add(egui::Label::new(form_text(row)).wrap());
-                let target = row.target.map(|t| t.to_string()).unwrap_or_default();
-                ui.label(target).on_hover_text(window_text(row));
+                let title = row.title(lang);
+                ui.add(egui::Label::new(form_text(lang, row)).wrap());
+                let target = row
+                    .target
+                    .map(|t| i18n::day_short(lang, t))
+                    .unwrap_or_default();
+                ui.label(target).on_hover_text(window_text(lang, row));
                 let state = match (&row.state, row.opens, row.closes) {
-                    (State::Upcoming, Some(o), _) => RichText::new(format!("upcoming, opens {o}")),
-                    (State::Open, _, Some(c)) => RichText::new(format!("open until {c}")).strong(),
-                    (s @ State::Completed { .. }, _, _) if data.purged(e.id, row) => {
-                        RichText::new(format!("{} · at the research store", s.label(Lang::En)))
+                    (State::Upcoming, Some(o), _) => {
+                        RichText::new(t!(lang, "timeline-opens", day = i18n::day_short(lang, o)))
                     }
-                    (s, _, _) => state_text(study, s),
+                    (State::Open, _, Some(c)) => RichText::new(t!(
+                        lang,
+                        "timeline-open-until",
+                        day = i18n::day_short(lang, c)
+                    ))
+                    .strong(),
+                    (s @ State::Completed { .. }, _, _) if data.purged(e.id, row) => {
+                        RichText::new(t!(
+                            lang,
+                            "timeline-at-store",
+                            state = state_label(lang, study, s)
+                        ))
+                    }
+                    (s, _, _) => state_text(lang, study, s),
                 };
                 ui.add(egui::Label::new(state).wrap());
                 if active {
@@ -202,7 +248,7 @@ fn timeline(
                         }
                     });
                 } else {
-                    ui.label("");
+                    ui.label(String::new());
                 }
                 ui.end_row();
             }
@@ -219,6 +265,7 @@ fn row_actions(
     title: &str,
     d: &mut PageDraft,
 ) -> Option<StaffAction> {
+    let lang = staff_lang(ui.ctx());
     let patient = row.respondent == Respondent::Patient;
     // The "record another" row of an event form always starts a new one;
     // a paused event has its own numbered row with Continue.
@@ -227,21 +274,21 @@ fn row_actions(
         .flatten();
     if let Some(s) = resumable {
         let text = if patient {
-            "Resume with patient"
+            t!(lang, "row-resume-patient")
         } else {
-            "Continue"
+            t!(lang, "row-continue")
         };
-        return named_button(ui, text, &format!("{text}: {title}"))
+        return named_button(ui, &text, &format!("{text}: {title}"))
             .then_some(StaffAction::Resume(s.id));
     }
     let mut action = None;
     if row.state.is_due() || row.state == State::Available {
         let text = match (patient, row.state == State::Available) {
-            (true, _) => "Give to patient",
-            (false, true) => "Record new",
-            (false, false) => "Fill in",
+            (true, _) => t!(lang, "row-give"),
+            (false, true) => t!(lang, "row-record-new"),
+            (false, false) => t!(lang, "row-fill-in"),
         };
-        if named_button(ui, text, &format!("{text}: {title}")) {
+        if named_button(ui, &text, &format!("{text}: {title}")) {
             action = Some(StaffAction::Start {
                 participant: p.id,
                 episode: e.id,
@@ -251,7 +298,11 @@ fn row_actions(
         }
     }
     if matches!(row.state, State::Open | State::Late { .. } | State::Closed)
-        && named_button(ui, "Missed…", &format!("Mark missed: {title}"))
+        && named_button(
+            ui,
+            &t!(lang, "row-missed"),
+            &t!(lang, "row-missed-name", title = title),
+        )
     {
         d.dialog = Some(Dialog::Missed {
             episode: e.id,

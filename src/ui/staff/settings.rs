@@ -1,4 +1,5 @@
-//! Device settings staff may change: the idle lock and the staff passphrase.
+//! Device settings staff may change: the staff language, the idle lock and
+//! the staff passphrase.
 
 use crate::ui::theme::STAFF_TOUCH;
 use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
@@ -6,7 +7,10 @@ use zeroize::Zeroizing;
 
 use super::StaffAction;
 use crate::core::clinic::Clinic;
-use crate::ui::theme::WARN;
+use crate::i18n::Lang;
+use crate::t;
+use crate::ui::lang::staff_lang;
+use crate::ui::theme::{WARN, toggle};
 
 #[derive(Default)]
 pub struct SettingsDraft {
@@ -23,21 +27,29 @@ pub struct SettingsDraft {
 const MAX_IDLE_MINUTES: u32 = 240;
 
 pub fn settings_ui(ui: &mut egui::Ui, data: &Clinic, d: &mut SettingsDraft) -> Option<StaffAction> {
-    ui.heading("Settings");
-    ui.label(format!(
-        "Staff screens lock after {} minutes without a touch (0: never).",
-        data.idle_lock_minutes
-    ));
+    let lang = staff_lang(ui.ctx());
+    ui.heading(t!(lang, "settings-title"));
     let mut action = None;
+    ui.label(RichText::new(t!(lang, "settings-language")).strong());
     ui.horizontal(|ui| {
-        let l = ui.label("Lock after (minutes)");
+        for l in Lang::ALL {
+            let b = toggle(lang == l, l.own_name()).min_size(Vec2::new(140.0, STAFF_TOUCH));
+            if ui.add(b).clicked() && l != lang {
+                action = Some(StaffAction::SetLanguage(l));
+            }
+        }
+    });
+    ui.add_space(16.0);
+    ui.label(t!(lang, "settings-idle", minutes = data.idle_lock_minutes));
+    ui.horizontal(|ui| {
+        let l = ui.label(t!(lang, "settings-idle-field"));
         ui.text_edit_singleline(&mut d.idle_lock).labelled_by(l.id);
         let parsed = d.idle_lock.trim().parse::<u32>();
         let ok = matches!(parsed, Ok(m) if m <= MAX_IDLE_MINUTES);
         if ui
             .add_enabled(
                 ok,
-                Button::new("Save").min_size(Vec2::new(100.0, STAFF_TOUCH)),
+                Button::new(t!(lang, "settings-save")).min_size(Vec2::new(100.0, STAFF_TOUCH)),
             )
             .clicked()
             && let Ok(m) = parsed
@@ -53,44 +65,40 @@ pub fn settings_ui(ui: &mut egui::Ui, data: &Clinic, d: &mut SettingsDraft) -> O
             .map_or(true, |m| m > MAX_IDLE_MINUTES)
     {
         ui.label(
-            RichText::new(format!(
-                "Type a whole number of minutes, 0 to {MAX_IDLE_MINUTES}."
-            ))
-            .color(WARN),
+            RichText::new(t!(lang, "settings-idle-wrong", max = MAX_IDLE_MINUTES)).color(WARN),
         );
     }
     ui.add_space(16.0);
     action = passphrase_ui(ui, d).or(action);
     ui.add_space(16.0);
-    ui.heading("This tablet");
-    ui.label(format!("Name: {}", data.device));
+    ui.heading(t!(lang, "settings-tablet"));
+    ui.label(t!(lang, "settings-tablet-name", name = &data.device));
     ui.label(
-        RichText::new(format!("Fingerprint: {}", data.device_fingerprint))
-            .monospace()
-            .size(22.0),
+        RichText::new(t!(
+            lang,
+            "settings-fingerprint",
+            fingerprint = &data.device_fingerprint
+        ))
+        .monospace()
+        .size(22.0),
     );
-    ui.label(
-        "The research store asks for this fingerprint before it trusts batches from this \
-         tablet: read it out to them.",
-    );
+    ui.label(t!(lang, "settings-fingerprint-why"));
     action
 }
 
 /// A new staff passphrase, typed twice. Nothing is encrypted again: the
 /// tablet's key is wrapped under the new passphrase; the recovery key stays.
 fn passphrase_ui(ui: &mut egui::Ui, d: &mut SettingsDraft) -> Option<StaffAction> {
-    ui.heading("Staff passphrase");
-    ui.label(
-        "A new passphrase for everyone who uses this tablet: four or five random words. \
-         The recovery key stays as it is.",
-    );
+    let lang = staff_lang(ui.ctx());
+    ui.heading(t!(lang, "settings-passphrase"));
+    ui.label(t!(lang, "settings-passphrase-body"));
     egui::Grid::new("new_passphrase")
         .num_columns(2)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
             for (label, text) in [
-                ("New staff passphrase", &mut d.new_pass),
-                ("New passphrase again", &mut d.new_again),
+                (t!(lang, "settings-new-passphrase"), &mut d.new_pass),
+                (t!(lang, "settings-new-again"), &mut d.new_again),
             ] {
                 let l = ui.label(label);
                 ui.add(
@@ -103,10 +111,11 @@ fn passphrase_ui(ui: &mut egui::Ui, d: &mut SettingsDraft) -> Option<StaffAction
             }
         });
     if d.passphrase_changed {
-        ui.label("Passphrase changed. Tell the staff who use this tablet.");
+        ui.label(t!(lang, "settings-passphrase-changed"));
     }
     let ready = !d.new_pass.is_empty() && !d.new_again.is_empty();
-    let change = Button::new("Change passphrase").min_size(Vec2::new(200.0, STAFF_TOUCH));
+    let change =
+        Button::new(t!(lang, "settings-change-passphrase")).min_size(Vec2::new(200.0, STAFF_TOUCH));
     if ui.add_enabled(ready, change).clicked() {
         d.passphrase_changed = false;
         return Some(StaffAction::ChangePassphrase {

@@ -4,32 +4,21 @@
 use chrono::Datelike;
 use eframe::egui::{self, RichText};
 
-use super::{Page, STAFF_LANG, StaffAction, StaffView, named_button};
+use super::{Page, StaffAction, StaffView, named_button};
 use crate::core::clinic::{Clinic, Work};
+use crate::i18n::{self, Lang};
+use crate::t;
+use crate::ui::lang::staff_lang;
 use crate::ui::theme::STAFF_TOUCH;
 use crate::ui::theme::WARN;
+use kohort_form::Respondent;
 use kohort_form::schedule::{Row, State};
 use kohort_form::study::Study;
-use kohort_form::{Lang, Respondent};
 
 /// A state label, late ones in the warning colour and bold; a missed
 /// form's coded reason in the study's words.
-pub(crate) fn state_text(study: &Study, state: &State) -> RichText {
-    let label = match state {
-        State::Missed {
-            code: Some(c),
-            reason,
-        } => {
-            let coded = study.missed_reason(*c).map(|t| t.get(STAFF_LANG));
-            match (coded, reason.is_empty()) {
-                (Some(coded), true) => format!("missed: {coded}"),
-                (Some(coded), false) => format!("missed: {coded} – {reason}"),
-                (None, _) => state.label(STAFF_LANG),
-            }
-        }
-        _ => state.label(STAFF_LANG),
-    };
-    let text = RichText::new(label);
+pub(crate) fn state_text(lang: Lang, study: &Study, state: &State) -> RichText {
+    let text = RichText::new(state_label(lang, study, state));
     if state.days_late().is_some() {
         return text.color(WARN).strong();
     }
@@ -40,23 +29,77 @@ pub(crate) fn state_text(study: &Study, state: &State) -> RichText {
     }
 }
 
-/// A row's window, the year written once when both ends share it.
-pub(crate) fn window_text(row: &Row) -> String {
-    match (row.opens, row.closes) {
-        (Some(o), Some(c)) if o.year() == c.year() => {
-            format!("{o} – {}", c.format("%m-%d"))
+/// A state in words, from the catalogue.
+pub(crate) fn state_label(lang: Lang, study: &Study, state: &State) -> String {
+    let pct = |p: &Option<f32>| match p {
+        Some(p) if p.is_finite() => format!(" ({:.0} %)", p.clamp(0.0, 1.0) * 100.0),
+        _ => String::new(),
+    };
+    let late = |d: &Option<i64>| match d {
+        Some(d) => t!(lang, "state-late-suffix", days = *d),
+        None => String::new(),
+    };
+    match state {
+        State::Upcoming => t!(lang, "state-upcoming"),
+        State::Open => t!(lang, "state-open"),
+        State::Late { days_late } => t!(lang, "state-late", days = *days_late),
+        State::InProgress {
+            progress,
+            days_late,
+        } => t!(lang, "state-in-progress") + &pct(progress) + &late(days_late),
+        State::Paused {
+            progress,
+            days_late,
+        } => t!(lang, "state-paused") + &pct(progress) + &late(days_late),
+        State::Completed { on, deviation_days } => {
+            let on = i18n::day_short(lang, *on);
+            match deviation_days {
+                Some(d) => t!(
+                    lang,
+                    "state-completed-off",
+                    on = on,
+                    days = format!("{d:+}")
+                ),
+                None => t!(lang, "state-completed", on = on),
+            }
         }
-        (Some(o), Some(c)) => format!("{o} – {c}"),
-        (Some(o), None) => format!("from {o}"),
+        State::Missed { code, reason } => {
+            let coded = code
+                .and_then(|c| study.missed_reason(c))
+                .map(|t| t.get(lang));
+            let why = match (coded, reason.is_empty()) {
+                (Some(c), true) => c.to_owned(),
+                (Some(c), false) => format!("{c} – {reason}"),
+                (None, false) => reason.clone(),
+                (None, true) => return t!(lang, "state-missed"),
+            };
+            t!(lang, "state-missed-why", why = why)
+        }
+        State::NotApplicable => t!(lang, "state-not-applicable"),
+        State::Closed => t!(lang, "state-closed"),
+        State::Available => t!(lang, "state-available"),
+        State::Withdrawn => t!(lang, "state-withdrawn"),
+    }
+}
+
+/// A row's window, in table dates.
+pub(crate) fn window_text(lang: Lang, row: &Row) -> String {
+    match (row.opens, row.closes) {
+        (Some(o), Some(c)) => format!(
+            "{} – {}",
+            i18n::day_short(lang, o),
+            i18n::day_short(lang, c)
+        ),
+        (Some(o), None) => t!(lang, "window-from", day = i18n::day_short(lang, o)),
         _ => String::new(),
     }
 }
 
 /// A row's title, with clinician forms marked.
-pub(crate) fn form_text(row: &Row) -> String {
+pub(crate) fn form_text(lang: Lang, row: &Row) -> String {
     match row.respondent {
-        Respondent::Patient => row.title(Lang::En),
-        Respondent::Clinician => format!("{} (staff)", row.title(Lang::En)),
+        Respondent::Patient => row.title(lang),
+        Respondent::Clinician => t!(lang, "form-by-staff", title = row.title(lang)),
     }
 }
 
@@ -69,6 +112,7 @@ const ROW: f32 = STAFF_TOUCH + 4.0;
 /// Columns have fixed shares of the width, so they do not shift while
 /// scrolling.
 fn work_list(ui: &mut egui::Ui, study: &Study, work: &[Work<'_>], view: &mut StaffView) {
+    let lang = staff_lang(ui.ctx());
     let width = ui.available_width();
     let gap = 12.0;
     let shares = [0.17, 0.33, 0.24, 0.26];
@@ -91,12 +135,17 @@ fn work_list(ui: &mut egui::Ui, study: &Study, work: &[Work<'_>], view: &mut Sta
         );
     };
     let (head, _) = ui.allocate_exact_size(egui::vec2(width, 28.0), egui::Sense::hover());
-    let heads = ["Participant", "Form", "State", "Window"];
+    let heads = [
+        t!(lang, "work-participant"),
+        t!(lang, "work-form"),
+        t!(lang, "work-state"),
+        t!(lang, "work-window"),
+    ];
     for (h, rect) in heads
-        .iter()
+        .into_iter()
         .zip(columns(head.left(), head.top(), head.height()))
     {
-        cell(ui, rect, RichText::new(*h).strong());
+        cell(ui, rect, RichText::new(h).strong());
     }
     let top = ui.cursor().top();
     let clip = ui.clip_rect();
@@ -114,7 +163,7 @@ fn work_list(ui: &mut egui::Ui, study: &Study, work: &[Work<'_>], view: &mut Sta
         let [c0, c1, c2, c3] = columns(rect.left(), rect.top(), ROW);
         // The study code is the button: one tap opens the page.
         let code = &w.participant.study_code;
-        let name = format!("Open {code}: {}", w.row.title(Lang::En));
+        let name = t!(lang, "work-open", code = code, title = w.row.title(lang));
         let opened = ui
             .scope_builder(
                 egui::UiBuilder::new()
@@ -126,9 +175,9 @@ fn work_list(ui: &mut egui::Ui, study: &Study, work: &[Work<'_>], view: &mut Sta
         if opened {
             view.show(Page::Participant(w.participant.id));
         }
-        cell(ui, c1, RichText::new(form_text(w.row)));
-        cell(ui, c2, state_text(study, &w.row.state));
-        cell(ui, c3, RichText::new(window_text(w.row)));
+        cell(ui, c1, RichText::new(form_text(lang, w.row)));
+        cell(ui, c2, state_text(lang, study, &w.row.state));
+        cell(ui, c3, RichText::new(window_text(lang, w.row)));
     }
     ui.add_space(work.len().saturating_sub(last) as f32 * ROW);
     ui.spacing_mut().item_spacing.y = spacing;
@@ -140,22 +189,40 @@ pub fn today_ui(
     data: &Clinic,
     view: &mut StaffView,
 ) -> Option<StaffAction> {
-    let today = data.today.map(|d| d.to_string()).unwrap_or_default();
-    ui.heading(format!("Today's work · {today}"));
+    let lang = staff_lang(ui.ctx());
+    let today = data
+        .today
+        .map(|d| {
+            format!(
+                "{} {}",
+                i18n::weekday_name(lang, d.weekday()),
+                i18n::day_long(lang, d)
+            )
+        })
+        .unwrap_or_default();
+    ui.heading(t!(lang, "today-title", day = today));
     let work = data.work();
-    if work.is_empty() {
-        ui.label("Nothing is due today.");
+    if data.participants.is_empty() {
+        ui.label(t!(lang, "today-no-participants"));
+    } else if work.is_empty() {
+        ui.label(t!(lang, "today-nothing-due"));
     } else {
         work_list(ui, study, &work, view);
     }
     ui.add_space(20.0);
-    ui.heading("Sites");
+    ui.heading(t!(lang, "sites-title"));
     egui::Grid::new("sites")
         .num_columns(5)
         .spacing([28.0, 8.0])
         .striped(true)
         .show(ui, |ui| {
-            for h in ["Site", "Participants", "Due now", "Late", "Paused"] {
+            for h in [
+                t!(lang, "sites-site"),
+                t!(lang, "sites-participants"),
+                t!(lang, "sites-due"),
+                t!(lang, "sites-late"),
+                t!(lang, "sites-paused"),
+            ] {
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();

@@ -1,61 +1,31 @@
-//! A date picker that needs no typing: day, month and year each with big
-//! minus and plus buttons.
+//! Date pickers that need no typing: day, month and year each with minus
+//! and plus buttons; large and stacked for patients, one row for staff.
 
 use chrono::{Datelike, Months, NaiveDate};
 use eframe::egui::{self, RichText};
 
 use super::key;
+use crate::i18n;
+use crate::t;
+use crate::ui::theme::STAFF_TOUCH;
 use kohort_form::Lang;
 
-const MONTHS_NB: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// Edits `date`; returns true when it changed.
-pub fn date_picker(ui: &mut egui::Ui, date: &mut NaiveDate, lang: Lang) -> bool {
+/// `id` tells apart two pickers on one screen.
+pub fn date_picker(
+    ui: &mut egui::Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    date: &mut NaiveDate,
+    lang: Lang,
+) -> bool {
     let before = *date;
-    let month_name = match lang {
-        Lang::Nb => MONTHS_NB,
-        Lang::En => MONTHS_EN,
-    }
-    .get(date.month0() as usize)
-    .copied()
-    .unwrap_or_default();
-    let (day_l, month_l, year_l) = match lang {
-        Lang::Nb => ("dag", "måned", "år"),
-        Lang::En => ("day", "month", "year"),
-    };
-    let parts: [(&str, String); 3] = [
-        (day_l, date.day().to_string()),
-        (month_l, month_name.to_owned()),
-        (year_l, date.year().to_string()),
+    let month_name = i18n::month_name(lang, date.month());
+    let parts: [(String, String); 3] = [
+        (t!(lang, "date-day"), date.day().to_string()),
+        (t!(lang, "date-month"), month_name.to_owned()),
+        (t!(lang, "date-year"), date.year().to_string()),
     ];
-    egui::Grid::new("date_picker")
+    egui::Grid::new(("date_picker", id))
         .spacing([16.0, 12.0])
         .show(ui, |ui| {
             for (i, (label, value)) in parts.iter().enumerate() {
@@ -69,6 +39,53 @@ pub fn date_picker(ui: &mut egui::Ui, date: &mut NaiveDate, lang: Lang) -> bool 
                 ui.end_row();
             }
         });
+    *date != before
+}
+
+/// The staff's date picker: the same parts on one row, finger-sized, so a
+/// form with two dates still fits a 1280×800 screen. A tap on a part's
+/// minus or plus moves it; the date reads as Norwegians write it beside.
+pub fn date_row(
+    ui: &mut egui::Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    date: &mut NaiveDate,
+    lang: Lang,
+) -> bool {
+    let before = *date;
+    let parts = [
+        (t!(lang, "date-day"), date.day().to_string(), 48.0),
+        (
+            t!(lang, "date-month"),
+            i18n::month_name(lang, date.month()).to_owned(),
+            120.0,
+        ),
+        (t!(lang, "date-year"), date.year().to_string(), 64.0),
+    ];
+    ui.push_id(("date_row", id), |ui| {
+        ui.horizontal(|ui| {
+            for (i, (label, value, width)) in parts.iter().enumerate() {
+                let minus = ui.add(egui::Button::new("−").min_size(egui::Vec2::splat(STAFF_TOUCH)));
+                minus.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Button, true, format!("− {label}"))
+                });
+                if minus.clicked() {
+                    *date = step(*date, i, false);
+                }
+                ui.add_sized(
+                    [*width, STAFF_TOUCH],
+                    egui::Label::new(RichText::new(value).strong()),
+                );
+                let plus = ui.add(egui::Button::new("+").min_size(egui::Vec2::splat(STAFF_TOUCH)));
+                plus.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Button, true, format!("+ {label}"))
+                });
+                if plus.clicked() {
+                    *date = step(*date, i, true);
+                }
+                ui.add_space(12.0);
+            }
+        });
+    });
     *date != before
 }
 

@@ -4,6 +4,7 @@
 use eframe::egui::{self, Frame, RichText, ScrollArea, Stroke};
 
 use super::{KEYBOARD_KEY, sized_key};
+use crate::t;
 use crate::ui::theme::{INK, PAPER};
 use kohort_form::Lang;
 
@@ -48,10 +49,11 @@ pub fn keys(
     lang: Lang,
 ) -> bool {
     let mut changed = false;
-    let (space, delete, caps) = match lang {
-        Lang::Nb => ("Mellomrom", "Slett", "Store bokstaver"),
-        Lang::En => ("Space", "Delete", "Capitals"),
-    };
+    let (space, delete, caps) = (
+        t!(lang, "key-space"),
+        t!(lang, "key-delete"),
+        t!(lang, "key-capitals"),
+    );
     let push = |buffer: &mut String, s: &str| {
         let room = buffer.chars().count() < max_chars;
         if room {
@@ -66,8 +68,8 @@ pub fn keys(
         ui.horizontal(|ui| {
             let last = i + 1 == ROWS.len();
             if last {
-                let caps_key =
-                    crate::ui::theme::toggle(*shift, caps).min_size([150.0, KEYBOARD_KEY].into());
+                let caps_key = crate::ui::theme::toggle(*shift, caps.as_str())
+                    .min_size([150.0, KEYBOARD_KEY].into());
                 if ui.add(caps_key).clicked() {
                     *shift = !*shift;
                 }
@@ -84,12 +86,12 @@ pub fn keys(
                 }
             }
             if i == 0
-                && sized_key(ui, delete, 130.0, KEYBOARD_KEY).clicked()
+                && sized_key(ui, &delete, 130.0, KEYBOARD_KEY).clicked()
                 && buffer.pop().is_some()
             {
                 changed = true;
             }
-            if last && sized_key(ui, space, 260.0, KEYBOARD_KEY).clicked() {
+            if last && sized_key(ui, &space, 260.0, KEYBOARD_KEY).clicked() {
                 changed |= push(buffer, " ");
             }
         });

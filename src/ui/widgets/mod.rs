@@ -5,7 +5,7 @@ mod keyboard;
 mod numpad;
 mod passphrase;
 
-pub use date::date_picker;
+pub use date::{date_picker, date_row};
 pub use keyboard::keyboard;
 pub use numpad::numpad;
 pub use passphrase::{Passphrase, passphrase_ui};

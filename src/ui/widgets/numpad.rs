@@ -3,6 +3,7 @@
 use eframe::egui::{self, Frame, RichText, Stroke};
 
 use super::key;
+use crate::t;
 use crate::ui::theme::{INK, QUIET};
 use kohort_form::Lang;
 
@@ -50,10 +51,7 @@ pub fn numpad(
 /// The keys themselves.
 fn pad(ui: &mut egui::Ui, buffer: &mut String, decimal: bool, lang: Lang) -> bool {
     let mut changed = false;
-    let (delete, clear) = match lang {
-        Lang::Nb => ("Slett", "Tøm"),
-        Lang::En => ("Delete", "Clear"),
-    };
+    let (delete, clear) = (t!(lang, "key-delete"), t!(lang, "key-clear"));
     egui::Grid::new("numpad")
         .spacing([12.0, 12.0])
         .show(ui, |ui| {
@@ -75,7 +73,7 @@ fn pad(ui: &mut egui::Ui, buffer: &mut String, decimal: bool, lang: Lang) -> boo
                     buffer.push(',');
                     changed = true;
                 }
-            } else if key(ui, clear, 96.0).clicked() && !buffer.is_empty() {
+            } else if key(ui, &clear, 96.0).clicked() && !buffer.is_empty() {
                 buffer.clear();
                 changed = true;
             }
@@ -83,7 +81,7 @@ fn pad(ui: &mut egui::Ui, buffer: &mut String, decimal: bool, lang: Lang) -> boo
                 buffer.push('0');
                 changed = true;
             }
-            if key(ui, delete, 96.0).clicked() && buffer.pop().is_some() {
+            if key(ui, &delete, 96.0).clicked() && buffer.pop().is_some() {
                 changed = true;
             }
             ui.end_row();

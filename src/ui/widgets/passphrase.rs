@@ -7,6 +7,7 @@ use eframe::egui::{self, Frame, Key, RichText, Stroke, TextEdit};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::keyboard::keys;
+use crate::t;
 use crate::ui::theme::{self, INK, QUIET, WARN};
 use kohort_form::Lang;
 
@@ -80,20 +81,15 @@ pub fn passphrase_ui(ui: &mut egui::Ui, p: &mut Passphrase, label: &str, lang: L
             r.request_focus();
         }
         enter = (r.lost_focus() || r.has_focus()) && ui.input(|i| i.key_pressed(Key::Enter));
-        let name = match lang {
-            Lang::Nb => "Tastatur",
-            Lang::En => "Keyboard",
-        };
+        let name = t!(lang, "key-keyboard");
         if ui.add(theme::toggle(p.keyboard, name)).clicked() {
             p.keyboard = !p.keyboard;
         }
     });
     if let Some(s) = p.wrong {
-        let text = match (lang, s) {
-            (Lang::Nb, 0) => "Feil passordfrase. Prøv igjen.".to_owned(),
-            (Lang::En, 0) => "Wrong passphrase. Try again.".to_owned(),
-            (Lang::Nb, s) => format!("Feil passordfrase. Vent {s} s før neste forsøk."),
-            (Lang::En, s) => format!("Wrong passphrase. Wait {s} s before the next try."),
+        let text = match s {
+            0 => t!(lang, "unlock-wrong"),
+            s => t!(lang, "unlock-wrong-wait", seconds = s),
         };
         ui.label(RichText::new(text).color(WARN).strong());
     }
