@@ -339,3 +339,14 @@ purge-button = Purge { $sessions } sessions
 purge-title = Purge answers from this tablet?
 purge-body = The answers of { $sessions } sessions leave this tablet for good. The research store has confirmed it holds them; the sessions stay in the schedule.
 purge-now = Purge { $sessions } sessions now
+
+## Read-aloud
+read-aloud = Read aloud
+read-aloud-option = Read aloud: { $option }
+read-aloud-all = Read everything to me
+read-aloud-participant = Read everything aloud to this participant (patient mode)
+read-aloud-heading = Read-aloud
+read-aloud-works = Read-aloud works: patients see the speaker buttons.
+read-aloud-off = Read-aloud is not switched on in this app. The speaker buttons are hidden from patients.
+read-aloud-no-device = Read-aloud does not work: no sound device was found ({ $detail }). The speaker buttons are hidden from patients.
+read-aloud-no-voice = Read-aloud does not work: no Norwegian or English voice (install the espeak-ng package). The speaker buttons are hidden from patients.

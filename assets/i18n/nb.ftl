@@ -339,3 +339,14 @@ purge-button = Slett { $sessions } økter
 purge-title = Slette svar fra dette nettbrettet?
 purge-body = Svarene i { $sessions } økter forlater dette nettbrettet for godt. Forskningslageret har bekreftet at det har dem; øktene blir stående i planen.
 purge-now = Slett { $sessions } økter nå
+
+## Read-aloud
+read-aloud = Les opp
+read-aloud-option = Les opp: { $option }
+read-aloud-all = Les opp alt for meg
+read-aloud-participant = Les opp alt for denne deltakeren (pasientmodus)
+read-aloud-heading = Opplesing
+read-aloud-works = Opplesing virker: pasientene ser høyttalerknappene.
+read-aloud-off = Opplesing er ikke slått på i denne appen. Høyttalerknappene er skjult for pasientene.
+read-aloud-no-device = Opplesing virker ikke: fant ingen lydenhet ({ $detail }). Høyttalerknappene er skjult for pasientene.
+read-aloud-no-voice = Opplesing virker ikke: ingen norsk eller engelsk stemme (installer pakken espeak-ng). Høyttalerknappene er skjult for pasientene.

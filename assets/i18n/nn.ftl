@@ -339,3 +339,14 @@ purge-button = Slett { $sessions } økter
 purge-title = Slette svar frå dette nettbrettet?
 purge-body = Svara i { $sessions } økter forlèt dette nettbrettet for godt. Forskingslageret har stadfesta at det har dei; øktene vert ståande i planen.
 purge-now = Slett { $sessions } økter no
+
+## Read-aloud
+read-aloud = Les opp
+read-aloud-option = Les opp: { $option }
+read-aloud-all = Les opp alt for meg
+read-aloud-participant = Les opp alt for denne deltakaren (pasientmodus)
+read-aloud-heading = Opplesing
+read-aloud-works = Opplesing verkar: pasientane ser høgtalarknappane.
+read-aloud-off = Opplesing er ikkje slått på i denne appen. Høgtalarknappane er skjulte for pasientane.
+read-aloud-no-device = Opplesing verkar ikkje: fann inga lydeining ({ $detail }). Høgtalarknappane er skjulte for pasientane.
+read-aloud-no-voice = Opplesing verkar ikkje: inga norsk eller engelsk stemme (installer pakken espeak-ng). Høgtalarknappane er skjulte for pasientane.

@@ -40,6 +40,8 @@ pub struct Clinic {
     pub idle_lock_minutes: u32,
     /// The staff language set on this tablet, if one was.
     pub language: Option<kohort_form::Lang>,
+    /// The participants who have every screen read aloud.
+    pub read_aloud: std::collections::BTreeSet<Uuid>,
     /// Today's work, most pressing first, worked out once per load (the
     /// home page draws it every frame): participant index, episode, row
     /// index in that episode's schedule.
@@ -92,6 +94,7 @@ impl Clinic {
             schedules: HashMap::new(),
             idle_lock_minutes,
             language,
+            read_aloud: store.read_aloud_participants()?,
             work: Vec::new(),
         };
         clinic.schedules = clinic.all_schedules(study, today);

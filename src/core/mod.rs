@@ -11,6 +11,7 @@ pub mod delivery;
 mod error;
 mod idle;
 pub mod questionnaire;
+pub mod read_aloud;
 mod staff;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ pub use error::{CoreError, ErrorKind, Result};
 use idle::Idle;
 pub use idle::IdleCheck;
 pub use questionnaire::{Applied, Change, Outcome, Questionnaire, Refused, Step, apply};
+pub use read_aloud::{Speech, SpeechProblem};
 pub use staff::{EnrolProblem, Enrolment};
 
 /// The database, in whichever state it is.
@@ -84,6 +86,11 @@ pub struct Core {
     idle: Idle,
     /// Removable volumes, and when they were looked up.
     volumes: Option<(std::time::Duration, Vec<kohort_files::volumes::Volume>)>,
+    /// Read-aloud, when the app was given it.
+    speech: Option<Speech>,
+    /// The participant answering, and whether they have everything read.
+    reader: Option<uuid::Uuid>,
+    read_all: bool,
 }
 
 impl Core {
@@ -103,6 +110,9 @@ impl Core {
             delivery: None,
             idle: Idle::default(),
             volumes: None,
+            speech: None,
+            reader: None,
+            read_all: false,
         };
         if core.db_path.exists() {
             match Store::open(&core.db_path) {
@@ -246,6 +256,9 @@ impl Core {
             other => other,
         };
         self.questionnaire = None;
+        self.stop_reading();
+        self.reader = None;
+        self.read_all = false;
         self.clinic = Clinic::default();
         self.status = None;
     }

@@ -138,6 +138,7 @@ impl Core {
         if !by_staff {
             store.set_actor(Actor::Patient);
         }
+        self.follow_reader((!by_staff).then_some(loaded.summary.participant))?;
         self.questionnaire = Some(Questionnaire {
             session,
             runner: loaded.into_runner(),

@@ -92,6 +92,12 @@ impl App {
         self
     }
 
+    /// Reads aloud to patients with `speech`.
+    pub fn with_speech(mut self, speech: crate::core::Speech) -> Self {
+        self.core = self.core.with_speech(speech);
+        self
+    }
+
     /// Locks idle staff screens after `after`, whatever the setting says.
     pub fn with_idle_lock(mut self, after: Duration) -> Self {
         self.core = self.core.with_idle_lock(after);
@@ -114,6 +120,11 @@ impl App {
     /// What the staff screens show.
     pub fn clinic(&self) -> &crate::core::Clinic {
         self.core.clinic()
+    }
+
+    /// Shows staff a message.
+    pub(super) fn set_error(&mut self, message: String) {
+        self.error = Some(message);
     }
 
     /// The message staff sees, if any.
@@ -257,6 +268,7 @@ impl App {
                 });
             }
         }
+        super::read_aloud::tick(self, ctx);
         if matches!(self.screen, Screen::Staff)
             && self.core.delivery().is_some_and(|d| d.is_running())
         {
@@ -300,6 +312,7 @@ impl App {
             super::theme::staff(ui);
         }
         let asked = self.screen_ui(ui);
+        super::read_aloud::speak(self, staff_lang(ui.ctx()));
         self.carry_out(asked, staff_lang(ui.ctx()));
     }
 
@@ -327,6 +340,9 @@ impl App {
                 if let Some(e) = &q.save_error {
                     save_error_ui(ui, view.lang, e);
                 }
+                let core = &self.core;
+                let ready = core.can_read_aloud() && !view.staff;
+                view.speech.sync(ready, core.read_all(), core.reading());
                 Asked::Steps(patient_ui(ui, &q.runner, view))
             }
             Screen::HandBack {

@@ -6,6 +6,7 @@ pub mod format;
 pub mod lang;
 pub mod patient;
 pub mod preview;
+mod read_aloud;
 pub mod staff;
 pub mod theme;
 pub mod widgets;

@@ -17,6 +17,7 @@ mod layout;
 mod outbox_safety;
 mod packaging;
 mod patient_screen;
+mod read_aloud;
 mod save_step;
 mod screens;
 mod store_audit;

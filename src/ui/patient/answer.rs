@@ -4,6 +4,7 @@ use eframe::egui::{self, Button, RichText, Slider, Vec2};
 
 use super::PatientView;
 use super::fit;
+use super::speech::{self, SpeechView};
 use crate::core::Step;
 use crate::i18n;
 use crate::t;
@@ -66,10 +67,14 @@ pub(super) fn answer_ui(
     let current = value(runner, &id);
     match &item.kind {
         ItemKind::SingleChoice { .. } | ItemKind::YesNo => {
-            choice_ui(ui, item, current, lang, out);
+            choice_ui(ui, item, current, (lang, &mut view.speech), out);
         }
-        ItemKind::Scale { options } => scale_ui(ui, &id, options, current, lang, out),
-        ItemKind::MultiChoice { options } => multi_ui(ui, &id, options, current, lang, out),
+        ItemKind::Scale { options } => {
+            scale_ui(ui, &id, options, current, (lang, &mut view.speech), out);
+        }
+        ItemKind::MultiChoice { options } => {
+            multi_ui(ui, &id, options, current, (lang, &mut view.speech), out);
+        }
         ItemKind::Integer { min, max, unit } | ItemKind::Decimal { min, max, unit } => {
             let decimal = matches!(item.kind, ItemKind::Decimal { .. });
             let range = range_text(lang, *min, *max, unit.as_ref().map(|u| u.get(lang)));
@@ -122,7 +127,9 @@ pub(super) fn answer_ui(
                 ));
             }
         }
-        ItemKind::Matrix { options, rows } => matrix_ui(ui, runner, options, rows, lang, out),
+        ItemKind::Matrix { options, rows } => {
+            matrix_ui(ui, runner, options, rows, (lang, &mut view.speech), out);
+        }
         ItemKind::Note | ItemKind::Section | ItemKind::Score { .. } => {}
     }
 }
@@ -132,10 +139,10 @@ fn choice_ui(
     ui: &mut egui::Ui,
     item: &Item,
     current: Option<&AnswerValue>,
-    lang: Lang,
+    said: (Lang, &mut SpeechView),
     out: &mut Vec<Step>,
 ) {
-    choice_list(ui, &item.id, &choices(&item.kind), current, lang, out);
+    choice_list(ui, &item.id, &choices(&item.kind), current, said, out);
 }
 
 /// A button exactly `width` wide (at least `height` high) whose text wraps
@@ -160,7 +167,7 @@ fn scale_ui(
     id: &str,
     options: &[Choice],
     current: Option<&AnswerValue>,
-    lang: Lang,
+    (lang, said): (Lang, &mut SpeechView),
     out: &mut Vec<Step>,
 ) {
     let gap = 10.0;
@@ -170,7 +177,7 @@ fn scale_ui(
     let whole = options.iter().all(|c| fits(ui, c.text.get(lang)));
     let numbered = options.iter().all(|c| fits(ui, &c.code.to_string()));
     if !whole && !numbered {
-        return choice_list(ui, id, options, current, lang, out);
+        return choice_list(ui, id, options, current, (lang, said), out);
     }
     let mut legend = Vec::new();
     let shown_text = |ui: &egui::Ui, c: &Choice| {
@@ -192,6 +199,7 @@ fn scale_ui(
                 legend.push(c);
             }
             let r = sized_button(ui, theme::toggle(chosen, shown), width, height);
+            speech::mark(ui, said, &crate::core::read_aloud::option_id(c.code), &r);
             // The full label is the button's name when it shows a number.
             r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, chosen, text));
             if r.clicked() && !chosen {
@@ -243,21 +251,22 @@ fn legend_ui(ui: &mut egui::Ui, options: &[Choice], legend: &[&Choice], lang: La
     }
 }
 
-/// One big button per option, one under the other.
+/// One big button per option, one under the other, each with its own
+/// small speaker.
 fn choice_list(
     ui: &mut egui::Ui,
     id: &str,
     options: &[Choice],
     current: Option<&AnswerValue>,
-    lang: Lang,
+    (lang, said): (Lang, &mut SpeechView),
     out: &mut Vec<Step>,
 ) {
     for c in options {
         let chosen = current == Some(&AnswerValue::Code(c.code));
-        let b = theme::toggle(chosen, c.text.get(lang))
-            .wrap()
-            .min_size(Vec2::new(ui.available_width().min(900.0), TOUCH));
-        if ui.add(b).clicked() && !chosen {
+        let line = speech::option_line(lang, c.code, &c.text);
+        let b = theme::toggle(chosen, c.text.get(lang)).wrap();
+        let r = speech::with_speaker(ui, said, lang, line, b);
+        if r.clicked() && !chosen {
             out.push(Step::Set(id.to_owned(), AnswerValue::Code(c.code)));
         }
     }
@@ -269,7 +278,7 @@ fn multi_ui(
     id: &str,
     options: &[Choice],
     current: Option<&AnswerValue>,
-    lang: Lang,
+    (lang, said): (Lang, &mut SpeechView),
     out: &mut Vec<Step>,
 ) {
     let selected: Vec<i64> = match current {
@@ -279,10 +288,9 @@ fn multi_ui(
     for c in options {
         let on = selected.contains(&c.code);
         let mark = if on { "☑" } else { "☐" };
-        let b = theme::toggle(on, format!("{mark}  {}", c.text.get(lang)))
-            .wrap()
-            .min_size(Vec2::new(ui.available_width().min(900.0), TOUCH));
-        if !ui.add(b).clicked() {
+        let b = theme::toggle(on, format!("{mark}  {}", c.text.get(lang))).wrap();
+        let line = speech::option_line(lang, c.code, &c.text);
+        if !speech::with_speaker(ui, said, lang, line, b).clicked() {
             continue;
         }
         let next: Vec<i64> = if on {
@@ -343,7 +351,7 @@ fn matrix_ui(
     runner: &Runner,
     options: &[Choice],
     rows: &[Row],
-    lang: Lang,
+    (lang, said): (Lang, &mut SpeechView),
     out: &mut Vec<Step>,
 ) {
     let gap = 10.0;
@@ -371,6 +379,8 @@ fn matrix_ui(
         } else {
             theme::PAPER
         };
+        let reading = said.reading.as_deref() == Some(&crate::core::read_aloud::row_id(&row.id));
+        let fill = if reading { speech::HIGHLIGHT } else { fill };
         egui::Frame::new()
             .fill(fill)
             .inner_margin(Vec2::new(0.0, 6.0))
@@ -394,13 +404,13 @@ fn matrix_ui(
                             egui::Layout::top_down(egui::Align::Min),
                             |ui| {
                                 ui.set_width(label_w);
-                                ui.add(egui::Label::new(row.text.get(lang)).wrap());
+                                speech::row_label(ui, said, lang, row);
                             },
                         );
                         buttons(ui, beside_w, out);
                     });
                 } else {
-                    ui.add(egui::Label::new(row.text.get(lang)).wrap());
+                    speech::row_label(ui, said, lang, row);
                     ui.horizontal_wrapped(|ui| buttons(ui, under_w, out));
                 }
             });

@@ -6,8 +6,10 @@
 mod answer;
 mod fit;
 mod handback;
+mod speech;
 
 pub use handback::{HandBack, handback_ui};
+pub use speech::{SpeechAsk, SpeechView};
 
 use chrono::NaiveDate;
 use eframe::egui::{self, Button, Frame, ProgressBar, RichText, ScrollArea, Vec2};
@@ -40,6 +42,8 @@ pub struct PatientView {
     /// Staff fills in a clinician form: the staff look, no text size or
     /// language buttons, "not recorded" instead of "prefer not to answer".
     pub staff: bool,
+    /// Read-aloud: shown or not, what is read, what the patient asked.
+    pub speech: SpeechView,
 }
 
 impl PatientView {
@@ -93,9 +97,11 @@ pub fn patient_ui(ui: &mut egui::Ui, runner: &Runner, view: &mut PatientView) ->
     }
     let mut actions = Vec::new();
     let Some(current) = runner.current() else {
+        speech::follow(view, None);
         end_ui(ui, view.lang, &mut actions);
         return actions;
     };
+    speech::follow(view, Some(&current));
     top_ui(ui, runner, &current, view, &mut actions);
     bottom_ui(ui, runner, &current, view, &mut actions);
     question_ui(ui, runner, &current, view, &mut actions);
@@ -286,11 +292,14 @@ fn question_ui(
             }
             let out = area.show(ui, |ui| {
                 ui.set_max_width(ui.available_width());
+                speech::speaker_row(ui, current.item, view);
                 if let Some(text) = &current.item.text {
-                    ui.label(RichText::new(text.get(lang)).heading().strong());
+                    let text = RichText::new(text.get(lang)).heading().strong();
+                    ui.label(speech::text(view, "question", text));
                 }
                 if let Some(help) = &current.item.help {
-                    ui.label(RichText::new(help.get(lang)).small());
+                    let help = RichText::new(help.get(lang)).small();
+                    ui.label(speech::text(view, "help", help));
                 }
                 ui.add_space(12.0);
                 answer::answer_ui(ui, runner, current.item, view, actions);

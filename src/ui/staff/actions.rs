@@ -62,6 +62,9 @@ pub fn act(core: &mut Core, view: &mut StaffView, action: StaffAction, lang: Lan
         StaffAction::Withdraw { participant, on } => core.withdraw(participant, on)?,
         StaffAction::SetIdleLock(minutes) => core.set_idle_lock(minutes)?,
         StaffAction::SetLanguage(l) => core.set_staff_language(l)?,
+        StaffAction::SetReadAloud { participant, on } => {
+            core.set_participant_read_all(participant, on)?;
+        }
         StaffAction::ChangePassphrase { new, again } => {
             core.change_passphrase(&new, &again)?;
             view.settings.passphrase_changed = true;

@@ -10,6 +10,7 @@ pub mod delivery;
 mod dialogs;
 pub mod enrol;
 mod participant;
+mod read_aloud;
 mod settings;
 mod today;
 
@@ -77,6 +78,11 @@ pub enum StaffAction {
         occurrence: u32,
     },
     Resume(Uuid),
+    /// "Read everything to me" for a participant, set by the nurse.
+    SetReadAloud {
+        participant: Uuid,
+        on: bool,
+    },
     MarkMissed {
         episode: Uuid,
         form: String,
@@ -206,7 +212,10 @@ pub fn home_ui(
                 let a = match view.page {
                     Page::Today => today::today_ui(ui, study, data, view),
                     Page::Enrol => enrol_ui(ui, study, &mut view.enrolling).map(StaffAction::Enrol),
-                    Page::Settings => settings::settings_ui(ui, data, &mut view.settings),
+                    Page::Settings => {
+                        read_aloud::notice_ui(ui, core.speech_problem());
+                        settings::settings_ui(ui, data, &mut view.settings)
+                    }
                     Page::Delivery => delivery::delivery_ui(
                         ui,
                         core.status(),

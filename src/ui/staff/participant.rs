@@ -47,6 +47,9 @@ pub fn participant_ui(
                 enrolled = enrolled
             ),
     );
+    if let Some(a) = super::read_aloud::participant_switch(ui, data, p) {
+        action = Some(a);
+    }
     let withdrawn = p.consent.as_ref().and_then(|c| c.withdrawn_at);
     if let Some(c) = &p.consent {
         let yn = |b: bool| if b { t!(lang, "yes") } else { t!(lang, "no") };

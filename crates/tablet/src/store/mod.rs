@@ -21,6 +21,7 @@ mod load;
 mod open;
 mod participants;
 mod pinned;
+mod read_aloud;
 mod readonly;
 mod schema;
 mod seal;

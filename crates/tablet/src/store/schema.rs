@@ -21,7 +21,14 @@ const MIGRATIONS: &[&str] = &[
     V8_FACTS_SENT,
     V9_INSTRUMENT_TEXTS,
     V10_ANSWER_COUNT,
+    V11_READ_ALOUD,
 ];
+
+/// Whether a participant wants every screen read aloud: kept with their
+/// other data (the whole database is sealed) and applied on resume.
+const V11_READ_ALOUD: &str = "
+ALTER TABLE participants ADD COLUMN read_aloud INTEGER NOT NULL DEFAULT 0 CHECK (read_aloud IN (0, 1));
+";
 
 /// How many answers each session holds, kept by triggers: the staff
 /// screens show a paused form's share, and counting the answers table
