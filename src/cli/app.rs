@@ -75,9 +75,7 @@ pub fn run(db: Option<PathBuf>, study: Option<PathBuf>, kiosk: bool) -> Result<E
     );
     // Synthetic clips are kept per user, by language and text hash: not
     // personal data, and never stale (changed words have another key).
-    let cache = dirs::cache_dir()
-        .unwrap_or_else(std::env::temp_dir)
-        .join("kohort/speech");
+    let cache = super::audio::default_cache();
     let speech = kohort::core::Speech::start(&dir, &cache);
     let app = App::new(Arc::new(study), db).with_speech(speech);
     window::open_app(app, kiosk).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;

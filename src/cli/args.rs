@@ -283,6 +283,21 @@ pub enum FormsCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Check that every text of the study's patient forms can be heard in
+    /// every language: a recording of the study (DIR/audio), a kept
+    /// synthetic clip, or espeak-ng. Lists what has no sound and exits
+    /// non-zero when anything has none.
+    Audio {
+        /// The study folder.
+        #[arg(value_name = "DIR", default_value = "forms")]
+        dir: PathBuf,
+        /// Make (with espeak-ng) and keep every clip that has no recording.
+        #[arg(long)]
+        render: bool,
+        /// The folder of kept clips (default: the app's, in the user's cache).
+        #[arg(long, value_name = "DIR")]
+        cache: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]

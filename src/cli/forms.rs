@@ -16,7 +16,12 @@ use kohort_form::{Problem, Severity};
 /// when it is a `study.json`.
 fn check_path(path: &Path) -> Vec<Problem> {
     if path.is_dir() {
-        study::check_study(path).1
+        let (study, mut problems) = study::check_study(path);
+        if let Some(s) = study {
+            // The study's recordings: missing, unreadable, silent, stale.
+            problems.extend(super::audio::recording_problems(path, &s));
+        }
+        problems
     } else if path.file_name().is_some_and(|n| n == "study.json") {
         study::check_study(path.parent().unwrap_or(Path::new("."))).1
     } else {

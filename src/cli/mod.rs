@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod args;
+pub mod audio;
 pub mod audit;
 pub mod deliver;
 pub mod demo;
@@ -44,6 +45,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             forms::preview(&d, &form, at.as_deref(), size, (text, lang.into()))
         }),
         Some(Command::Forms(FormsCommand::Lock { dir, check })) => forms::lock(&dir, check),
+        Some(Command::Forms(FormsCommand::Audio { dir, render, cache })) => {
+            audio::audio(&dir, render, cache)
+        }
         Some(Command::Forms(FormsCommand::Codebook { dir, format, out })) => {
             let format = match format {
                 CodebookFormat::Md => kohort_form::codebook::Format::Markdown,

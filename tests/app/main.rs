@@ -18,6 +18,7 @@ mod outbox_safety;
 mod packaging;
 mod patient_screen;
 mod read_aloud;
+mod read_aloud_study;
 mod save_step;
 mod screens;
 mod store_audit;
