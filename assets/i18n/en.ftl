@@ -350,3 +350,4 @@ read-aloud-works = Read-aloud works: patients see the speaker buttons.
 read-aloud-off = Read-aloud is not switched on in this app. The speaker buttons are hidden from patients.
 read-aloud-no-device = Read-aloud does not work: no sound device was found ({ $detail }). The speaker buttons are hidden from patients.
 read-aloud-no-voice = Read-aloud does not work: no Norwegian or English voice (install the espeak-ng package). The speaker buttons are hidden from patients.
+patient-high-contrast = High contrast

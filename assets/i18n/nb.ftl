@@ -350,3 +350,4 @@ read-aloud-works = Opplesing virker: pasientene ser høyttalerknappene.
 read-aloud-off = Opplesing er ikke slått på i denne appen. Høyttalerknappene er skjult for pasientene.
 read-aloud-no-device = Opplesing virker ikke: fant ingen lydenhet ({ $detail }). Høyttalerknappene er skjult for pasientene.
 read-aloud-no-voice = Opplesing virker ikke: ingen norsk eller engelsk stemme (installer pakken espeak-ng). Høyttalerknappene er skjult for pasientene.
+patient-high-contrast = Høy kontrast

@@ -350,3 +350,4 @@ read-aloud-works = Opplesing verkar: pasientane ser høgtalarknappane.
 read-aloud-off = Opplesing er ikkje slått på i denne appen. Høgtalarknappane er skjulte for pasientane.
 read-aloud-no-device = Opplesing verkar ikkje: fann inga lydeining ({ $detail }). Høgtalarknappane er skjulte for pasientane.
 read-aloud-no-voice = Opplesing verkar ikkje: inga norsk eller engelsk stemme (installer pakken espeak-ng). Høgtalarknappane er skjulte for pasientane.
+patient-high-contrast = Høg kontrast

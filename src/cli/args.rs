@@ -257,6 +257,9 @@ pub enum FormsCommand {
         /// The language shown.
         #[arg(long, value_enum, default_value_t = LangArg::Nb)]
         lang: LangArg,
+        /// Open in the high-contrast look (white on black).
+        #[arg(long)]
+        high_contrast: bool,
     },
     /// Write DIR/codes.lock.json: every variable's type and option codes.
     ///

@@ -68,7 +68,7 @@ pub fn preview(
     form_id: &str,
     at: Option<&str>,
     size: [f32; 2],
-    (text, lang): (kohort::ui::theme::TextSize, kohort_form::Lang),
+    (text, lang, high_contrast): (kohort::ui::theme::TextSize, kohort_form::Lang, bool),
 ) -> Result<ExitCode> {
     let Some(study) = load_study(dir) else {
         return Ok(ExitCode::FAILURE);
@@ -80,7 +80,10 @@ pub fn preview(
             ids.join(", ")
         );
     };
-    let app = kohort::ui::preview::Preview::new(q, at).with_look(text, lang);
+    let speech = kohort::core::Speech::start(dir, &super::audio::default_cache());
+    let app = kohort::ui::preview::Preview::new(q, at)
+        .with_look(text, lang)
+        .with_speech(speech, high_contrast);
     kohort::ui::window::open(&format!("Kohort preview: {form_id}"), size, Box::new(app))
         .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)

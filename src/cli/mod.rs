@@ -36,13 +36,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             size,
             text,
             lang,
+            high_contrast,
         })) => app::study_dir(forms).and_then(|d| {
             let text = match text {
                 TextArg::Normal => TextSize::Normal,
                 TextArg::Large => TextSize::Large,
                 TextArg::Larger => TextSize::Larger,
             };
-            forms::preview(&d, &form, at.as_deref(), size, (text, lang.into()))
+            let look = (text, lang.into(), high_contrast);
+            forms::preview(&d, &form, at.as_deref(), size, look)
         }),
         Some(Command::Forms(FormsCommand::Lock { dir, check })) => forms::lock(&dir, check),
         Some(Command::Forms(FormsCommand::Audio { dir, render, cache })) => {

@@ -17,6 +17,9 @@ pub struct Preview {
     ending: Option<bool>,
     passphrase: Passphrase,
     refused: Option<Refused>,
+    /// Read-aloud, as on the tablet (the study's recordings, espeak-ng).
+    speech: Option<crate::core::Speech>,
+    read_all: bool,
 }
 
 impl Preview {
@@ -37,6 +40,8 @@ impl Preview {
             },
             passphrase: Passphrase::with_keyboard(),
             refused: None,
+            speech: None,
+            read_all: false,
         }
     }
 }
@@ -46,6 +51,13 @@ impl Preview {
     pub fn with_look(mut self, size: crate::ui::theme::TextSize, lang: kohort_form::Lang) -> Self {
         self.view.size = size;
         self.view.lang = lang;
+        self
+    }
+
+    /// Reads aloud as the tablet does; `high_contrast` opens in that look.
+    pub fn with_speech(mut self, speech: crate::core::Speech, high_contrast: bool) -> Self {
+        self.speech = Some(speech);
+        self.view.high_contrast = high_contrast;
         self
     }
 }
@@ -66,7 +78,23 @@ impl eframe::App for Preview {
             }
             return;
         }
-        for step in patient_ui(ui, &self.runner, &mut self.view) {
+        if let Some(s) = &self.speech {
+            let reading = s.speaker.reading();
+            self.view
+                .speech
+                .sync(s.speaker.ready(), self.read_all, reading);
+        }
+        let steps = patient_ui(ui, &self.runner, &mut self.view);
+        if let Some(s) = &self.speech {
+            if let Some(on) = super::read_aloud::carry(&s.speaker, &mut self.view.speech) {
+                self.read_all = on;
+            }
+            if s.speaker.reading().is_some() {
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(50));
+            }
+        }
+        for step in steps {
             let applied = apply(&mut self.runner, &mut self.refused, step);
             self.view
                 .stepped(applied.invalid, applied.next_skips, applied.retype);

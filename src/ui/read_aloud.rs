@@ -8,7 +8,7 @@ use eframe::egui;
 
 use super::app::{App, Screen};
 use super::errors::error_text;
-use super::patient::SpeechAsk;
+use super::patient::{SpeechAsk, SpeechView};
 use kohort_form::Lang;
 
 /// Carries out the patient screen's read-aloud asks of this frame.
@@ -30,6 +30,23 @@ pub(super) fn speak(app: &mut App, staff: Lang) {
             }
         }
     }
+}
+
+/// Carries out a screen's asks on a speaker without an app core (the
+/// form preview); returns "read everything" if it was switched.
+pub(super) fn carry(speaker: &kohort_speech::Speaker, view: &mut SpeechView) -> Option<bool> {
+    let mut all = None;
+    for ask in std::mem::take(&mut view.asked) {
+        match ask {
+            SpeechAsk::Read(lines) => speaker.say(lines),
+            SpeechAsk::Stop => speaker.stop(),
+            SpeechAsk::Prepare(lines) => {
+                speaker.prepare(lines.into_iter().map(|l| (l.lang, l.text)).collect());
+            }
+            SpeechAsk::ReadAll(on) => all = Some(on),
+        }
+    }
+    all
 }
 
 /// While a line is read, the screen looks again every 50 ms.

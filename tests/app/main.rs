@@ -10,6 +10,7 @@ mod batch_dataset;
 mod catalogue;
 mod cli;
 mod clinic;
+mod contrast;
 mod core;
 mod delivery_store;
 mod layers;

@@ -142,7 +142,10 @@ fn scrolling_by_dragging_over_an_answer_does_not_choose_it() {
     let mut h = on_participant_page(&dir.path().join("t.db"), [1280.0, 520.0], 10);
     tap(&mut h, "Give to patient: Baseline");
     walk_to(&mut h, "b_living");
-    let option = "I leid bolig";
+    // The first answer: on a 520-point screen the row of read-aloud and
+    // contrast buttons above the question leaves the second one under the
+    // bottom bar.
+    let option = "I egen bolig som jeg eier";
     let start = h.get_by_label(option).rect().center();
     let end = start - vec2(0.0, 120.0);
     let button = |pos, pressed| Event::PointerButton {

@@ -1,6 +1,8 @@
 //! Clips keyed by language and text hash, recordings before synthetic
 //! speech, espeak-ng's clips decoded, and the worker's order of play.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;

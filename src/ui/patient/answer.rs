@@ -375,12 +375,12 @@ fn matrix_ui(
     let height = fit::button_height(ui, texts(), if beside { beside_w } else { under_w }, TOUCH);
     for (i, row) in rows.iter().enumerate() {
         let fill = if i % 2 == 0 {
-            theme::QUIET
+            ui.visuals().faint_bg_color
         } else {
-            theme::PAPER
+            ui.visuals().panel_fill
         };
         let reading = said.reading.as_deref() == Some(&crate::core::read_aloud::row_id(&row.id));
-        let fill = if reading { speech::HIGHLIGHT } else { fill };
+        let fill = if reading { said.highlight.0 } else { fill };
         egui::Frame::new()
             .fill(fill)
             .inner_margin(Vec2::new(0.0, 6.0))

@@ -9,13 +9,13 @@ mod handback;
 mod speech;
 
 pub use handback::{HandBack, handback_ui};
-pub use speech::{SpeechAsk, SpeechView};
+pub use speech::{HIGHLIGHT, SpeechAsk, SpeechView};
 
 use chrono::NaiveDate;
 use eframe::egui::{self, Button, Frame, ProgressBar, RichText, ScrollArea, Vec2};
 
-use crate::core::Step;
-use crate::ui::theme::{self, TOUCH, TextSize, WARN, WARN_BG};
+use crate::core::{Step, read_aloud};
+use crate::ui::theme::{self, TOUCH, TextSize};
 use kohort_form::runner::{Current, Runner};
 use kohort_form::{Answer, AnswerValue};
 use kohort_form::{Invalid, Lang};
@@ -44,6 +44,8 @@ pub struct PatientView {
     pub staff: bool,
     /// Read-aloud: shown or not, what is read, what the patient asked.
     pub speech: SpeechView,
+    /// The high-contrast look (white on black) instead of the standard one.
+    pub high_contrast: bool,
 }
 
 impl PatientView {
@@ -53,6 +55,15 @@ impl PatientView {
             lang,
             staff: true,
             ..Default::default()
+        }
+    }
+
+    /// The colours of the patient's chosen look.
+    pub fn palette(&self) -> &'static crate::ui::contrast::Palette {
+        if self.high_contrast && !self.staff {
+            &crate::ui::contrast::HIGH
+        } else {
+            &crate::ui::contrast::STANDARD
         }
     }
 
@@ -94,11 +105,13 @@ pub fn patient_ui(ui: &mut egui::Ui, runner: &Runner, view: &mut PatientView) ->
         theme::staff(ui);
     } else {
         theme::patient(ui, view.size);
+        view.palette().apply(ui);
     }
+    view.speech.highlight = (view.palette().highlight, view.palette().on_highlight);
     let mut actions = Vec::new();
     let Some(current) = runner.current() else {
         speech::follow(view, None);
-        end_ui(ui, view.lang, &mut actions);
+        end_ui(ui, view.lang, view.palette().paper, &mut actions);
         return actions;
     };
     speech::follow(view, Some(&current));
@@ -118,7 +131,7 @@ fn top_ui(
 ) {
     let lang = view.lang;
     egui::Panel::top("patient_top")
-        .frame(Frame::new().fill(theme::QUIET).inner_margin(12.0))
+        .frame(Frame::new().fill(view.palette().quiet).inner_margin(12.0))
         .show(ui, |ui| {
             let title = RichText::new(current.section.get(lang)).heading().strong();
             let title_w = fit::line_width(ui, current.section.get(lang), &fit::heading_font(ui));
@@ -151,7 +164,7 @@ fn top_ui(
                 ui.add(
                     ProgressBar::new(fraction)
                         .desired_height(18.0)
-                        .fill(theme::CHOSEN),
+                        .fill(view.palette().chosen),
                 );
             });
         });
@@ -230,7 +243,7 @@ fn bottom_ui(
         t!(lang, "patient-decline")
     };
     egui::Panel::bottom("patient_bottom")
-        .frame(Frame::new().fill(theme::QUIET).inner_margin(16.0))
+        .frame(Frame::new().fill(view.palette().quiet).inner_margin(16.0))
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 let big = Vec2::new(220.0, TOUCH + 8.0);
@@ -279,7 +292,7 @@ fn question_ui(
     egui::CentralPanel::default()
         .frame(
             Frame::new()
-                .fill(theme::PAPER)
+                .fill(view.palette().paper)
                 .inner_margin(Vec2::new(48.0, 16.0)),
         )
         .show(ui, |ui| {
@@ -295,22 +308,23 @@ fn question_ui(
                 speech::speaker_row(ui, current.item, view);
                 if let Some(text) = &current.item.text {
                     let text = RichText::new(text.get(lang)).heading().strong();
-                    ui.label(speech::text(view, "question", text));
+                    ui.label(speech::text(view, read_aloud::QUESTION, text));
                 }
                 if let Some(help) = &current.item.help {
                     let help = RichText::new(help.get(lang)).small();
-                    ui.label(speech::text(view, "help", help));
+                    ui.label(speech::text(view, read_aloud::HELP, help));
                 }
                 ui.add_space(12.0);
                 answer::answer_ui(ui, runner, current.item, view, actions);
                 if let Some(msg) = &view.message {
                     ui.add_space(8.0);
                     Frame::new()
-                        .fill(WARN_BG)
+                        .fill(view.palette().warn_bg)
                         .inner_margin(12.0)
                         .corner_radius(8.0)
                         .show(ui, |ui| {
-                            ui.label(RichText::new(invalid_text(lang, msg)).color(WARN));
+                            let warn = view.palette().warn;
+                            ui.label(RichText::new(invalid_text(lang, msg)).color(warn));
                             if view.next_skips {
                                 ui.label(t!(lang, "patient-next-again"));
                             }
@@ -320,13 +334,18 @@ fn question_ui(
             let hidden =
                 out.content_size.y - out.state.clamped_offset().y - out.inner_rect.height();
             if hidden > 8.0 {
-                more_below_ui(ui, out.inner_rect, lang);
+                more_below_ui(ui, out.inner_rect, lang, view.palette());
             }
         });
 }
 
 /// A cue over the bottom of the question when answers continue below it.
-fn more_below_ui(ui: &mut egui::Ui, area: egui::Rect, lang: Lang) {
+fn more_below_ui(
+    ui: &mut egui::Ui,
+    area: egui::Rect,
+    lang: Lang,
+    pal: &crate::ui::contrast::Palette,
+) {
     let text = t!(lang, "patient-more-below");
     let rect = egui::Rect::from_min_max(
         egui::pos2(area.center().x - 200.0, area.bottom() - 48.0),
@@ -337,18 +356,18 @@ fn more_below_ui(ui: &mut egui::Ui, area: egui::Rect, lang: Lang) {
         egui::Label::new(
             RichText::new(text)
                 .size(22.0)
-                .color(theme::PAPER)
-                .background_color(theme::CHOSEN),
+                .color(pal.on_chosen)
+                .background_color(pal.chosen),
         ),
     );
 }
 
 /// Past the last screen but not yet completed (the completion did not save,
 /// or the session was resumed there): finish again, or go back.
-fn end_ui(ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Step>) {
+fn end_ui(ui: &mut egui::Ui, lang: Lang, paper: egui::Color32, actions: &mut Vec<Step>) {
     let (text, finish) = (t!(lang, "patient-end"), t!(lang, "patient-finish"));
     egui::CentralPanel::default()
-        .frame(Frame::new().fill(theme::PAPER).inner_margin(48.0))
+        .frame(Frame::new().fill(paper).inner_margin(48.0))
         .show(ui, |ui| {
             ui.label(RichText::new(text).heading().strong());
             ui.add_space(24.0);

@@ -12,9 +12,10 @@ use crate::ui::theme::{self, TOUCH};
 use kohort_form::runner::Current;
 use kohort_form::{Item, Lang};
 
-/// The frame around the line being read: a strong amber that stands out
-/// on white and on the chosen blue alike.
-pub const HIGHLIGHT: Color32 = Color32::from_rgb(0xFF, 0xB3, 0x00);
+/// The frame around the line being read, and the background of a question
+/// being read: an orange with 3:1 against white (a control) and 4.5:1 under
+/// black text (tests/app/contrast.rs).
+pub const HIGHLIGHT: Color32 = Color32::from_rgb(0xE0, 0x70, 0x00);
 
 /// What the patient's screen asks of read-aloud this frame.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +40,8 @@ pub struct SpeechView {
     pub asked: Vec<SpeechAsk>,
     /// The screen (item, language) last followed.
     followed: Option<(String, Lang)>,
+    /// The colour marking the line read, and its text's, in this look.
+    pub highlight: (Color32, Color32),
 }
 
 impl SpeechView {
@@ -79,54 +82,69 @@ pub(super) fn follow(view: &mut PatientView, current: Option<&Current<'_>>) {
 /// The big speaker button and "read everything to me", above the question.
 pub(super) fn speaker_row(ui: &mut egui::Ui, item: &Item, view: &mut PatientView) {
     let lang = view.lang;
-    let s = &mut view.speech;
-    if !s.ready {
+    if view.staff {
         return;
     }
     ui.horizontal(|ui| {
-        let name = t!(lang, "read-aloud");
-        let busy = s.reading.is_some();
-        // Room for the drawn speaker at the left of the words.
-        let r = ui.add(
-            theme::toggle(busy, RichText::new(format!("        {name}")).strong())
-                .min_size(Vec2::new(220.0, TOUCH)),
-        );
-        let at = egui::Rect::from_center_size(
-            egui::pos2(r.rect.left() + 36.0, r.rect.center().y),
-            Vec2::splat(36.0),
-        );
-        speaker_icon(ui, at, busy);
-        r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, busy, &name));
-        if r.clicked() {
-            // A second tap while reading stops it.
-            s.asked.push(if busy {
-                SpeechAsk::Stop
-            } else {
-                SpeechAsk::Read(read_aloud::script(item, lang))
-            });
+        if view.speech.ready {
+            speakers(ui, item, lang, &mut view.speech);
         }
-        let all = t!(lang, "read-aloud-all");
-        let mark = if s.all { "☑" } else { "☐" };
-        let r = ui
-            .add(theme::toggle(s.all, format!("{mark}  {all}")).min_size(Vec2::new(220.0, TOUCH)));
-        r.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, s.all, &all));
+        let name = t!(lang, "patient-high-contrast");
+        let on = view.high_contrast;
+        let mark = if on { "☑" } else { "☐" };
+        let b = theme::toggle(on, format!("{mark}  {name}")).min_size(Vec2::new(0.0, TOUCH));
+        let r = ui.add(b);
+        r.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, &name));
         if r.clicked() {
-            s.asked.push(SpeechAsk::ReadAll(!s.all));
-            // Switched on: this screen is read at once, as the next ones are.
-            s.asked.push(if s.all {
-                SpeechAsk::Stop
-            } else {
-                SpeechAsk::Read(read_aloud::script(item, lang))
-            });
+            view.high_contrast = !on;
         }
     });
     ui.add_space(8.0);
 }
 
+/// "Les opp" (a second tap stops it) and "read everything to me".
+fn speakers(ui: &mut egui::Ui, item: &Item, lang: Lang, s: &mut SpeechView) {
+    let name = t!(lang, "read-aloud");
+    let busy = s.reading.is_some();
+    // Room for the drawn speaker at the left of the words.
+    let r = ui.add(
+        theme::toggle(busy, RichText::new(format!("        {name}")).strong())
+            .min_size(Vec2::new(220.0, TOUCH)),
+    );
+    let at = egui::Rect::from_center_size(
+        egui::pos2(r.rect.left() + 36.0, r.rect.center().y),
+        Vec2::splat(36.0),
+    );
+    speaker_icon(ui, at, busy);
+    r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, busy, &name));
+    if r.clicked() {
+        s.asked.push(if busy {
+            SpeechAsk::Stop
+        } else {
+            SpeechAsk::Read(read_aloud::script(item, lang))
+        });
+    }
+    let all = t!(lang, "read-aloud-all");
+    let mark = if s.all { "☑" } else { "☐" };
+    let r =
+        ui.add(theme::toggle(s.all, format!("{mark}  {all}")).min_size(Vec2::new(220.0, TOUCH)));
+    r.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, s.all, &all));
+    if r.clicked() {
+        s.asked.push(SpeechAsk::ReadAll(!s.all));
+        // Switched on: this screen is read at once, as the next ones are.
+        s.asked.push(if s.all {
+            SpeechAsk::Stop
+        } else {
+            SpeechAsk::Read(read_aloud::script(item, lang))
+        });
+    }
+}
+
 /// A text of the screen (question, help), marked while it is read.
 pub(super) fn text(view: &PatientView, id: &str, text: RichText) -> RichText {
     if view.speech.reads(id) {
-        text.background_color(HIGHLIGHT)
+        let (bg, fg) = view.speech.highlight;
+        text.background_color(bg).color(fg)
     } else {
         text
     }
@@ -161,7 +179,7 @@ pub(super) fn mark(ui: &egui::Ui, s: &SpeechView, id: &str, r: &egui::Response) 
         ui.painter().rect_stroke(
             r.rect.expand(3.0),
             10.0,
-            Stroke::new(5.0, HIGHLIGHT),
+            Stroke::new(5.0, s.highlight.0),
             egui::StrokeKind::Outside,
         );
     }
@@ -202,7 +220,17 @@ pub(super) fn with_speaker(
     };
     let width = (ui.available_width() - speaker).min(900.0);
     ui.horizontal(|ui| {
-        let r = ui.add(button.min_size(Vec2::new(width, TOUCH)));
+        // A column of its own, so that long words wrap inside the button.
+        let r = ui
+            .allocate_ui_with_layout(
+                Vec2::new(width, TOUCH),
+                egui::Layout::top_down_justified(egui::Align::Center),
+                |ui| {
+                    ui.set_width(width);
+                    ui.add(button.min_size(Vec2::new(width, TOUCH)))
+                },
+            )
+            .inner;
         mark(ui, s, &id, &r);
         option_speaker(ui, s, lang, line);
         r
@@ -221,7 +249,12 @@ pub(super) fn row_label(ui: &mut egui::Ui, s: &mut SpeechView, lang: Lang, row: 
 /// A loudspeaker with two sound waves, drawn (the fonts have no such
 /// glyph), in ink or, on a chosen button, in white.
 fn speaker_icon(ui: &egui::Ui, rect: egui::Rect, chosen: bool) {
-    let color = if chosen { theme::PAPER } else { theme::INK };
+    let v = ui.visuals();
+    let color = if chosen {
+        v.selection.stroke.color
+    } else {
+        v.widgets.inactive.fg_stroke.color
+    };
     let p = ui.painter();
     let (x, y, s) = (rect.left(), rect.center().y, rect.height());
     let pt = |dx: f32, dy: f32| egui::pos2(x + dx * s, y + dy * s);

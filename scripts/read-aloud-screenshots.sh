@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Screenshots of read-aloud (speaker buttons) and the high-contrast look in
+# patient mode, through `kohort forms preview` under Xvfb. The machine that
+# takes them needs no sound card: ALSA is pointed at its null device, so
+# read-aloud opens a "device" and shows its buttons as on a tablet.
+# Usage: scripts/read-aloud-screenshots.sh OUTDIR
+# Needs: xvfb, imagemagick, xdotool, espeak-ng.
+set -euo pipefail
+out=${1:?usage: scripts/read-aloud-screenshots.sh OUTDIR}
+mkdir -p "$out"
+cd "$(dirname "$0")/.."
+target="${CARGO_TARGET_DIR:-target}"
+cargo build --quiet
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+bin="$tmp/kohort"
+cp "$target/debug/kohort" "$bin"
+printf 'pcm.!default { type null }\nctl.!default { type hw card 0 }\n' >"$tmp/asoundrc"
+export ALSA_CONFIG_PATH="$tmp/asoundrc"
+export XDG_CACHE_HOME="$tmp/cache"
+
+size=1280x800
+display=":$((90 + RANDOM % 9))"
+while [ -e "/tmp/.X${display#:}-lock" ]; do display=":$((90 + RANDOM % 9))"; done
+Xvfb "$display" -screen 0 "${size}x24" >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $xvfb 2>/dev/null; rm -rf "$tmp"' EXIT
+sleep 1
+
+# shot NAME FORM ITEM [preview options...]
+shot() {
+  local name=$1 form=$2 item=$3
+  shift 3
+  DISPLAY=$display "$bin" forms preview "$form" --at "$item" --size "$size" "$@" \
+    >"$tmp/$name.log" 2>&1 &
+  local app=$!
+  sleep 6
+  DISPLAY=$display import -window root "$out/${size}-$name.png"
+  kill "$app" 2>/dev/null || true
+  wait "$app" 2>/dev/null || true
+}
+
+shot read_aloud-single_choice adverse_event o_type
+shot read_aloud-matrix baseline i_symptoms
+shot high_contrast-single_choice adverse_event o_type --high-contrast
+shot high_contrast-matrix baseline i_symptoms --high-contrast
+shot high_contrast-scale baseline d_hungry --high-contrast
+
