@@ -339,3 +339,13 @@ purge-button = Slett { $sessions } økter
 purge-title = Slette svar fra dette nettbrettet?
 purge-body = Svarene i { $sessions } økter forlater dette nettbrettet for godt. Forskningslageret har bekreftet at det har dem; øktene blir stående i planen.
 purge-now = Slett { $sessions } økter nå
+
+## The in-app keyboard for a field
+key-keyboard-for = Tastatur: { $field }
+key-done = Ferdig
+
+## The participant list
+home-search-field = Søk
+
+## Dialogs (more)
+missed-reason-field = Grunn
