@@ -195,7 +195,9 @@ pub fn home_ui(
         }
     });
     egui::Panel::left("participants")
-        .default_size(240.0)
+        // Exactly this wide: a panel sized by its contents crept wider
+        // each frame when a row filled "the rest" of it.
+        .exact_size(240.0)
         .resizable(false)
         .show(ui, |ui| participants_ui(ui, data, view));
     egui::CentralPanel::default().show(ui, |ui| {
@@ -249,8 +251,8 @@ fn participants_ui(ui: &mut egui::Ui, data: &Clinic, view: &mut StaffView) {
     }
     let lang = staff_lang(ui.ctx());
     let look = crate::ui::widgets::FieldLook {
-        // The label, the field and its keyboard button within the panel.
-        width: (ui.available_width() - STAFF_TOUCH - 90.0).max(60.0),
+        // What the label and the keyboard button leave of the panel.
+        width: 0.0,
         max_chars: 60,
         ..Default::default()
     };

@@ -17,6 +17,8 @@ use crate::ui::theme::{INK, QUIET, STAFF_TOUCH};
 pub struct FieldLook<'a> {
     pub hint: &'a str,
     pub password: bool,
+    /// The field's width; 0 fills what the label and the keyboard button
+    /// leave of the row.
     pub width: f32,
     pub max_chars: usize,
     /// The label's column width, to line fields up (0: as wide as it is).
@@ -61,12 +63,20 @@ pub fn touch_field(
     let response = ui
         .horizontal(|ui| {
             let l = label_cell(ui, label, look.label_width);
+            let width = if look.width > 0.0 {
+                look.width
+            } else {
+                // The field's frame and the gap before the button take
+                // some of what is left.
+                (ui.available_width() - STAFF_TOUCH - 3.0 * ui.spacing().item_spacing.x - 16.0)
+                    .max(40.0)
+            };
             let r = ui
                 .add(
                     TextEdit::singleline(text)
                         .password(look.password)
                         .hint_text(look.hint)
-                        .desired_width(look.width),
+                        .desired_width(width),
                 )
                 .labelled_by(l.id);
             let name = t!(lang, "key-keyboard-for", field = label);
