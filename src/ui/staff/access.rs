@@ -155,6 +155,7 @@ pub fn recovery_ui(
             let look = FieldLook {
                 width: 120.0,
                 max_chars: 8,
+                label_width: 110.0,
                 ..Default::default()
             };
             let label = t!(lang, "recovery-group", number = i + 1);
