@@ -110,43 +110,47 @@ for size in 1280x800 1920x1200; do
   wm=$!
   sleep 1
   width=${size%x*}
+  mid=$((width / 2))
   rm -f "$tmp/new.db"
+  # The locked screens are cards centred on the screen: fields sit at fixed
+  # offsets from its middle. The staff screens are in bokmål, the default.
   shoot setup "$bin" --db "$tmp/new.db"
   sleep 2
   DISPLAY=$display import -window root "$out/${size}-setup.png"
-  # Fill in the set-up and create the database: the recovery key screen.
-  DISPLAY=$display xdotool mousemove 330 129 click 1 # tablet name
-  DISPLAY=$display xdotool type --delay 30 "Oslo tablet 1"
-  DISPLAY=$display xdotool mousemove 330 190 click 1 # passphrase
+  DISPLAY=$display xdotool mousemove $((mid + 120)) 308 click 1 # tablet name
+  DISPLAY=$display xdotool type --delay 30 "Oslo nettbrett 1"
+  DISPLAY=$display xdotool mousemove $((mid + 120)) 364 click 1 # passphrase
   DISPLAY=$display xdotool type --delay 30 demo-passphrase
-  DISPLAY=$display xdotool mousemove 330 250 click 1 # passphrase again
+  DISPLAY=$display xdotool mousemove $((mid + 120)) 420 click 1 # passphrase again
   DISPLAY=$display xdotool type --delay 30 demo-passphrase
+  # The in-app keyboard, docked at the bottom, typing into the name.
+  DISPLAY=$display xdotool mousemove $((mid + 339)) 308 click 1
   sleep 1
-  DISPLAY=$display xdotool mousemove 75 313 click 1 # Create
+  DISPLAY=$display import -window root "$out/${size}-setup_keyboard.png"
+  DISPLAY=$display xdotool mousemove $((mid + 339)) 308 click 1
+  sleep 1
+  DISPLAY=$display xdotool mousemove $((mid - 240)) 484 click 1 # Opprett
   sleep 5 # Argon2id, deliberately slow
   DISPLAY=$display import -window root "$out/${size}-recovery.png"
   stop_app
   shoot unlock "$bin" --db "$tmp/demo.db"
   sleep 2
   DISPLAY=$display import -window root "$out/${size}-unlock.png"
-  DISPLAY=$display xdotool mousemove 250 86 click 1 # the passphrase field
-  sleep 1
+  # The passphrase field has the focus.
   DISPLAY=$display xdotool type --delay 30 demo-passphrase
   DISPLAY=$display xdotool key Return
   sleep 5 # unlocking derives the key with Argon2id: deliberately slow
   DISPLAY=$display import -window root "$out/${size}-staff_home.png"
-  DISPLAY=$display xdotool mousemove 117 301 click 1 # the first participant
+  DISPLAY=$display xdotool mousemove 117 334 click 1 # the first participant
   sleep 2
   DISPLAY=$display import -window root "$out/${size}-participant.png"
-  DISPLAY=$display xdotool mousemove 764 278 click 1 # "Record end of treatment…"
-  sleep 2
-  DISPLAY=$display import -window root "$out/${size}-end_of_treatment.png"
-  DISPLAY=$display xdotool key Escape
-  sleep 1
-  DISPLAY=$display xdotool mousemove $((width - 307)) 44 click 1 # "Data manager"
+  DISPLAY=$display xdotool mousemove $((width - 333)) 45 click 1 # Dataansvarlig
   sleep 2
   DISPLAY=$display import -window root "$out/${size}-data_manager.png"
-  DISPLAY=$display xdotool mousemove 117 135 click 1 # "Enrol participant"
+  DISPLAY=$display xdotool mousemove $((width - 183)) 45 click 1 # Innstillinger
+  sleep 2
+  DISPLAY=$display import -window root "$out/${size}-settings.png"
+  DISPLAY=$display xdotool mousemove 117 165 click 1 # Registrer deltaker
   sleep 2
   DISPLAY=$display import -window root "$out/${size}-enrol.png"
   stop_app

@@ -340,6 +340,16 @@ purge-title = Purge answers from this tablet?
 purge-body = The answers of { $sessions } sessions leave this tablet for good. The research store has confirmed it holds them; the sessions stay in the schedule.
 purge-now = Purge { $sessions } sessions now
 
+## The in-app keyboard for a field
+key-keyboard-for = Keyboard: { $field }
+key-done = Done
+
+## The participant list
+home-search-field = Search
+
+## Dialogs (more)
+missed-reason-field = Reason
+
 ## Read-aloud
 read-aloud = Read aloud
 read-aloud-option = Read aloud: { $option }

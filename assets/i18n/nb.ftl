@@ -340,6 +340,16 @@ purge-title = Slette svar fra dette nettbrettet?
 purge-body = Svarene i { $sessions } økter forlater dette nettbrettet for godt. Forskningslageret har bekreftet at det har dem; øktene blir stående i planen.
 purge-now = Slett { $sessions } økter nå
 
+## The in-app keyboard for a field
+key-keyboard-for = Tastatur: { $field }
+key-done = Ferdig
+
+## The participant list
+home-search-field = Søk
+
+## Dialogs (more)
+missed-reason-field = Grunn
+
 ## Read-aloud
 read-aloud = Les opp
 read-aloud-option = Les opp: { $option }

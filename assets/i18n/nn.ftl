@@ -340,6 +340,16 @@ purge-title = Slette svar frå dette nettbrettet?
 purge-body = Svara i { $sessions } økter forlèt dette nettbrettet for godt. Forskingslageret har stadfesta at det har dei; øktene vert ståande i planen.
 purge-now = Slett { $sessions } økter no
 
+## The in-app keyboard for a field
+key-keyboard-for = Tastatur: { $field }
+key-done = Ferdig
+
+## The participant list
+home-search-field = Søk
+
+## Dialogs (more)
+missed-reason-field = Grunn
+
 ## Read-aloud
 read-aloud = Les opp
 read-aloud-option = Les opp: { $option }

@@ -205,6 +205,8 @@ pub enum TextArg {
 pub enum LangArg {
     /// Norwegian bokmål.
     Nb,
+    /// Norwegian nynorsk.
+    Nn,
     /// English.
     En,
 }
@@ -231,6 +233,10 @@ pub enum FormsCommand {
         /// Study folders, `study.json` files or instrument files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Also list every text without this language (bokmål is shown in
+        /// its place), e.g. `--lang nn`.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Print one instrument as indented text with variable names, codes and
     /// skip conditions.
@@ -327,6 +333,7 @@ impl From<LangArg> for kohort_form::Lang {
     fn from(l: LangArg) -> Self {
         match l {
             LangArg::Nb => kohort_form::Lang::Nb,
+            LangArg::Nn => kohort_form::Lang::Nn,
             LangArg::En => kohort_form::Lang::En,
         }
     }

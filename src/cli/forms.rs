@@ -29,10 +29,13 @@ fn check_path(path: &Path) -> Vec<Problem> {
     }
 }
 
-pub fn check(paths: &[PathBuf]) -> ExitCode {
+pub fn check(paths: &[PathBuf], lang: Option<kohort_form::Lang>) -> ExitCode {
     let problems: Vec<Problem> = paths.iter().flat_map(|p| check_path(p)).collect();
     for p in &problems {
         println!("{p}");
+    }
+    if let Some(lang) = lang {
+        missing_lang(paths, lang);
     }
     let errors = problems
         .iter()
@@ -46,6 +49,40 @@ pub fn check(paths: &[PathBuf]) -> ExitCode {
         println!("ok: no errors, {warnings} warning(s)");
         ExitCode::SUCCESS
     }
+}
+
+/// Lists every text of the instruments under `paths` without `lang`.
+fn missing_lang(paths: &[PathBuf], lang: kohort_form::Lang) {
+    let mut total = 0;
+    for path in paths {
+        let instruments = if path.is_dir() || path.file_name().is_some_and(|n| n == "study.json") {
+            let dir = if path.is_dir() {
+                path.as_path()
+            } else {
+                path.parent().unwrap_or(Path::new("."))
+            };
+            study::check_study(dir)
+                .0
+                .map(|s| s.instruments.iter().map(|i| (**i).clone()).collect())
+                .unwrap_or_default()
+        } else {
+            kohort_form::load::instrument_file(path)
+                .0
+                .into_iter()
+                .collect::<Vec<_>>()
+        };
+        for inst in instruments {
+            for at in kohort_form::langs::missing(&inst, lang) {
+                println!(
+                    "{}: {at}: no '{}' text (bokmål is shown)",
+                    inst.id,
+                    lang.code()
+                );
+                total += 1;
+            }
+        }
+    }
+    println!("{total} text(s) without '{}'", lang.code());
 }
 
 pub fn outline(file: &Path) -> Result<ExitCode> {

@@ -27,7 +27,9 @@ use kohort::ui::theme::TextSize;
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         None => app::run(cli.db, cli.forms, cli.kiosk),
-        Some(Command::Forms(FormsCommand::Check { paths })) => Ok(forms::check(&paths)),
+        Some(Command::Forms(FormsCommand::Check { paths, lang })) => {
+            Ok(forms::check(&paths, lang.map(Into::into)))
+        }
         Some(Command::Forms(FormsCommand::Outline { file })) => forms::outline(&file),
         Some(Command::Forms(FormsCommand::Preview {
             forms,

@@ -1,6 +1,7 @@
 //! The tablet app: patient mode and the staff screens.
 
 pub mod app;
+pub mod brand;
 pub mod contrast;
 pub mod errors;
 pub mod format;

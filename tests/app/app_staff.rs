@@ -157,7 +157,7 @@ fn a_nurse_follows_a_participant_through_the_schedule() {
     tap(&mut h, "Mark missed: 3 months");
     h.get_by_label("Mark 3 months as missed");
     tap(&mut h, "In hospital or an institution");
-    type_into(&mut h, "More about it (optional, kept sealed)", "Ward 3");
+    type_into(&mut h, "Reason", "Ward 3");
     tap(&mut h, "Save missed");
     assert_eq!(
         state_of(&h, "3 months"),

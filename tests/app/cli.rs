@@ -34,6 +34,40 @@ fn forms_check_reports_every_problem_of_every_file() {
     assert!(stdout.contains("2 error(s)"), "{stdout}");
 }
 
+/// `--lang nn` lists each text without nynorsk; a text that has it, or a
+/// language key of another language, is not listed.
+#[test]
+fn forms_check_lists_texts_without_nynorsk() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nn.json");
+    std::fs::write(
+        &file,
+        r#"{ "id": "nn_demo", "version": "1.0.0", "respondent": "patient",
+  "title": { "nb": "Bolig", "nn": "Bustad", "en": "Housing" },
+  "items": [
+    { "id": "q_home", "type": "yes_no", "text": { "nb": "Har du et sted å bo?", "en": "Home?", "se": "Ruoktu?" } },
+    { "id": "q_days", "type": "days", "max": 30,
+      "text": { "nb": "Dager?", "nn": "Dagar?", "en": "Days?" },
+      "help": { "nb": "Antall dager", "en": "Number of days" } }
+  ] }"#,
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    let (ok, stdout) = forms_cli(&["forms", "check", &path, "--lang", "nn"]);
+    assert!(ok, "{stdout}");
+    assert!(
+        stdout.contains("nn_demo: q_home / text: no 'nn' text"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("nn_demo: q_days / help: no 'nn' text"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("q_days / text"), "{stdout}");
+    assert!(!stdout.contains("nn_demo: title"), "{stdout}");
+    assert!(stdout.contains("2 text(s) without 'nn'"), "{stdout}");
+}
+
 #[test]
 fn forms_check_accepts_the_shipped_study() {
     let (ok, stdout) = forms_cli(&["forms", "check", "forms/"]);

@@ -1,5 +1,5 @@
 //! Every patient item type at every text size, on a tablet (1280×800) and
-//! a large screen (1920×1200), in both languages: no painted text runs
+//! a large screen (1920×1200), in every language: no painted text runs
 //! into another, is cut off at the side, or breaks inside a word. Read
 //! from what egui paints (text shapes and their rows), so buttons and
 //! labels are checked alike.
@@ -141,7 +141,7 @@ fn every_item_type_fits_at_every_text_size() {
     let mut all = Vec::new();
     for size in [[1280.0, 800.0], [1920.0, 1200.0]] {
         for text in TextSize::ALL {
-            for lang in [Lang::Nb, Lang::En] {
+            for lang in Lang::ALL {
                 for (form, item) in ITEMS {
                     let h = screen(form, item, size, text, lang);
                     for p in problems(h.output(), size[0]) {
@@ -200,19 +200,27 @@ fn staff_pages_are_for_fingers() {
         let mut store = kohort_testkit::tablet(&db);
         kohort_tablet::store::demo::fill(&mut store, &kohort_testkit::study(), 4, 3).unwrap();
     }
-    for size in [[1280.0, 800.0], [1920.0, 1200.0]] {
-        let mut h = crate::support::harness(&db, size, |a| a);
+    // Bokmål's longer words as well as English.
+    for (lang, size) in [Lang::En, Lang::Nb]
+        .into_iter()
+        .flat_map(|l| [(l, [1280.0, 800.0]), (l, [1920.0, 1200.0])])
+    {
+        let clock = kohort::core::ManualClock::new();
+        let mut h = crate::support::harness_in(lang, &db, size, &clock, |a| a);
         h.run();
-        crate::support::type_into(&mut h, "Staff passphrase", kohort_testkit::PASS);
-        crate::support::tap(&mut h, "Unlock");
+        let pass = kohort::t!(lang, "unlock-staff-passphrase");
+        crate::support::type_into(&mut h, &pass, kohort_testkit::PASS);
+        crate::support::tap(&mut h, &kohort::t!(lang, "unlock-button"));
         let first = h.state().clinic().participants[0].study_code.clone();
-        for page in [
-            "Today",
-            &first,
-            "Enrol participant",
-            "Settings",
-            "Data manager",
-        ] {
+        let pages = [
+            kohort::t!(lang, "home-today"),
+            first,
+            kohort::t!(lang, "home-enrol"),
+            kohort::t!(lang, "home-settings"),
+            kohort::t!(lang, "home-data-manager"),
+        ];
+        for page in &pages {
+            let page = page.as_str();
             let node = h
                 .query_all_by_label_contains(page)
                 .find(|n| matches!(n.accesskit_node().role(), Role::Button | Role::Switch))

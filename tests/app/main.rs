@@ -24,3 +24,4 @@ mod save_step;
 mod screens;
 mod store_audit;
 mod support;
+mod walk_languages;

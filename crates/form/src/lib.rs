@@ -8,6 +8,7 @@ mod check;
 pub mod codebook;
 pub mod expr;
 mod json;
+pub mod langs;
 pub mod load;
 pub mod lock;
 mod model;

@@ -180,15 +180,19 @@ fn scale_ui(
         return choice_list(ui, id, options, current, (lang, said), out);
     }
     let mut legend = Vec::new();
-    let shown_text = |ui: &egui::Ui, c: &Choice| {
-        let text = c.text.get(lang);
-        if fits(ui, text) {
-            text.to_owned()
-        } else {
-            c.code.to_string()
-        }
-    };
-    let shown: Vec<String> = options.iter().map(|c| shown_text(ui, c)).collect();
+    // All words or all numbers: a scale whose end buttons held words broken
+    // over lines beside plain numbers read badly ("Ikke / noe / sug"); the
+    // words then go under the scale's ends, wrapped between words.
+    let shown: Vec<String> = options
+        .iter()
+        .map(|c| {
+            if whole {
+                c.text.get(lang).to_owned()
+            } else {
+                c.code.to_string()
+            }
+        })
+        .collect();
     let height = fit::button_height(ui, shown.iter().map(String::as_str), width, TOUCH * 1.5);
     ui.horizontal(|ui| {
         ui.spacing_mut().item_spacing.x = gap;

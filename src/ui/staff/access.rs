@@ -1,7 +1,7 @@
 //! First start (device name, passphrase twice, recovery key shown once) and
 //! the unlock screen.
 
-use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
+use eframe::egui::{self, Button, RichText, Vec2};
 use zeroize::Zeroizing;
 
 use std::path::PathBuf;
@@ -9,10 +9,11 @@ use std::path::PathBuf;
 use kohort_files::volumes::Volume;
 
 use crate::core::Credential;
+use crate::t;
+use crate::ui::brand::card;
 use crate::ui::lang::{lang_row, staff_lang};
 use crate::ui::theme::{STAFF_TEXT, TOUCH, WARN};
-use crate::ui::widgets::{Passphrase, passphrase_ui};
-use crate::{t, ts};
+use crate::ui::widgets::{FieldLook, Passphrase, passphrase_ui, touch_field};
 
 #[derive(Default)]
 pub struct SetupDraft {
@@ -27,48 +28,44 @@ pub fn setup_ui(
     d: &mut SetupDraft,
     error: Option<&str>,
 ) -> Option<(String, Zeroizing<String>)> {
-    let mut done = None;
-    egui::CentralPanel::default().show(ui, |ui| {
+    card(ui, 640.0, |ui| {
         lang_row(ui);
-        ui.heading(ts!(ui, "setup-title"));
-        ui.label(ts!(ui, "setup-intro"));
+        let lang = staff_lang(ui.ctx());
+        ui.heading(t!(lang, "setup-title"));
+        ui.label(t!(lang, "setup-intro"));
         ui.add_space(12.0);
-        egui::Grid::new("setup")
-            .num_columns(2)
-            .spacing([12.0, 12.0])
-            .show(ui, |ui| {
-                let l = ui.label(ts!(ui, "setup-name"));
-                ui.add(TextEdit::singleline(&mut d.device).hint_text(ts!(ui, "setup-name-hint")))
-                    .labelled_by(l.id);
-                ui.end_row();
-                let l = ui.label(ts!(ui, "setup-passphrase"));
-                ui.add(TextEdit::singleline(&mut *d.passphrase).password(true))
-                    .labelled_by(l.id);
-                ui.end_row();
-                let l = ui.label(ts!(ui, "setup-again"));
-                ui.add(TextEdit::singleline(&mut *d.again).password(true))
-                    .labelled_by(l.id);
-                ui.end_row();
-            });
+        let name_hint = t!(lang, "setup-name-hint");
+        let look = FieldLook {
+            hint: &name_hint,
+            label_width: 250.0,
+            ..Default::default()
+        };
+        touch_field(ui, lang, &t!(lang, "setup-name"), &mut d.device, look);
+        let secret = FieldLook {
+            password: true,
+            label_width: 250.0,
+            ..Default::default()
+        };
+        touch_field(
+            ui,
+            lang,
+            &t!(lang, "setup-passphrase"),
+            &mut d.passphrase,
+            secret,
+        );
+        touch_field(ui, lang, &t!(lang, "setup-again"), &mut d.again, secret);
         let mismatch = !d.again.is_empty() && *d.passphrase != *d.again;
         if mismatch {
-            ui.label(RichText::new(ts!(ui, "setup-differ")).color(WARN));
+            ui.label(RichText::new(t!(lang, "setup-differ")).color(WARN));
         }
         if let Some(e) = error {
             ui.label(RichText::new(e).color(WARN));
         }
         let ready = !d.device.trim().is_empty() && !d.passphrase.is_empty() && !mismatch;
-        if ui
-            .add_enabled(
-                ready,
-                Button::new(ts!(ui, "setup-create")).min_size(Vec2::new(160.0, TOUCH)),
-            )
-            .clicked()
-        {
-            done = Some((d.device.trim().to_owned(), d.passphrase.clone()));
-        }
-    });
-    done
+        let create = Button::new(t!(lang, "setup-create")).min_size(Vec2::new(160.0, TOUCH));
+        (ui.add_enabled(ready, create).clicked())
+            .then(|| (d.device.trim().to_owned(), d.passphrase.clone()))
+    })
 }
 
 /// The recovery key on screen: its groups, where it was saved, and the two
@@ -126,48 +123,50 @@ pub fn recovery_ui(
     d: &mut RecoveryDraft,
     volumes: &[Volume],
 ) -> Option<RecoveryAsked> {
-    let mut asked = None;
-    egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            ui.heading(ts!(ui, "recovery-title"));
-            ui.label(ts!(ui, "recovery-intro"));
-            ui.add_space(12.0);
-            groups_ui(ui, &d.groups());
-            ui.add_space(12.0);
-            ui.horizontal_wrapped(|ui| {
-                for v in volumes {
-                    let text = ts!(ui, "recovery-save-to", place = &v.label);
-                    if ui
-                        .add(Button::new(text).min_size(Vec2::new(0.0, TOUCH)))
-                        .clicked()
-                    {
-                        asked = Some(RecoveryAsked::Save(v.path.clone()));
-                    }
+    card(ui, 760.0, |ui| {
+        let mut asked = None;
+        let lang = staff_lang(ui.ctx());
+        ui.heading(t!(lang, "recovery-title"));
+        ui.label(t!(lang, "recovery-intro"));
+        ui.add_space(12.0);
+        groups_ui(ui, &d.groups());
+        ui.add_space(12.0);
+        ui.horizontal_wrapped(|ui| {
+            for v in volumes {
+                let text = t!(lang, "recovery-save-to", place = &v.label);
+                if ui
+                    .add(Button::new(text).min_size(Vec2::new(0.0, TOUCH)))
+                    .clicked()
+                {
+                    asked = Some(RecoveryAsked::Save(v.path.clone()));
                 }
-                if volumes.is_empty() {
-                    ui.label(ts!(ui, "recovery-no-stick"));
-                }
-            });
-            if let Some(s) = &d.saved {
-                ui.label(RichText::new(s).strong());
             }
-            ui.add_space(16.0);
-            let [a, b] = d.ask;
-            ui.label(ts!(ui, "recovery-ask", first = a + 1, second = b + 1));
-            for (k, i) in d.ask.into_iter().enumerate() {
-                ui.horizontal(|ui| {
-                    let l = ui.label(ts!(ui, "recovery-group", number = i + 1));
-                    ui.add(TextEdit::singleline(&mut d.answers[k]).desired_width(120.0))
-                        .labelled_by(l.id);
-                });
-            }
-            let go = Button::new(ts!(ui, "recovery-noted")).min_size(Vec2::new(300.0, TOUCH));
-            if ui.add_enabled(d.confirmed(), go).clicked() {
-                asked = Some(RecoveryAsked::Noted);
+            if volumes.is_empty() {
+                ui.label(t!(lang, "recovery-no-stick"));
             }
         });
-    });
-    asked
+        if let Some(s) = &d.saved {
+            ui.label(RichText::new(s).strong());
+        }
+        ui.add_space(16.0);
+        let [a, b] = d.ask;
+        ui.label(t!(lang, "recovery-ask", first = a + 1, second = b + 1));
+        for (k, i) in d.ask.into_iter().enumerate() {
+            let look = FieldLook {
+                width: 120.0,
+                max_chars: 8,
+                label_width: 110.0,
+                ..Default::default()
+            };
+            let label = t!(lang, "recovery-group", number = i + 1);
+            touch_field(ui, lang, &label, &mut d.answers[k], look);
+        }
+        let go = Button::new(t!(lang, "recovery-noted")).min_size(Vec2::new(300.0, TOUCH));
+        if ui.add_enabled(d.confirmed(), go).clicked() {
+            asked = Some(RecoveryAsked::Noted);
+        }
+        asked
+    })
 }
 
 /// The key's groups, numbered, large enough to photograph.
@@ -180,11 +179,11 @@ fn groups_ui(ui: &mut egui::Ui, groups: &[&str]) {
                     ui.label(RichText::new(format!("{}", i + 1)).size(STAFF_TEXT));
                     // One group is one word: never wrapped.
                     ui.add(
-                        egui::Label::new(RichText::new(*g).monospace().size(40.0).strong())
+                        egui::Label::new(RichText::new(*g).monospace().size(34.0).strong())
                             .extend(),
                     );
                 });
-                if i % 5 == 4 {
+                if i % 7 == 6 {
                     ui.end_row();
                 }
             }
@@ -203,12 +202,12 @@ pub fn unlock_ui(
     d: &mut UnlockDraft,
     error: Option<&str>,
 ) -> Option<Credential> {
-    let mut out = None;
-    egui::CentralPanel::default().show(ui, |ui| {
+    card(ui, 640.0, |ui| {
+        let mut out = None;
         lang_row(ui);
-        ui.heading(ts!(ui, "unlock-title"));
-        ui.add_space(12.0);
         let lang = staff_lang(ui.ctx());
+        ui.heading(t!(lang, "unlock-title"));
+        ui.add_space(12.0);
         let label = t!(lang, "unlock-staff-passphrase");
         let enter = passphrase_ui(ui, &mut d.passphrase, &label, lang);
         let unlock = Button::new(t!(lang, "unlock-button")).min_size(Vec2::new(140.0, TOUCH));
@@ -222,15 +221,24 @@ pub fn unlock_ui(
         ui.add_space(24.0);
         ui.checkbox(&mut d.use_recovery, t!(lang, "unlock-forgotten"));
         if d.use_recovery {
-            ui.horizontal(|ui| {
-                let l = ui.label(t!(lang, "unlock-recovery-key"));
-                ui.add(TextEdit::singleline(&mut *d.recovery).desired_width(520.0))
-                    .labelled_by(l.id);
-                if ui.button(t!(lang, "unlock-with-recovery")).clicked() && !d.recovery.is_empty() {
-                    out = Some(Credential::Recovery(std::mem::take(&mut d.recovery)));
-                }
-            });
+            let look = FieldLook {
+                width: 420.0,
+                max_chars: 80,
+                ..Default::default()
+            };
+            touch_field(
+                ui,
+                lang,
+                &t!(lang, "unlock-recovery-key"),
+                &mut d.recovery,
+                look,
+            );
+            let open =
+                Button::new(t!(lang, "unlock-with-recovery")).min_size(Vec2::new(0.0, TOUCH));
+            if ui.add_enabled(!d.recovery.is_empty(), open).clicked() {
+                out = Some(Credential::Recovery(std::mem::take(&mut d.recovery)));
+            }
         }
-    });
-    out
+        out
+    })
 }

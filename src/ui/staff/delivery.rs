@@ -16,6 +16,7 @@ use crate::i18n::{self, Lang};
 use crate::ui::lang::staff_lang;
 use crate::ui::theme::WARN;
 use crate::ui::theme::toggle;
+use crate::ui::widgets::{FieldLook, touch_field};
 use crate::{t, ts};
 use kohort_tablet::store::{BatchState, MAX_RETENTION_DAYS, Via};
 use kohort_tablet::sync::Status;
@@ -91,15 +92,15 @@ fn field(
     hint: &str,
     then: impl FnOnce(&mut egui::Ui),
 ) {
+    let lang = staff_lang(ui.ctx());
+    let look = FieldLook {
+        hint,
+        width: 420.0,
+        label_width: 150.0,
+        ..Default::default()
+    };
     ui.horizontal(|ui| {
-        let l = ui.label(label);
-        ui.add_space((150.0 - l.rect.width()).max(0.0));
-        ui.add(
-            egui::TextEdit::singleline(text)
-                .hint_text(hint)
-                .desired_width(420.0),
-        )
-        .labelled_by(l.id);
+        touch_field(ui, lang, label, text, look);
         then(ui);
     });
 }

@@ -10,7 +10,7 @@ use super::StaffAction;
 use crate::i18n::{self, Lang};
 use crate::ui::lang::staff_lang;
 use crate::ui::theme::{WARN, toggle};
-use crate::ui::widgets::date_row;
+use crate::ui::widgets::{FieldLook, date_row, touch_field};
 use crate::{t, ts};
 use chrono::NaiveDate;
 use kohort_form::schedule::EndType;
@@ -171,12 +171,17 @@ fn missed_ui(
             }
         });
     }
-    let l = ui.label(if study.missed_reasons.is_empty() {
+    let label = if study.missed_reasons.is_empty() {
         t!(lang, "missed-reason")
     } else {
         t!(lang, "missed-more")
-    });
-    ui.text_edit_singleline(reason).labelled_by(l.id);
+    };
+    let look = FieldLook {
+        width: 520.0,
+        ..Default::default()
+    };
+    ui.label(&label);
+    touch_field(ui, lang, &t!(lang, "missed-reason-field"), reason, look);
     let ready = code.is_some() || !reason.trim().is_empty();
     Ok(
         confirm(ui, t!(lang, "missed-save"), ready).then(|| StaffAction::MarkMissed {

@@ -2,14 +2,14 @@
 
 use crate::ui::theme::STAFF_TOUCH;
 use chrono::NaiveDate;
-use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
+use eframe::egui::{self, Button, RichText, Vec2};
 
 use crate::core::{EnrolProblem, Enrolment};
 use crate::i18n::Lang;
 use crate::t;
 use crate::ui::lang::staff_lang;
 use crate::ui::theme::{WARN, toggle};
-use crate::ui::widgets::date_row;
+use crate::ui::widgets::{FieldLook, date_row, label_cell, touch_field};
 use kohort_form::study::CodeProblem;
 use kohort_form::study::Study;
 use kohort_tablet::store::Consent;
@@ -72,16 +72,17 @@ impl Default for EnrolDraft {
     }
 }
 
-fn field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) {
-    let l = ui.label(label);
-    // Wide enough for the study-code hint ("like HAB-AAA-#### (# digit, A letter)").
-    ui.add(
-        TextEdit::singleline(value)
-            .hint_text(hint)
-            .desired_width(400.0),
-    )
-    .labelled_by(l.id);
-    ui.end_row();
+/// The label column, wide enough for "Første behandlingsdag (startdato)".
+const LABEL_W: f32 = 300.0;
+
+fn field(ui: &mut egui::Ui, lang: Lang, label: &str, value: &mut String, hint: &str) {
+    let look = FieldLook {
+        hint,
+        width: 400.0,
+        label_width: LABEL_W,
+        ..Default::default()
+    };
+    touch_field(ui, lang, label, value, look);
 }
 
 /// Why an enrolment cannot be saved, in the staff's language.
@@ -100,11 +101,20 @@ pub(crate) fn problem_text(lang: Lang, p: &EnrolProblem) -> String {
     }
 }
 
-/// A date chosen by touch in the form's grid.
+/// A date chosen by touch, on the label's row.
 fn date_field(ui: &mut egui::Ui, lang: Lang, label: &str, value: &mut NaiveDate) {
-    ui.label(label);
-    date_row(ui, label, value, lang);
-    ui.end_row();
+    ui.horizontal(|ui| {
+        label_cell(ui, label, LABEL_W);
+        date_row(ui, label, value, lang);
+    });
+}
+
+/// A check box lined up with the fields.
+fn check(ui: &mut egui::Ui, value: &mut bool, text: String) {
+    ui.horizontal(|ui| {
+        label_cell(ui, "", LABEL_W);
+        ui.checkbox(value, text);
+    });
 }
 
 /// Returns the enrolment when staff presses "Enrol".
@@ -126,69 +136,53 @@ pub fn enrol_ui(ui: &mut egui::Ui, study: &Study, d: &mut EnrolDraft) -> Option<
                 pattern = p.replace(kohort_form::study::SITE, site)
             )
         });
-    egui::Grid::new("enrol")
-        .num_columns(2)
-        .spacing([12.0, 10.0])
-        .show(ui, |ui| {
-            field(ui, &t!(lang, "enrol-code"), &mut d.study_code, &example);
-            if study.sites.is_empty() {
-                field(
-                    ui,
-                    &t!(lang, "sites-site"),
-                    &mut d.site,
-                    &t!(lang, "enrol-site-hint"),
-                );
-            } else {
-                ui.label(t!(lang, "sites-site"));
-                ui.horizontal(|ui| {
-                    for s in &study.sites {
-                        if ui
-                            .add(
-                                toggle(d.site == *s, s.as_str())
-                                    .min_size(Vec2::new(80.0, STAFF_TOUCH)),
-                            )
-                            .clicked()
-                        {
-                            d.site = s.clone();
-                        }
-                    }
-                });
-                ui.end_row();
-            }
-            field(
-                ui,
-                &t!(lang, "enrol-label"),
-                &mut d.label,
-                &t!(lang, "enrol-label-hint"),
-            );
-            date_field(
-                ui,
-                lang,
-                &t!(lang, "enrol-consent-date"),
-                &mut d.consent_date,
-            );
-            field(
-                ui,
-                &t!(lang, "enrol-consent-version"),
-                &mut d.consent_version,
-                &t!(lang, "enrol-consent-version-hint"),
-            );
-            ui.label(String::new());
-            ui.checkbox(&mut d.contact_interview, t!(lang, "enrol-interview"));
-            ui.end_row();
-            ui.label(String::new());
-            ui.checkbox(&mut d.contact_relatives, t!(lang, "enrol-relatives"));
-            ui.end_row();
-            date_field(ui, lang, &t!(lang, "enrol-anchor"), &mut d.anchor);
-            if d.anchor < d.consent_date {
-                ui.label(String::new());
-                ui.checkbox(
-                    &mut d.started_before_consent,
-                    t!(lang, "enrol-began-before"),
-                );
-                ui.end_row();
+    field(
+        ui,
+        lang,
+        &t!(lang, "enrol-code"),
+        &mut d.study_code,
+        &example,
+    );
+    if study.sites.is_empty() {
+        let hint = t!(lang, "enrol-site-hint");
+        field(ui, lang, &t!(lang, "sites-site"), &mut d.site, &hint);
+    } else {
+        ui.horizontal(|ui| {
+            label_cell(ui, &t!(lang, "sites-site"), LABEL_W);
+            for s in &study.sites {
+                let b = toggle(d.site == *s, s.as_str()).min_size(Vec2::new(80.0, STAFF_TOUCH));
+                if ui.add(b).clicked() {
+                    d.site = s.clone();
+                }
             }
         });
+    }
+    let hint = t!(lang, "enrol-label-hint");
+    field(ui, lang, &t!(lang, "enrol-label"), &mut d.label, &hint);
+    date_field(
+        ui,
+        lang,
+        &t!(lang, "enrol-consent-date"),
+        &mut d.consent_date,
+    );
+    let hint = t!(lang, "enrol-consent-version-hint");
+    field(
+        ui,
+        lang,
+        &t!(lang, "enrol-consent-version"),
+        &mut d.consent_version,
+        &hint,
+    );
+    check(ui, &mut d.contact_interview, t!(lang, "enrol-interview"));
+    check(ui, &mut d.contact_relatives, t!(lang, "enrol-relatives"));
+    date_field(ui, lang, &t!(lang, "enrol-anchor"), &mut d.anchor);
+    if d.anchor < d.consent_date {
+        check(
+            ui,
+            &mut d.started_before_consent,
+            t!(lang, "enrol-began-before"),
+        );
+    }
     let checked = d.enrolment(study);
     if let Err(p) = &checked
         && !d.study_code.trim().is_empty()

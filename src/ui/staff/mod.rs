@@ -201,7 +201,10 @@ pub fn home_ui(
         }
     });
     egui::Panel::left("participants")
-        .default_size(230.0)
+        // Exactly this wide: a panel sized by its contents crept wider
+        // each frame when a row filled "the rest" of it.
+        .exact_size(240.0)
+        .resizable(false)
         .show(ui, |ui| participants_ui(ui, data, view));
     egui::CentralPanel::default().show(ui, |ui| {
         // Each page keeps its own place; none inherits another's scroll.
@@ -255,8 +258,21 @@ fn participants_ui(ui: &mut egui::Ui, data: &Clinic, view: &mut StaffView) {
         view.enrolling = EnrolDraft::new(today);
         view.show(Page::Enrol);
     }
-    let l = ui.label(ts!(ui, "home-search"));
-    ui.text_edit_singleline(&mut view.search).labelled_by(l.id);
+    let lang = staff_lang(ui.ctx());
+    let look = crate::ui::widgets::FieldLook {
+        // What the label and the keyboard button leave of the panel.
+        width: 0.0,
+        max_chars: 60,
+        ..Default::default()
+    };
+    ui.label(t!(lang, "home-search"));
+    crate::ui::widgets::touch_field(
+        ui,
+        lang,
+        &t!(lang, "home-search-field"),
+        &mut view.search,
+        look,
+    );
     let needle = view.search.to_lowercase();
     let shown: Vec<&kohort_tablet::store::Participant> = data
         .participants

@@ -203,7 +203,7 @@ fn timeline(
     let lang = staff_lang(ui.ctx());
     egui::Grid::new(("timeline", e.id))
         .num_columns(4)
-        .max_col_width(290.0)
+        .max_col_width(250.0)
         .spacing([14.0, 6.0])
         .striped(true)
         .show(ui, |ui| {

@@ -2,7 +2,7 @@
 //! the staff passphrase.
 
 use crate::ui::theme::STAFF_TOUCH;
-use eframe::egui::{self, Button, RichText, TextEdit, Vec2};
+use eframe::egui::{self, Button, RichText, Vec2};
 use zeroize::Zeroizing;
 
 use super::StaffAction;
@@ -11,6 +11,7 @@ use crate::i18n::Lang;
 use crate::t;
 use crate::ui::lang::staff_lang;
 use crate::ui::theme::{WARN, toggle};
+use crate::ui::widgets::{FieldLook, touch_field};
 
 #[derive(Default)]
 pub struct SettingsDraft {
@@ -42,8 +43,18 @@ pub fn settings_ui(ui: &mut egui::Ui, data: &Clinic, d: &mut SettingsDraft) -> O
     ui.add_space(16.0);
     ui.label(t!(lang, "settings-idle", minutes = data.idle_lock_minutes));
     ui.horizontal(|ui| {
-        let l = ui.label(t!(lang, "settings-idle-field"));
-        ui.text_edit_singleline(&mut d.idle_lock).labelled_by(l.id);
+        let look = FieldLook {
+            width: 80.0,
+            max_chars: 3,
+            ..Default::default()
+        };
+        touch_field(
+            ui,
+            lang,
+            &t!(lang, "settings-idle-field"),
+            &mut d.idle_lock,
+            look,
+        );
         let parsed = d.idle_lock.trim().parse::<u32>();
         let ok = matches!(parsed, Ok(m) if m <= MAX_IDLE_MINUTES);
         if ui
@@ -92,24 +103,25 @@ fn passphrase_ui(ui: &mut egui::Ui, d: &mut SettingsDraft) -> Option<StaffAction
     let lang = staff_lang(ui.ctx());
     ui.heading(t!(lang, "settings-passphrase"));
     ui.label(t!(lang, "settings-passphrase-body"));
-    egui::Grid::new("new_passphrase")
-        .num_columns(2)
-        .spacing([12.0, 8.0])
-        .show(ui, |ui| {
-            for (label, text) in [
-                (t!(lang, "settings-new-passphrase"), &mut d.new_pass),
-                (t!(lang, "settings-new-again"), &mut d.new_again),
-            ] {
-                let l = ui.label(label);
-                ui.add(
-                    TextEdit::singleline(&mut **text)
-                        .password(true)
-                        .desired_width(360.0),
-                )
-                .labelled_by(l.id);
-                ui.end_row();
-            }
-        });
+    let secret = FieldLook {
+        password: true,
+        label_width: 280.0,
+        ..Default::default()
+    };
+    touch_field(
+        ui,
+        lang,
+        &t!(lang, "settings-new-passphrase"),
+        &mut d.new_pass,
+        secret,
+    );
+    touch_field(
+        ui,
+        lang,
+        &t!(lang, "settings-new-again"),
+        &mut d.new_again,
+        secret,
+    );
     if d.passphrase_changed {
         ui.label(t!(lang, "settings-passphrase-changed"));
     }

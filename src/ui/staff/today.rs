@@ -82,14 +82,16 @@ pub(crate) fn state_label(lang: Lang, study: &Study, state: &State) -> String {
     }
 }
 
-/// A row's window, in table dates.
+/// A row's window in table dates, the year written once when both ends
+/// share it (`06.01.–06.04.2026`), so it fits its column.
 pub(crate) fn window_text(lang: Lang, row: &Row) -> String {
     match (row.opens, row.closes) {
-        (Some(o), Some(c)) => format!(
-            "{} – {}",
-            i18n::day_short(lang, o),
-            i18n::day_short(lang, c)
-        ),
+        (Some(o), Some(c)) if o.year() == c.year() => {
+            let short = i18n::day_short(lang, o);
+            let cut = short.len().saturating_sub(4);
+            format!("{}–{}", &short[..cut], i18n::day_short(lang, c))
+        }
+        (Some(o), Some(c)) => format!("{}–{}", i18n::day_short(lang, o), i18n::day_short(lang, c)),
         (Some(o), None) => t!(lang, "window-from", day = i18n::day_short(lang, o)),
         _ => String::new(),
     }
@@ -115,7 +117,7 @@ fn work_list(ui: &mut egui::Ui, study: &Study, work: &[Work<'_>], view: &mut Sta
     let lang = staff_lang(ui.ctx());
     let width = ui.available_width();
     let gap = 12.0;
-    let shares = [0.17, 0.33, 0.24, 0.26];
+    let shares = [0.19, 0.35, 0.24, 0.22];
     // Each column's rect within a row at `top`, `height` high.
     let columns = |left: f32, top: f32, height: f32| {
         let mut x = left;
@@ -131,7 +133,9 @@ fn work_list(ui: &mut egui::Ui, study: &Study, work: &[Work<'_>], view: &mut Sta
             egui::UiBuilder::new()
                 .max_rect(rect)
                 .layout(egui::Layout::left_to_right(egui::Align::Center)),
-            |ui| ui.add(egui::Label::new(text).truncate()),
+            // Two lines fit a row: a long form title wraps rather than
+            // being cut.
+            |ui| ui.add(egui::Label::new(text).wrap()),
         );
     };
     let (head, _) = ui.allocate_exact_size(egui::vec2(width, 28.0), egui::Sense::hover());

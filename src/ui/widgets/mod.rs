@@ -1,11 +1,13 @@
 //! Touch widgets for tablets without an on-screen keyboard for egui fields.
 
 mod date;
+mod field;
 mod keyboard;
 mod numpad;
 mod passphrase;
 
 pub use date::{date_picker, date_row};
+pub use field::{FieldLook, label_cell, touch_field};
 pub use keyboard::keyboard;
 pub use numpad::numpad;
 pub use passphrase::{Passphrase, passphrase_ui};
