@@ -46,3 +46,25 @@ shot high_contrast-single_choice adverse_event o_type --high-contrast
 shot high_contrast-matrix baseline i_symptoms --high-contrast
 shot high_contrast-scale baseline d_hungry --high-contrast
 
+
+# Pictures beside a question and an option: a copy of the study with two
+# drawn PNGs under media/.
+study="$tmp/study"
+mkdir -p "$study/media"
+cp forms/*.json "$study/"
+convert -size 300x200 xc:white -fill '#0B3D91' -draw "polygon 40,100 150,15 260,100" \
+  -draw "rectangle 70,100 230,190" -fill white -draw "rectangle 130,130 170,190" \
+  "$study/media/home.png"
+convert -size 200x100 xc:white -fill '#8A3B00' -draw "circle 50,50 50,15" \
+  -draw "rectangle 80,42 185,58" -draw "rectangle 150,58 165,80" "$study/media/key.png"
+python3 - "$study/housing.json" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+s = s.replace('"id": "b_living",', '"id": "b_living", "image": {"file": "media/home.png", "alt": {"nb": "Et hus", "en": "A house"}},', 1)
+old = '{"code": 1, "text": {"nb": "I egen bolig som jeg eier", "en": "In a home I own"}}'
+new = old[:-1] + ', "image": {"file": "media/key.png", "alt": {"nb": "En nøkkel", "en": "A key"}}}'
+s = s.replace(old, new, 1)
+open(p, "w").write(s)
+PY
+shot pictures-single_choice baseline b_living --forms "$study"

@@ -77,7 +77,10 @@ pub fn run(db: Option<PathBuf>, study: Option<PathBuf>, kiosk: bool) -> Result<E
     // personal data, and never stale (changed words have another key).
     let cache = super::audio::default_cache();
     let speech = kohort::core::Speech::start(&dir, &cache);
-    let app = App::new(Arc::new(study), db).with_speech(speech);
+    let media = kohort::core::media::load(&dir, &study);
+    let app = App::new(Arc::new(study), db)
+        .with_speech(speech)
+        .with_media(media);
     window::open_app(app, kiosk).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }

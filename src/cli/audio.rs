@@ -21,11 +21,21 @@ pub fn default_cache() -> PathBuf {
 }
 
 /// The study's recordings that are missing, unreadable, silent or of
-/// words no form has any more, as lines for `forms check`.
+/// words no form has any more, and its pictures that are missing or
+/// unreadable, as problems for `forms check`.
 pub fn recording_problems(dir: &Path, study: &Study) -> Vec<Problem> {
     let audio = dir.join("audio");
+    let pictures = kohort::core::media::problems(dir, study)
+        .into_iter()
+        .map(|(file, why)| Problem {
+            severity: Severity::Error,
+            file,
+            item: None,
+            path: String::new(),
+            message: format!("picture {why}"),
+        });
     if !audio.is_dir() {
-        return Vec::new();
+        return pictures.collect();
     }
     check_recordings(&audio, &study_texts(study, &Lang::ALL))
         .into_iter()
@@ -36,6 +46,7 @@ pub fn recording_problems(dir: &Path, study: &Study) -> Vec<Problem> {
             path: String::new(),
             message: format!("recording {}", p.what),
         })
+        .chain(pictures)
         .collect()
 }
 

@@ -120,7 +120,11 @@ pub fn preview(
     let speech = kohort::core::Speech::start(dir, &super::audio::default_cache());
     let app = kohort::ui::preview::Preview::new(q, at)
         .with_look(text, lang)
-        .with_speech(speech, high_contrast);
+        .with_speech(
+            speech,
+            kohort::core::media::load(dir, &study),
+            high_contrast,
+        );
     kohort::ui::window::open(&format!("Kohort preview: {form_id}"), size, Box::new(app))
         .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)

@@ -10,6 +10,7 @@ mod clock;
 pub mod delivery;
 mod error;
 mod idle;
+pub mod media;
 pub mod questionnaire;
 pub mod read_aloud;
 mod staff;
@@ -91,6 +92,8 @@ pub struct Core {
     /// The participant answering, and whether they have everything read.
     reader: Option<uuid::Uuid>,
     read_all: bool,
+    /// The study's pictures, decoded.
+    media: media::Media,
 }
 
 impl Core {
@@ -113,6 +116,7 @@ impl Core {
             speech: None,
             reader: None,
             read_all: false,
+            media: Default::default(),
         };
         if core.db_path.exists() {
             match Store::open(&core.db_path) {
@@ -133,6 +137,16 @@ impl Core {
             l.set_delay(Delay::None);
         }
         self
+    }
+
+    /// Shows the study's pictures (decoded by [`media::load`]).
+    pub fn with_media(mut self, media: media::Media) -> Self {
+        self.media = media;
+        self
+    }
+
+    pub fn media(&self) -> &media::Media {
+        &self.media
     }
 
     pub fn study(&self) -> &Arc<Study> {

@@ -92,6 +92,12 @@ impl App {
         self
     }
 
+    /// Shows the study's pictures beside questions and options.
+    pub fn with_media(mut self, media: crate::core::media::Media) -> Self {
+        self.core = self.core.with_media(media);
+        self
+    }
+
     /// Reads aloud to patients with `speech`.
     pub fn with_speech(mut self, speech: crate::core::Speech) -> Self {
         self.core = self.core.with_speech(speech);
@@ -343,6 +349,7 @@ impl App {
                 let core = &self.core;
                 let ready = core.can_read_aloud() && !view.staff;
                 view.speech.sync(ready, core.read_all(), core.reading());
+                view.speech.media = core.media().clone();
                 Asked::Steps(patient_ui(ui, &q.runner, view))
             }
             Screen::HandBack {

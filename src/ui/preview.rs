@@ -54,9 +54,16 @@ impl Preview {
         self
     }
 
-    /// Reads aloud as the tablet does; `high_contrast` opens in that look.
-    pub fn with_speech(mut self, speech: crate::core::Speech, high_contrast: bool) -> Self {
+    /// Reads aloud as the tablet does, shows the study's pictures;
+    /// `high_contrast` opens in that look.
+    pub fn with_speech(
+        mut self,
+        speech: crate::core::Speech,
+        media: crate::core::media::Media,
+        high_contrast: bool,
+    ) -> Self {
         self.speech = Some(speech);
+        self.view.speech.media = media;
         self.view.high_contrast = high_contrast;
         self
     }

@@ -18,6 +18,7 @@ mod layout;
 mod outbox_safety;
 mod packaging;
 mod patient_screen;
+mod pictures;
 mod read_aloud;
 mod read_aloud_study;
 mod save_step;

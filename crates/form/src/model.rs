@@ -52,6 +52,8 @@ pub struct Item {
     pub text: Option<Text>,
     pub help: Option<Text>,
     pub show_if: Option<Expr>,
+    /// A picture shown beside the question.
+    pub image: Option<Picture>,
 }
 
 #[derive(Clone, Debug)]
@@ -60,6 +62,19 @@ pub struct Choice {
     pub text: Text,
     /// A multi-choice option that excludes every other ("none of these").
     pub exclusive: bool,
+    /// A picture shown beside the option.
+    pub image: Option<Picture>,
+}
+
+/// A picture beside a question or an option, for easier reading: a PNG or
+/// SVG file under the study's `media/` folder, with words saying what it
+/// shows in every language (for a screen reader, and when it cannot be
+/// shown).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Picture {
+    /// Relative to the study folder, e.g. `media/syringe.png`.
+    pub file: String,
+    pub alt: Text,
 }
 
 #[derive(Clone, Debug)]
@@ -200,11 +215,13 @@ pub fn choices(kind: &ItemKind) -> Vec<Choice> {
                 code: YES,
                 text: Text::new("Ja", "Yes"),
                 exclusive: false,
+                image: None,
             },
             Choice {
                 code: NO,
                 text: Text::new("Nei", "No"),
                 exclusive: false,
+                image: None,
             },
         ],
         _ => Vec::new(),

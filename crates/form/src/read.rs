@@ -6,7 +6,9 @@ use serde_json::Value;
 
 use crate::expr::Expr;
 use crate::json::{self, Obj, join};
-use crate::model::{Choice, Instrument, Item, ItemKind, LicensedSlot, Respondent, Row, TYPE_NAMES};
+use crate::model::{
+    Choice, Instrument, Item, ItemKind, LicensedSlot, Picture, Respondent, Row, TYPE_NAMES,
+};
 use crate::problem::Problems;
 use crate::text::Text;
 
@@ -35,6 +37,7 @@ const ITEM_FIELDS: &[&str] = &[
     "max_length",
     "show_if",
     "expr",
+    "image",
 ];
 
 /// An instrument as read, with what the checker needs to name places.
@@ -200,7 +203,7 @@ fn item(p: &mut Problems, v: &Value, path: &str) -> Option<Item> {
     }
     let extra = fields_for(&ty);
     for key in obj.keys() {
-        let common = ["id", "type", "text", "help", "show_if"].contains(&key.as_str());
+        let common = ["id", "type", "text", "help", "show_if", "image"].contains(&key.as_str());
         if !common && !extra.contains(&key.as_str()) && ITEM_FIELDS.contains(&key.as_str()) {
             p.error(
                 &join(path, key),
@@ -211,6 +214,7 @@ fn item(p: &mut Problems, v: &Value, path: &str) -> Option<Item> {
     let text = json::text(p, obj, "text", path, ty != "score");
     let help = json::text(p, obj, "help", path, false);
     let show_if = expression(p, obj, "show_if", path);
+    let image = picture(p, obj, path);
     let kind = kind(p, obj, &ty, path)?;
     Some(Item {
         id: id?,
@@ -218,6 +222,41 @@ fn item(p: &mut Problems, v: &Value, path: &str) -> Option<Item> {
         text,
         help,
         show_if,
+        image,
+    })
+}
+
+/// An `"image": { "file": "media/….png", "alt": { "nb": …, "en": … } }`:
+/// a PNG or SVG under the study's `media/` folder (that it exists is
+/// checked with the study folder, by `kohort forms check`), with alt text
+/// in bokmål and English (nynorsk falls back to bokmål, as every text).
+fn picture(p: &mut Problems, obj: &Obj, path: &str) -> Option<Picture> {
+    let v = obj.get("image")?;
+    let path = join(path, "image");
+    let o = json::object(p, v, &path, &["file", "alt"])?;
+    let file = json::string(p, o, "file", &path, true);
+    let alt = json::text(p, o, "alt", &path, true);
+    if let Some(f) = &file {
+        let inside = f.starts_with("media/") && !f.split('/').any(|s| s == ".." || s.is_empty());
+        let kind = f.ends_with(".png") || f.ends_with(".svg");
+        if !inside || !kind || f.contains('\\') {
+            p.error(
+                &join(&path, "file"),
+                format!("'{f}' is not a PNG or SVG file under media/ (e.g. media/home.png)"),
+            );
+        }
+    }
+    if let Some(a) = &alt
+        && a.en.is_none()
+    {
+        p.error(
+            &join(&path, "alt"),
+            "a picture's alt text needs every language ('en' is missing)",
+        );
+    }
+    Some(Picture {
+        file: file?,
+        alt: alt?,
     })
 }
 
@@ -383,7 +422,7 @@ pub(crate) fn choice_list(
     let mut out = Vec::new();
     for (i, v) in list.iter().enumerate() {
         let path = format!("{base}/{i}");
-        let Some(o) = json::object(p, v, &path, &["code", "text", "exclusive"]) else {
+        let Some(o) = json::object(p, v, &path, &["code", "text", "exclusive", "image"]) else {
             continue;
         };
         let code = json::integer(p, o, "code", &path);
@@ -392,6 +431,7 @@ pub(crate) fn choice_list(
         }
         let text = json::text(p, o, "text", &path, true);
         let exclusive = json::boolean(p, o, "exclusive", &path).unwrap_or(false);
+        let image = picture(p, o, &path);
         if let Some(c) = code
             && !seen.insert(c)
         {
@@ -402,6 +442,7 @@ pub(crate) fn choice_list(
                 code,
                 text,
                 exclusive,
+                image,
             });
         }
     }

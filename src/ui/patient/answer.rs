@@ -269,7 +269,7 @@ fn choice_list(
         let chosen = current == Some(&AnswerValue::Code(c.code));
         let line = speech::option_line(lang, c.code, &c.text);
         let b = theme::toggle(chosen, c.text.get(lang)).wrap();
-        let r = speech::with_speaker(ui, said, lang, line, b);
+        let r = speech::with_speaker(ui, said, (lang, c.image.as_ref()), line, b);
         if r.clicked() && !chosen {
             out.push(Step::Set(id.to_owned(), AnswerValue::Code(c.code)));
         }
@@ -294,7 +294,7 @@ fn multi_ui(
         let mark = if on { "☑" } else { "☐" };
         let b = theme::toggle(on, format!("{mark}  {}", c.text.get(lang))).wrap();
         let line = speech::option_line(lang, c.code, &c.text);
-        if !speech::with_speaker(ui, said, lang, line, b).clicked() {
+        if !speech::with_speaker(ui, said, (lang, c.image.as_ref()), line, b).clicked() {
             continue;
         }
         let next: Vec<i64> = if on {

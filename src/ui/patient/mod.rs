@@ -6,6 +6,7 @@
 mod answer;
 mod fit;
 mod handback;
+mod pictures;
 mod speech;
 
 pub use handback::{HandBack, handback_ui};
@@ -313,6 +314,9 @@ fn question_ui(
                 if let Some(help) = &current.item.help {
                     let help = RichText::new(help.get(lang)).small();
                     ui.label(speech::text(view, read_aloud::HELP, help));
+                }
+                if let Some(pic) = &current.item.image {
+                    pictures::picture_ui(ui, &view.speech.media, pic, lang, 200.0);
                 }
                 ui.add_space(12.0);
                 answer::answer_ui(ui, runner, current.item, view, actions);

@@ -42,6 +42,8 @@ pub struct SpeechView {
     followed: Option<(String, Lang)>,
     /// The colour marking the line read, and its text's, in this look.
     pub highlight: (Color32, Color32),
+    /// The study's pictures, drawn beside the options (with their speakers).
+    pub media: crate::core::media::Media,
 }
 
 impl SpeechView {
@@ -208,18 +210,25 @@ pub(super) fn row_line(lang: Lang, row: &kohort_form::Row) -> Line {
 pub(super) fn with_speaker(
     ui: &mut egui::Ui,
     s: &mut SpeechView,
-    lang: Lang,
+    (lang, picture): (Lang, Option<&kohort_form::Picture>),
     line: Line,
     button: egui::Button<'_>,
 ) -> egui::Response {
     let id = line.id.clone();
-    let speaker = if s.ready {
-        TOUCH + ui.spacing().item_spacing.x
+    let gap = ui.spacing().item_spacing.x;
+    let speaker = if s.ready { TOUCH + gap } else { 0.0 };
+    let pic_w = if picture.is_some() {
+        2.0 * TOUCH + gap
     } else {
         0.0
     };
-    let width = (ui.available_width() - speaker).min(900.0);
+    let width = (ui.available_width() - speaker - pic_w).min(900.0);
     ui.horizontal(|ui| {
+        if let Some(p) = picture {
+            ui.allocate_ui(Vec2::new(2.0 * TOUCH, TOUCH), |ui| {
+                super::pictures::picture_ui(ui, &s.media, p, lang, TOUCH);
+            });
+        }
         // A column of its own, so that long words wrap inside the button.
         let r = ui
             .allocate_ui_with_layout(
