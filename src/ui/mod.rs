@@ -4,7 +4,6 @@ pub mod app;
 pub mod brand;
 pub mod contrast;
 pub mod errors;
-pub mod format;
 pub mod lang;
 pub mod patient;
 pub mod preview;

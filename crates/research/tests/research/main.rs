@@ -10,6 +10,8 @@ mod demo;
 mod devices;
 mod epochs;
 mod facts;
+mod report_as_of;
+mod report_check;
 mod report_cohort;
 mod report_numbers;
 mod report_page;
