@@ -1,16 +1,14 @@
 //! The patient screen driven by taps, over the real runner (no database).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use kohort::core::{Change, Refused, apply};
 use kohort::ui::patient::{PatientView, patient_ui};
 use kohort_form::runner::Runner;
-use kohort_form::study::Questionnaire;
 use kohort_form::{Answer, AnswerValue, ItemState};
-use kohort_form::{Lang, Respondent, Text, load};
+use kohort_form::{Lang, Text};
 
 const FORM: &str = r#"{
   "id": "short", "version": "1.0.0", "respondent": "patient",
@@ -40,15 +38,7 @@ struct Screen {
 }
 
 fn harness() -> Harness<'static, Screen> {
-    let (inst, problems) = load::instrument_from_bytes("short.json", FORM.as_bytes());
-    let inst = inst.unwrap_or_else(|| panic!("{problems:#?}"));
-    let q = Questionnaire {
-        form_id: "short".into(),
-        title: Text::new("Kort", "Short"),
-        respondent: Respondent::Patient,
-        instruments: vec![Arc::new(inst)],
-        params: BTreeMap::new(),
-    };
+    let q = kohort_testkit::questionnaire("short.json", FORM, Text::new("Kort", "Short"));
     let screen = Screen {
         runner: Runner::new(q),
         view: PatientView::default(),

@@ -3,8 +3,8 @@
 //! missing or unreadable file, and the patient screen showing the picture
 //! with its alt text as its accessible name.
 
+use crate::support::kohort;
 use std::path::Path;
-use std::process::Command;
 
 use egui_kittest::kittest::Queryable;
 use kohort::core::media;
@@ -70,16 +70,6 @@ fn a_picture_needs_a_file_under_media_and_alt_text_in_every_language() {
             .get(kohort_form::Lang::En),
         "A house"
     );
-}
-
-fn kohort(args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kohort"))
-        .args(args)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.success(), text)
 }
 
 #[test]

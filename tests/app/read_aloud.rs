@@ -5,9 +5,7 @@
 //! decoder are used); "read everything" plays on each Next, is switched
 //! on by the nurse and is restored after a pause and resume.
 
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
@@ -17,8 +15,7 @@ use kohort::core::{Refused, Speech, apply};
 use kohort::ui::app::{App, Screen as AppScreen};
 use kohort::ui::patient::{PatientView, SpeechAsk, patient_ui};
 use kohort_form::runner::Runner;
-use kohort_form::study::Questionnaire;
-use kohort_form::{Lang, Respondent, Text, load};
+use kohort_form::{Lang, Text};
 use kohort_speech::{Clip, ClipKey, Espeak, From, Played, RecordingSink, Sink};
 
 use crate::support::{tap, type_into};
@@ -119,15 +116,7 @@ fn press(h: &mut Harness<'_, Screen>, label: &str) {
 }
 
 fn screen_harness(speech: Speech) -> Harness<'static, Screen> {
-    let (inst, problems) = load::instrument_from_bytes("every.json", EVERY_TYPE.as_bytes());
-    let inst = inst.unwrap_or_else(|| panic!("{problems:#?}"));
-    let q = Questionnaire {
-        form_id: "every".into(),
-        title: Text::new("Alle", "Every"),
-        respondent: Respondent::Patient,
-        instruments: vec![Arc::new(inst)],
-        params: BTreeMap::new(),
-    };
+    let q = kohort_testkit::questionnaire("every.json", EVERY_TYPE, Text::new("Alle", "Every"));
     let screen = Screen {
         runner: Runner::new(q),
         view: PatientView::default(),

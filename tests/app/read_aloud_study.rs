@@ -4,6 +4,8 @@
 //! audio` says so, and `forms check` reports a bad recording.
 
 use std::process::Command;
+
+use crate::support::kohort;
 use std::time::Duration;
 
 use kohort::core::read_aloud::study_lines;
@@ -72,16 +74,6 @@ fn every_nb_and_en_text_of_the_study_has_sound_and_a_sample_is_heard() {
             }
         }
     }
-}
-
-fn kohort(args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kohort"))
-        .args(args)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.success(), text)
 }
 
 #[test]

@@ -94,3 +94,15 @@ pub fn enrol_signers(research: &Path, dir: &Path) {
         }
     }
 }
+
+/// Runs the `kohort` command; whether it succeeded, and what it printed
+/// (standard output, then errors).
+pub fn kohort(args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kohort"))
+        .args(args)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use kohort_batch::ResearchKeys;
-use kohort_form::study::{Study, load_study};
+use kohort_form::study::{Questionnaire, Study, load_study};
+use kohort_form::{Respondent, Text};
 use kohort_tablet::store::{AuditEntry, Consent, Delay, RecoveryKey, Store};
 
 pub mod tsd;
@@ -29,6 +30,20 @@ pub fn forms_dir() -> PathBuf {
 
 pub fn study() -> Study {
     load_study(&forms_dir()).unwrap().0
+}
+
+/// A patient questionnaire of one instrument, from its form file's text
+/// (`label` names the file in problems); panics on a broken form.
+pub fn questionnaire(label: &str, json: &str, title: Text) -> Questionnaire {
+    let (inst, problems) = kohort_form::load::instrument_from_bytes(label, json.as_bytes());
+    let inst = inst.unwrap_or_else(|| panic!("{problems:#?}"));
+    Questionnaire {
+        form_id: label.trim_end_matches(".json").into(),
+        title,
+        respondent: Respondent::Patient,
+        instruments: vec![std::sync::Arc::new(inst)],
+        params: Default::default(),
+    }
 }
 
 pub fn consent() -> Consent {
