@@ -3,6 +3,7 @@
 //! signed by the device. Format: `docs/batch-format.md`.
 
 pub mod audit;
+mod chunks;
 pub mod digest;
 mod error;
 mod frame;
@@ -10,14 +11,16 @@ mod header;
 mod keys;
 mod payload;
 mod receipt;
+mod record_json;
 mod seal;
 mod sign;
 mod stamp;
+mod stream;
 mod view;
 
 pub use error::{BatchError, Result};
+pub use frame::{CHUNK, OLDEST, VERSION};
 pub use frame::{MAX_FILE, MAX_HEADER, MAX_PAYLOAD};
-pub use frame::{OLDEST, VERSION};
 pub use header::{Epoch, Header, MAX_EPOCH_REASON, NO_PREVIOUS, file_name};
 pub use keys::{ResearchKeys, ResearchPublic};
 pub use payload::{
@@ -30,4 +33,5 @@ pub use seal::{
 };
 pub use sign::CONTEXT as SIGNATURE_CONTEXT;
 pub use stamp::{now_stamp, parse_stamp, stamp};
+pub use stream::{Contents, seal_records};
 pub use view::{PayloadView, Plain};

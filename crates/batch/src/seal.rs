@@ -1,8 +1,9 @@
 //! Sealing a batch on the tablet and opening it at the research store.
 //!
 //! HPKE (RFC 9180) base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
-//! AES-256-GCM, one shot, with the framing up to and including the header as
-//! associated data; then the file is signed with the device's Ed25519 key
+//! AES-256-GCM, with the framing up to and including the header as
+//! associated data: one shot (formats 1–3) or in chunks (format 4, see
+//! `chunks.rs`); then the file is signed with the device's Ed25519 key
 //! (see `sign.rs`). Verifying the signature needs no secret, so a file is
 //! checked before the research key touches it.
 
@@ -11,8 +12,10 @@ use hpke::aead::AesGcm256;
 use hpke::kdf::HkdfSha256;
 use hpke::rand_core::{CryptoRng, RngCore};
 use hpke::{Deserializable, OpModeR, OpModeS, Serializable};
+use sha2::Digest;
 use zeroize::Zeroizing;
 
+use crate::chunks::{self, SenderCtx, Written};
 use crate::error::{BatchError, Result};
 use crate::frame::{self, Frame};
 use crate::header::Header;
@@ -24,7 +27,7 @@ use crate::view::Plain;
 /// The HPKE `info`: binds the key schedule to this use and format.
 pub const INFO: &[u8] = b"kohort batch v1";
 
-type Enc = <Kem as hpke::Kem>::EncappedKey;
+pub(crate) type Enc = <Kem as hpke::Kem>::EncappedKey;
 
 /// A sealed batch file and its SHA-256, taken while it was signed.
 pub struct Sealed {
@@ -45,9 +48,10 @@ pub fn seal<R: CryptoRng + RngCore>(
     seal_hashed(header, payload, to, device, rng).map(|s| s.bytes)
 }
 
-/// [`seal`], with the file's hash. The payload is serialised once, straight
-/// into the file's buffer after the framing, and encrypted there in place;
-/// the signature and the file hash share one pass (format 3).
+/// [`seal`], with the file's hash. The payload is serialised once: in
+/// format 4 into chunks encrypted and hashed while it is written; in the
+/// older formats straight into the file's buffer, encrypted there in
+/// place, with the signature and the file hash in one pass.
 pub fn seal_hashed<R: CryptoRng + RngCore>(
     header: &Header,
     payload: &Payload,
@@ -55,6 +59,36 @@ pub fn seal_hashed<R: CryptoRng + RngCore>(
     device: &SigningKey,
     rng: &mut R,
 ) -> Result<Sealed> {
+    check_sealable(header, to, device)?;
+    check_format(payload.format, &payload.facts, header.format)?;
+    if header.record_count as usize != payload.sessions.len() {
+        return Err(BatchError::RecordCount {
+            header: header.record_count,
+            payload: payload.sessions.len(),
+        });
+    }
+    let header_bytes = header.to_bytes()?;
+    let (enc, ctx) = sender(to, rng)?;
+    if header.format >= frame::CHUNKED {
+        let start = chunked_start(header.format, &enc);
+        let (written, ()) = chunks::seal_chunked(ctx, start, payload.size_hint(), |w| {
+            serde_json::to_writer(&mut *w, payload)
+                .map_err(|e| BatchError::BadPayload(e.to_string()))?;
+            Ok((frame::aad(header.format, &header_bytes), ()))
+        })?;
+        return Ok(finish_chunked(written, &header_bytes, device));
+    }
+    let aad = frame::aad(header.format, &header_bytes);
+    one_shot(&aad, enc, ctx, payload, header.format, device)
+}
+
+/// The research key and device a header names are the ones sealing, and
+/// its format is one this code writes.
+pub(crate) fn check_sealable(
+    header: &Header,
+    to: &ResearchPublic,
+    device: &SigningKey,
+) -> Result<()> {
     if header.device_key()? != device.verifying_key().to_bytes() {
         return Err(BatchError::BadHeader(
             "device_key is not the signing key".into(),
@@ -65,26 +99,56 @@ pub fn seal_hashed<R: CryptoRng + RngCore>(
             "the header names another research key".into(),
         ));
     }
-    check_format(payload.format, &payload.facts, header.format)?;
-    if header.record_count as usize != payload.sessions.len() {
-        return Err(BatchError::RecordCount {
-            header: header.record_count,
-            payload: payload.sessions.len(),
-        });
-    }
     // Framed as the header's format says (the test vectors of formats 1
-    // and 2 are still made); only formats this code reads can be written.
+    // to 3 are still made); only formats this code reads can be written.
     if !(frame::OLDEST..=frame::VERSION).contains(&header.format) {
         return Err(BatchError::UnknownVersion(header.format));
     }
-    let aad = frame::aad(header.format, &header.to_bytes()?);
-    let (enc, mut ctx) = hpke::setup_sender::<AesGcm256, HkdfSha256, Kem, _>(
-        &OpModeS::Base,
-        &to.hpke_key()?,
-        INFO,
-        rng,
-    )
-    .map_err(|e| BatchError::Seal(e.to_string()))?;
+    Ok(())
+}
+
+/// A fresh HPKE context to the research key: its encapsulated key and the
+/// sender's side.
+pub(crate) fn sender<R: CryptoRng + RngCore>(
+    to: &ResearchPublic,
+    rng: &mut R,
+) -> Result<(Enc, SenderCtx)> {
+    hpke::setup_sender::<AesGcm256, HkdfSha256, Kem, _>(&OpModeS::Base, &to.hpke_key()?, INFO, rng)
+        .map_err(|e| BatchError::Seal(e.to_string()))
+}
+
+/// A format 4 file's bytes before its chunks.
+pub(crate) fn chunked_start(format: u16, enc: &Enc) -> Vec<u8> {
+    let mut start = Vec::with_capacity(44);
+    frame::chunked_start(&mut start, format, &enc.to_bytes());
+    start
+}
+
+/// Appends the header after a chunked payload and signs the file.
+pub(crate) fn finish_chunked(written: Written, header: &[u8], device: &SigningKey) -> Sealed {
+    let Written {
+        mut bytes,
+        mut hasher,
+    } = written;
+    let len = (header.len() as u32).to_be_bytes();
+    for part in [&len[..], header] {
+        hasher.update(part);
+        bytes.extend_from_slice(part);
+    }
+    let (sig, hash) = sign::sign_hashed(hasher, device);
+    bytes.extend_from_slice(&sig);
+    Sealed { bytes, hash }
+}
+
+/// Formats 1–3: the payload written after the framing and sealed in one.
+fn one_shot(
+    aad: &[u8],
+    enc: Enc,
+    mut ctx: SenderCtx,
+    payload: &Payload,
+    format: u16,
+    device: &SigningKey,
+) -> Result<Sealed> {
     // The plaintext lives in this buffer until it is encrypted in place. It
     // is reserved up front (the records' exact sizes and a generous allowance
     // for the rest), so it is not grown and copied in practice, and it is
@@ -92,7 +156,7 @@ pub fn seal_hashed<R: CryptoRng + RngCore>(
     let mut buf = Zeroizing::new(Vec::with_capacity(
         aad.len() + 42 + payload.size_hint() + 80,
     ));
-    let start = frame::open_body(&mut buf, &aad, &enc.to_bytes());
+    let start = frame::open_body(&mut buf, aad, &enc.to_bytes());
     serde_json::to_writer(&mut *buf, payload).map_err(|e| BatchError::BadPayload(e.to_string()))?;
     let len = (buf.len() - start) as u64;
     if len > frame::MAX_PAYLOAD {
@@ -103,12 +167,12 @@ pub fn seal_hashed<R: CryptoRng + RngCore>(
         });
     }
     let tag = ctx
-        .seal_in_place_detached(&mut buf[start..], &aad)
+        .seal_in_place_detached(&mut buf[start..], aad)
         .map_err(|e| BatchError::Seal(e.to_string()))?;
     let mut bytes = std::mem::take(&mut *buf);
     bytes.extend_from_slice(&tag.to_bytes());
     frame::close_body(&mut bytes, start);
-    let (sig, hash) = sign::sign(header.format, &bytes, device);
+    let (sig, hash) = sign::sign(format, &bytes, device);
     bytes.extend_from_slice(&sig);
     Ok(Sealed { bytes, hash })
 }
@@ -169,13 +233,23 @@ pub fn addressed_to(header: &Header, keys: &ResearchKeys) -> Result<()> {
 pub fn decrypt(v: &Verified<'_>, keys: &ResearchKeys) -> Result<Plain> {
     addressed_to(&v.header, keys)?;
     let enc = Enc::from_bytes(v.frame.enc).map_err(|_| BatchError::DoesNotOpen)?;
+    if v.frame.version >= frame::CHUNKED {
+        let ctx = hpke::setup_receiver::<AesGcm256, HkdfSha256, Kem>(
+            &OpModeR::Base,
+            &keys.hpke_secret()?,
+            &enc,
+            INFO,
+        )
+        .map_err(|_| BatchError::DoesNotOpen)?;
+        return chunks::open_chunked(ctx, v.frame.ciphertext, &v.frame.aad).map(Plain);
+    }
     let plain = hpke::single_shot_open::<AesGcm256, HkdfSha256, Kem>(
         &OpModeR::Base,
         &keys.hpke_secret()?,
         &enc,
         INFO,
         v.frame.ciphertext,
-        v.frame.aad,
+        &v.frame.aad,
     )
     .map_err(|_| BatchError::DoesNotOpen)?;
     Ok(Plain(Zeroizing::new(plain)))

@@ -32,12 +32,20 @@ fn message(digest: &[u8; 32]) -> Vec<u8> {
 pub(crate) fn sign(version: u16, signed: &[u8], device: &SigningKey) -> ([u8; SIG_LEN], [u8; 32]) {
     let mut hasher = Sha256::new();
     hasher.update(signed);
-    let sig = if version >= DIGEST_FROM {
-        device.sign(&message(&hasher.clone().finalize().into()))
-    } else {
-        device.sign(signed)
-    };
-    let sig = sig.to_bytes();
+    if version >= DIGEST_FROM {
+        return sign_hashed(hasher, device);
+    }
+    let sig = device.sign(signed).to_bytes();
+    hasher.update(sig);
+    (sig, hasher.finalize().into())
+}
+
+/// Signs (format 3 on) the bytes `hasher` has taken in so far; returns the
+/// signature and the file hash (those bytes followed by the signature).
+pub(crate) fn sign_hashed(mut hasher: Sha256, device: &SigningKey) -> ([u8; SIG_LEN], [u8; 32]) {
+    let sig = device
+        .sign(&message(&hasher.clone().finalize().into()))
+        .to_bytes();
     hasher.update(sig);
     (sig, hasher.finalize().into())
 }

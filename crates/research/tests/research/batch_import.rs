@@ -234,10 +234,22 @@ fn a_swapped_header_is_refused() {
     let out = dir.path().join("out");
     let one = fs::read(tablet.batch(1, &out)).unwrap();
     let two = fs::read(tablet.batch(1, &out)).unwrap();
-    // Batch 2's header on batch 1's sealed payload (and signature).
-    let hlen = |b: &[u8]| u32::from_be_bytes(b[10..14].try_into().unwrap()) as usize;
-    let mut swapped = two[..14 + hlen(&two)].to_vec();
-    swapped.extend_from_slice(&one[14 + hlen(&one)..]);
+    // Batch 2's header on batch 1's sealed payload (and signature). In
+    // format 4 the header follows the chunks: walk them to find it.
+    let header_at = |b: &[u8]| {
+        let mut at = 44;
+        loop {
+            let word = u32::from_be_bytes(b[at..at + 4].try_into().unwrap());
+            at += 4 + (word & !(1 << 31)) as usize;
+            if word & (1 << 31) != 0 {
+                return at;
+            }
+        }
+    };
+    assert_eq!(u16::from_be_bytes([one[8], one[9]]), 4);
+    let mut swapped = one[..header_at(&one)].to_vec();
+    swapped.extend_from_slice(&two[header_at(&two)..two.len() - 64]);
+    swapped.extend_from_slice(&one[one.len() - 64..]);
     let store = dir.path().join("research");
     let report = import(
         &put(&swapped, "x-000002.kohort", &dir.path().join("s")),

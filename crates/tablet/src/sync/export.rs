@@ -14,9 +14,7 @@ use std::path::{Path, PathBuf};
 use hpke::rand_core::{CryptoRng, RngCore};
 
 use crate::store::{BatchState, NewBatch, Store, StoreError};
-use kohort_batch::{
-    self as batch, BatchError, Header, NO_PREVIOUS, Payload, ResearchPublic, digest,
-};
+use kohort_batch::{self as batch, BatchError, Header, NO_PREVIOUS, ResearchPublic, digest};
 
 use super::collect::collect;
 
@@ -93,7 +91,7 @@ pub fn export_with<R: CryptoRng + RngCore>(
     rng: &mut R,
 ) -> Result<Exported, ExportError> {
     let (_held, research) = begin(store, dir)?;
-    let mut c = collect(store)?;
+    let c = collect(store)?;
     // Changed facts alone make a batch: a withdrawal after the last session
     // must still reach the research store.
     if c.sessions.is_empty() && c.facts.facts.is_empty() {
@@ -103,7 +101,7 @@ pub fn export_with<R: CryptoRng + RngCore>(
     let seq = last.as_ref().map_or(1, |b| b.seq + 1);
     let prev = last.map_or_else(|| NO_PREVIOUS.to_owned(), |b| b.hash);
     let (header, sealed, audit_entries) =
-        seal_batch(store, &research, (seq, &prev, created_at), &mut c, rng)?;
+        seal_batch(store, &research, (seq, &prev, created_at), &c, rng)?;
     let (bytes, hash) = (sealed.bytes, hex::encode(sealed.hash));
     let name = header.file_name();
     let path = dir.join(&name);
@@ -173,15 +171,10 @@ fn seal_batch<R: CryptoRng + RngCore>(
     store: &Store,
     research: &ResearchPublic,
     (seq, prev, created_at): (u64, &str, &str),
-    c: &mut super::Collected,
+    c: &super::Collected,
     rng: &mut R,
 ) -> Result<(Header, batch::Sealed, usize), ExportError> {
     let device = store.device()?;
-    // Taken, not copied: the collected content is large and used once.
-    let instruments = std::mem::take(&mut c.instruments);
-    let audit = std::mem::take(&mut c.audit);
-    let (mut payload, hashes) = Payload::new(instruments, &c.records, audit)?;
-    payload.facts = std::mem::take(&mut c.facts.facts);
     let header = Header {
         format: kohort_batch::VERSION,
         study_id: research.study.clone(),
@@ -191,13 +184,21 @@ fn seal_batch<R: CryptoRng + RngCore>(
         prev_hash: prev.to_owned(),
         created_at: created_at.to_owned(),
         research_key: research.fingerprint(),
-        record_count: hashes.len() as u64,
-        record_hashes: hashes,
+        // Filled in as the records are sealed.
+        record_count: 0,
+        record_hashes: Vec::new(),
         demo: store.is_demo()?,
         epoch: store.epoch()?,
     };
-    let sealed = batch::seal_hashed(&header, &payload, research, &store.signing_key()?, rng)?;
-    Ok((header, sealed, payload.audit.len()))
+    let contents = batch::Contents {
+        instruments: &c.instruments,
+        records: &c.records,
+        audit: &c.audit,
+        facts: &c.facts.facts,
+    };
+    let (header, sealed) =
+        batch::seal_records(header, contents, research, &store.signing_key()?, rng)?;
+    Ok((header, sealed, c.audit.len()))
 }
 
 /// The first batch still in the outbox unsent whose file is missing, is not
@@ -254,9 +255,8 @@ pub fn reseal(store: &mut Store, dir: &Path) -> Result<Vec<u64>, ExportError> {
     };
     let mut done = Vec::new();
     for b in &batches[first..] {
-        let mut c = super::collect::collect_batch(store, b.seq)?;
-        let (header, sealed, _) =
-            seal_batch(store, &research, (b.seq, &prev, &now), &mut c, &mut rng)?;
+        let c = super::collect::collect_batch(store, b.seq)?;
+        let (header, sealed, _) = seal_batch(store, &research, (b.seq, &prev, &now), &c, &mut rng)?;
         let (bytes, hash) = (sealed.bytes, hex::encode(sealed.hash));
         let path = dir.join(header.file_name());
         let staged = kohort_files::stage(&path, &bytes).map_err(|source| ExportError::Io {

@@ -1,0 +1,178 @@
+//! Sealing straight from the session records (format 4): the records are
+//! serialised and hashed on all cores but one, in groups, and written in
+//! order into the chunk writer, which encrypts each chunk as it fills while
+//! a second thread appends and hashes the file. Nothing waits for the whole
+//! payload, and no copy of it is made beside the file.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::sync_channel;
+
+use ed25519_dalek::SigningKey;
+use hpke::rand_core::{CryptoRng, RngCore};
+
+use crate::chunks::{self, ChunkWriter};
+use crate::digest;
+use crate::error::{BatchError, Result};
+use crate::frame;
+use crate::header::Header;
+use crate::keys::ResearchPublic;
+use crate::payload::{AuditRecord, Facts, Payload, PinnedContent, SessionRecord};
+use crate::record_json;
+use crate::seal::{self, Sealed};
+
+/// What a batch carries, borrowed from the collected contents.
+#[derive(Clone, Copy)]
+pub struct Contents<'a> {
+    pub instruments: &'a [PinnedContent],
+    pub records: &'a [SessionRecord],
+    pub audit: &'a [AuditRecord],
+    pub facts: &'a Facts,
+}
+
+/// Records serialised together by one worker: enough to keep the workers
+/// busy between hand-overs, few enough to keep them in step.
+const GROUP: usize = 32;
+
+/// Seals `contents` as the batch `header` describes, filling in its record
+/// count and hashes; returns the header as sealed and the file. The same
+/// bytes [`seal::seal_hashed`] makes of the same payload, made in one
+/// overlapped pass (format 4; older formats are sealed that way).
+pub fn seal_records<R: CryptoRng + RngCore>(
+    mut header: Header,
+    contents: Contents<'_>,
+    to: &ResearchPublic,
+    device: &SigningKey,
+    rng: &mut R,
+) -> Result<(Header, Sealed)> {
+    header.record_count = contents.records.len() as u64;
+    if header.format < frame::CHUNKED {
+        let (mut payload, hashes) = Payload::new(
+            contents.instruments.to_vec(),
+            contents.records,
+            contents.audit.to_vec(),
+        )?;
+        payload.format = header.format;
+        payload.facts = contents.facts.clone();
+        header.record_hashes = hashes;
+        let sealed = seal::seal_hashed(&header, &payload, to, device, rng)?;
+        return Ok((header, sealed));
+    }
+    seal::check_sealable(&header, to, device)?;
+    seal::check_format(header.format, contents.facts, header.format)?;
+    let (enc, ctx) = seal::sender(to, rng)?;
+    let start = seal::chunked_start(header.format, &enc);
+    let hint = size_hint(&contents);
+    let (written, header_bytes) = chunks::seal_chunked(ctx, start, hint, |w| {
+        header.record_hashes = write_payload(w, header.format, &contents)?;
+        let bytes = header.to_bytes()?;
+        Ok((frame::aad(header.format, &bytes), bytes))
+    })?;
+    let sealed = seal::finish_chunked(written, &header_bytes, device);
+    Ok((header, sealed))
+}
+
+/// Writes the payload's JSON (as serde writes a [`Payload`]: format,
+/// instruments, sessions, audit, facts when there are any) and returns the
+/// records' hashes.
+fn write_payload(w: &mut ChunkWriter, format: u16, c: &Contents<'_>) -> Result<Vec<String>> {
+    let json = |e: serde_json::Error| BatchError::BadPayload(e.to_string());
+    let io = |e: std::io::Error| BatchError::BadPayload(e.to_string());
+    write!(w, "{{\"format\":{format},\"instruments\":").map_err(io)?;
+    serde_json::to_writer(&mut *w, c.instruments).map_err(json)?;
+    w.write_all(b",\"sessions\":[").map_err(io)?;
+    let hashes = write_records(w, c.records)?;
+    w.write_all(b"],\"audit\":").map_err(io)?;
+    serde_json::to_writer(&mut *w, c.audit).map_err(json)?;
+    if !c.facts.is_empty() {
+        w.write_all(b",\"facts\":").map_err(io)?;
+        serde_json::to_writer(&mut *w, c.facts).map_err(json)?;
+    }
+    w.write_all(b"}").map_err(io)?;
+    Ok(hashes)
+}
+
+/// One group serialised: its records' JSON, comma-separated, and each
+/// record's hash over exactly its own bytes.
+type Group = Result<(Vec<u8>, Vec<String>)>;
+
+fn group(records: &[SessionRecord]) -> Group {
+    let mut out = Vec::with_capacity(records.len() * 8192);
+    let mut hashes = Vec::with_capacity(records.len());
+    for (i, r) in records.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let at = out.len();
+        record_json::write(&mut out, r).map_err(|e| BatchError::BadPayload(e.to_string()))?;
+        hashes.push(digest::sha256_hex(&out[at..]));
+    }
+    Ok((out, hashes))
+}
+
+/// Serialises the records on worker threads, a group at a time, and writes
+/// them to `w` in order.
+fn write_records(w: &mut ChunkWriter, records: &[SessionRecord]) -> Result<Vec<String>> {
+    let groups: Vec<&[SessionRecord]> = records.chunks(GROUP).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(groups.len().max(1));
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = sync_channel::<(usize, Group)>(4 * workers);
+    let mut hashes = Vec::with_capacity(records.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, groups) = (&next, &groups);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(g) = groups.get(i) else { break };
+                    // The writer stopped on an error: nothing more to do.
+                    if tx.send((i, group(g))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // Groups arrive in any order and are written in theirs.
+        let mut waiting = BTreeMap::new();
+        let mut want = 0;
+        for (i, g) in rx.iter() {
+            waiting.insert(i, g);
+            while let Some(g) = waiting.remove(&want) {
+                let (bytes, h) = g?;
+                if want > 0 {
+                    w.write_all(b",")
+                        .map_err(|e| BatchError::BadPayload(e.to_string()))?;
+                }
+                w.write_all(&bytes)
+                    .map_err(|e| BatchError::BadPayload(e.to_string()))?;
+                hashes.extend(h);
+                want += 1;
+            }
+        }
+        if want != groups.len() {
+            return Err(BatchError::BadPayload(
+                "a record could not be serialised".into(),
+            ));
+        }
+        Ok(hashes)
+    })
+}
+
+/// About how large the payload will be, to reserve the file once: the
+/// records' variables at their usual size, the rest generously.
+fn size_hint(c: &Contents<'_>) -> usize {
+    let variables: usize = c.records.iter().map(|r| r.variables.len()).sum();
+    let texts: usize = c
+        .instruments
+        .iter()
+        .map(|i| 2 * i.canonical.len() + 256)
+        .sum();
+    let facts = c.facts.participants.len() + c.facts.episodes.len() + c.facts.missed.len();
+    variables * 160 + c.records.len() * 1024 + texts + 1024 * (c.audit.len() + facts) + 4096
+}
