@@ -6,11 +6,13 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::sync_channel;
 
 use ed25519_dalek::SigningKey;
 use hpke::rand_core::{CryptoRng, RngCore};
+use zeroize::Zeroize;
 
 use crate::chunks::{self, ChunkWriter};
 use crate::digest;
@@ -97,8 +99,9 @@ fn write_payload(w: &mut ChunkWriter, format: u16, c: &Contents<'_>) -> Result<V
 /// record's hash over exactly its own bytes.
 type Group = Result<(Vec<u8>, Vec<String>)>;
 
-fn group(records: &[SessionRecord]) -> Group {
-    let mut out = Vec::with_capacity(records.len() * 8192);
+fn group(records: &[SessionRecord], mut out: Vec<u8>) -> Group {
+    out.clear();
+    out.reserve(records.len() * 8192);
     let mut hashes = Vec::with_capacity(records.len());
     for (i, r) in records.iter().enumerate() {
         if i > 0 {
@@ -120,18 +123,22 @@ fn write_records(w: &mut ChunkWriter, records: &[SessionRecord]) -> Result<Vec<S
         .clamp(1, 8)
         .min(groups.len().max(1));
     let next = AtomicUsize::new(0);
+    // Group buffers go round (written, then filled again), so their pages
+    // are touched once, not once per group.
+    let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     let (tx, rx) = sync_channel::<(usize, Group)>(4 * workers);
     let mut hashes = Vec::with_capacity(records.len());
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
-            let (next, groups) = (&next, &groups);
+            let (next, groups, spare) = (&next, &groups, &spare);
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(g) = groups.get(i) else { break };
+                    let buf = spare.lock().ok().and_then(|mut s| s.pop());
                     // The writer stopped on an error: nothing more to do.
-                    if tx.send((i, group(g))).is_err() {
+                    if tx.send((i, group(g, buf.unwrap_or_default()))).is_err() {
                         break;
                     }
                 }
@@ -144,7 +151,7 @@ fn write_records(w: &mut ChunkWriter, records: &[SessionRecord]) -> Result<Vec<S
         for (i, g) in rx.iter() {
             waiting.insert(i, g);
             while let Some(g) = waiting.remove(&want) {
-                let (bytes, h) = g?;
+                let (mut bytes, h) = g?;
                 if want > 0 {
                     w.write_all(b",")
                         .map_err(|e| BatchError::BadPayload(e.to_string()))?;
@@ -153,7 +160,15 @@ fn write_records(w: &mut ChunkWriter, records: &[SessionRecord]) -> Result<Vec<S
                     .map_err(|e| BatchError::BadPayload(e.to_string()))?;
                 hashes.extend(h);
                 want += 1;
+                match spare.lock() {
+                    Ok(mut s) if s.len() < 4 * workers => s.push(bytes),
+                    _ => bytes.zeroize(),
+                }
             }
+        }
+        // The plaintext left in the spare buffers is wiped.
+        if let Ok(mut s) = spare.lock() {
+            s.iter_mut().for_each(Zeroize::zeroize);
         }
         if want != groups.len() {
             return Err(BatchError::BadPayload(
