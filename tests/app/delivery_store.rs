@@ -76,8 +76,8 @@ fn receipt(store: &Store, by: &ResearchKeys, batches: &[(u64, &str)]) -> String 
     sign_receipt(&body, by).unwrap()
 }
 
-/// Sealed answer values and session places of the given sessions, read
-/// through the (keyed) connection.
+/// Sealed answer values, session places and kept records of the given
+/// sessions, read through the (keyed) connection.
 fn sealed_blobs(conn: &rusqlite::Connection, sessions: &[String]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for s in sessions {
@@ -95,6 +95,14 @@ fn sealed_blobs(conn: &rusqlite::Connection, sessions: &[String]) -> Vec<Vec<u8>
             })
             .unwrap();
         out.extend(place);
+        let kept: Option<Vec<u8>> = conn
+            .query_row(
+                "SELECT value FROM session_records WHERE session = ?1",
+                [s],
+                |r| r.get(0),
+            )
+            .ok();
+        out.extend(kept);
     }
     out
 }
@@ -322,6 +330,15 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
         if s.status == SessionStatus::Completed {
             assert_eq!(a.answers, 0);
             assert!(a.purged_at.is_some());
+            let kept: i64 = store
+                .sql()
+                .query_row(
+                    "SELECT count(*) FROM session_records WHERE session = ?1",
+                    [s.id.to_string()],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(kept, 0, "the kept record goes with the answers");
             let loaded = store.load_session(s.id).unwrap();
             assert!(loaded.answers.is_empty() && loaded.position.is_none());
         } else {

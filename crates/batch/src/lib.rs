@@ -28,6 +28,7 @@ pub use payload::{
     ParticipantRecord, Payload, Pinned, PinnedContent, SessionRecord, Variable,
 };
 pub use receipt::{Accepted, MAX_RECEIPT, ReceiptBody, sign_receipt, verify_receipt};
+pub use record_json::write_variables;
 pub use seal::{
     INFO, Opened, Sealed, Verified, addressed_to, decrypt, open, seal, seal_hashed, verify,
 };

@@ -8,8 +8,14 @@ use kohort_form::AnswerValue;
 
 use crate::payload::{SessionRecord, Variable};
 
-/// Appends `r` as serde_json would serialise it.
-pub(crate) fn write(out: &mut Vec<u8>, r: &SessionRecord) -> serde_json::Result<()> {
+/// Appends `r` as serde_json would serialise it; `variables`, when given,
+/// is its variables' JSON as [`write_variables`] wrote it earlier, written
+/// in place of the record's own (then empty) list.
+pub(crate) fn write(
+    out: &mut Vec<u8>,
+    r: &SessionRecord,
+    variables: Option<&[u8]>,
+) -> serde_json::Result<()> {
     out.extend_from_slice(b"{\"id\":");
     string(out, &r.id);
     out.extend_from_slice(b",\"form_id\":");
@@ -26,19 +32,29 @@ pub(crate) fn write(out: &mut Vec<u8>, r: &SessionRecord) -> serde_json::Result<
     serde_json::to_writer(&mut *out, &r.episode)?;
     out.extend_from_slice(b",\"instruments\":");
     serde_json::to_writer(&mut *out, &r.instruments)?;
-    out.extend_from_slice(b",\"variables\":[");
-    for (i, v) in r.variables.iter().enumerate() {
+    out.extend_from_slice(b",\"variables\":");
+    match variables {
+        Some(json) => out.extend_from_slice(json),
+        None => write_variables(out, &r.variables)?,
+    }
+    if let Some(n) = r.occurrence {
+        out.extend_from_slice(b",\"occurrence\":");
+        integer(out, n);
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// Appends a record's variables (a JSON array) as serde_json would.
+pub fn write_variables(out: &mut Vec<u8>, variables: &[Variable]) -> serde_json::Result<()> {
+    out.push(b'[');
+    for (i, v) in variables.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
         variable(out, v)?;
     }
     out.push(b']');
-    if let Some(n) = r.occurrence {
-        out.extend_from_slice(b",\"occurrence\":");
-        integer(out, n);
-    }
-    out.push(b'}');
     Ok(())
 }
 
@@ -180,9 +196,22 @@ mod tests {
             record(vec![], None),
         ] {
             let mut ours = Vec::new();
-            write(&mut ours, &r).unwrap();
+            write(&mut ours, &r, None).unwrap();
             assert_eq!(
                 String::from_utf8(ours).unwrap(),
+                serde_json::to_string(&r).unwrap()
+            );
+            // The variables written earlier, in place of the record's own.
+            let mut json = Vec::new();
+            write_variables(&mut json, &r.variables).unwrap();
+            let bare = SessionRecord {
+                variables: Vec::new(),
+                ..r.clone()
+            };
+            let mut kept = Vec::new();
+            write(&mut kept, &bare, Some(&json)).unwrap();
+            assert_eq!(
+                String::from_utf8(kept).unwrap(),
                 serde_json::to_string(&r).unwrap()
             );
         }

@@ -31,6 +31,17 @@ pub struct Contents<'a> {
     pub records: &'a [SessionRecord],
     pub audit: &'a [AuditRecord],
     pub facts: &'a Facts,
+    /// Empty, or for each record its variables' JSON written earlier
+    /// ([`crate::write_variables`]), when the record's own list is left
+    /// empty: a tablet keeps each completed session's variables so an
+    /// export need not replay it.
+    pub variables_json: &'a [Option<Vec<u8>>],
+}
+
+impl Contents<'_> {
+    fn variables_json(&self, i: usize) -> Option<&[u8]> {
+        self.variables_json.get(i).and_then(|v| v.as_deref())
+    }
 }
 
 /// Records serialised together by one worker: enough to keep the workers
@@ -50,9 +61,24 @@ pub fn seal_records<R: CryptoRng + RngCore>(
 ) -> Result<(Header, Sealed)> {
     header.record_count = contents.records.len() as u64;
     if header.format < frame::CHUNKED {
+        // Older formats are made from whole records (tests and vectors).
+        let records = contents
+            .records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| match contents.variables_json(i) {
+                Some(json) => serde_json::from_slice(json)
+                    .map(|variables| SessionRecord {
+                        variables,
+                        ..r.clone()
+                    })
+                    .map_err(|e| BatchError::BadPayload(e.to_string())),
+                None => Ok(r.clone()),
+            })
+            .collect::<Result<Vec<_>>>()?;
         let (mut payload, hashes) = Payload::new(
             contents.instruments.to_vec(),
-            contents.records,
+            &records,
             contents.audit.to_vec(),
         )?;
         payload.format = header.format;
@@ -84,7 +110,7 @@ fn write_payload(w: &mut ChunkWriter, format: u16, c: &Contents<'_>) -> Result<V
     write!(w, "{{\"format\":{format},\"instruments\":").map_err(io)?;
     serde_json::to_writer(&mut *w, c.instruments).map_err(json)?;
     w.write_all(b",\"sessions\":[").map_err(io)?;
-    let hashes = write_records(w, c.records)?;
+    let hashes = write_records(w, c)?;
     w.write_all(b"],\"audit\":").map_err(io)?;
     serde_json::to_writer(&mut *w, c.audit).map_err(json)?;
     if !c.facts.is_empty() {
@@ -99,7 +125,7 @@ fn write_payload(w: &mut ChunkWriter, format: u16, c: &Contents<'_>) -> Result<V
 /// record's hash over exactly its own bytes.
 type Group = Result<(Vec<u8>, Vec<String>)>;
 
-fn group(records: &[SessionRecord], mut out: Vec<u8>) -> Group {
+fn group(c: &Contents<'_>, first: usize, records: &[SessionRecord], mut out: Vec<u8>) -> Group {
     out.clear();
     out.reserve(records.len() * 8192);
     let mut hashes = Vec::with_capacity(records.len());
@@ -108,7 +134,8 @@ fn group(records: &[SessionRecord], mut out: Vec<u8>) -> Group {
             out.push(b',');
         }
         let at = out.len();
-        record_json::write(&mut out, r).map_err(|e| BatchError::BadPayload(e.to_string()))?;
+        record_json::write(&mut out, r, c.variables_json(first + i))
+            .map_err(|e| BatchError::BadPayload(e.to_string()))?;
         hashes.push(digest::sha256_hex(&out[at..]));
     }
     Ok((out, hashes))
@@ -116,7 +143,8 @@ fn group(records: &[SessionRecord], mut out: Vec<u8>) -> Group {
 
 /// Serialises the records on worker threads, a group at a time, and writes
 /// them to `w` in order.
-fn write_records(w: &mut ChunkWriter, records: &[SessionRecord]) -> Result<Vec<String>> {
+fn write_records(w: &mut ChunkWriter, c: &Contents<'_>) -> Result<Vec<String>> {
+    let records = c.records;
     let groups: Vec<&[SessionRecord]> = records.chunks(GROUP).collect();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -132,13 +160,17 @@ fn write_records(w: &mut ChunkWriter, records: &[SessionRecord]) -> Result<Vec<S
         for _ in 0..workers {
             let tx = tx.clone();
             let (next, groups, spare) = (&next, &groups, &spare);
+            let c = *c;
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(g) = groups.get(i) else { break };
                     let buf = spare.lock().ok().and_then(|mut s| s.pop());
                     // The writer stopped on an error: nothing more to do.
-                    if tx.send((i, group(g, buf.unwrap_or_default()))).is_err() {
+                    if tx
+                        .send((i, group(&c, i * GROUP, g, buf.unwrap_or_default())))
+                        .is_err()
+                    {
                         break;
                     }
                 }
@@ -183,11 +215,17 @@ fn write_records(w: &mut ChunkWriter, records: &[SessionRecord]) -> Result<Vec<S
 /// records' variables at their usual size, the rest generously.
 fn size_hint(c: &Contents<'_>) -> usize {
     let variables: usize = c.records.iter().map(|r| r.variables.len()).sum();
+    let written: usize = c.variables_json.iter().flatten().map(Vec::len).sum();
     let texts: usize = c
         .instruments
         .iter()
         .map(|i| 2 * i.canonical.len() + 256)
         .sum();
     let facts = c.facts.participants.len() + c.facts.episodes.len() + c.facts.missed.len();
-    variables * 160 + c.records.len() * 1024 + texts + 1024 * (c.audit.len() + facts) + 4096
+    written
+        + variables * 160
+        + c.records.len() * 1024
+        + texts
+        + 1024 * (c.audit.len() + facts)
+        + 4096
 }

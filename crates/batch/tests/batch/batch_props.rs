@@ -130,6 +130,7 @@ proptest! {
             records: &records,
             audit: &[],
             facts: &Default::default(),
+            variables_json: &[],
         };
         let draft = Header { record_count: 0, record_hashes: Vec::new(), ..header.clone() };
         let mut rng = ChaCha20Rng::seed_from_u64(seed);

@@ -199,6 +199,7 @@ fn sealing_from_the_records_makes_the_same_file_as_sealing_the_payload() {
         records: &records,
         audit: &audit(),
         facts: &facts(),
+        variables_json: &[],
     };
     let draft = Header {
         record_count: 0,

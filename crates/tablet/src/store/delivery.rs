@@ -470,6 +470,11 @@ impl Store {
             &format!("DELETE FROM answers WHERE session IN ({eligible})"),
             [&cutoff],
         )?;
+        // The kept records hold the same answers.
+        tx.execute(
+            &format!("DELETE FROM session_records WHERE session IN ({eligible})"),
+            [&cutoff],
+        )?;
         let sessions = tx.execute(
             &format!("UPDATE sessions SET place = NULL, purged_at = ?2 WHERE id IN ({eligible})"),
             [&cutoff, &at],

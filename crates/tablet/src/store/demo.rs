@@ -229,6 +229,10 @@ fn answer_session(
         "UPDATE answers SET updated_at = ?2 WHERE session = ?1",
         rusqlite::params![sid.to_string(), started],
     )?;
+    // Its record was kept with the times it was answered at now.
+    if status == SessionStatus::Completed {
+        store.keep_record(sid)?;
+    }
     Ok(saved)
 }
 

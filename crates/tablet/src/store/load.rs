@@ -66,7 +66,7 @@ pub struct SealedSession {
 /// Opens sealed sessions with the unlocked keys, on any thread.
 #[derive(Clone, Copy)]
 pub struct Opener<'a> {
-    keys: &'a Keys,
+    pub(super) keys: &'a Keys,
 }
 
 #[derive(Deserialize)]

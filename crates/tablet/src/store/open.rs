@@ -471,6 +471,8 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        // Once, for a database from before sessions kept their records.
+        self.keep_missing()?;
         Ok(())
     }
 

@@ -4,6 +4,7 @@
 //! checked against its hash once per open store, then shared, so loading
 //! ten thousand sessions parses 18 texts, not 52 599.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rusqlite::OptionalExtension;
@@ -12,6 +13,9 @@ use kohort_form::load;
 
 use super::Store;
 use super::error::{Result, StoreError};
+
+/// A pinned instrument as a session lists it: id, version, hash.
+pub(super) type Pin = (String, String, String);
 
 impl Store {
     /// A session's pinned instruments, in order. Each text is parsed and
@@ -22,14 +26,36 @@ impl Store {
              WHERE session = ?1 ORDER BY ordinal",
         )?;
         let pins = st
-            .query_map([sid], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?
+            .query_map([sid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<Vec<_>, _>>()?;
+        self.resolve_pins(sid, pins)
+    }
+
+    /// The pinned instruments of many sessions (ids as a JSON array), in
+    /// one query.
+    pub(super) fn pinned_many(&self, ids: &str) -> Result<HashMap<String, Vec<Pin>>> {
+        let mut st = self.conn.prepare(
+            "SELECT session, instrument_id, version, hash FROM session_instruments
+             WHERE session IN (SELECT value FROM json_each(?1)) ORDER BY session, ordinal",
+        )?;
+        let mut out: HashMap<String, Vec<Pin>> = HashMap::new();
+        let rows = st.query_map([ids], |r| {
+            Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+        })?;
+        for row in rows {
+            let (sid, pin) = row?;
+            out.entry(sid).or_default().push(pin);
+        }
+        Ok(out)
+    }
+
+    /// A session's pins (id, version, hash, in order) as instruments: each
+    /// text parsed and checked against its hash once per open store.
+    pub(super) fn resolve_pins(
+        &self,
+        sid: &str,
+        pins: Vec<Pin>,
+    ) -> Result<Vec<Arc<kohort_form::Instrument>>> {
         let mut out = Vec::with_capacity(pins.len());
         for (id, version, hash) in pins {
             if let Some(inst) = self.pinned_cache.borrow().get(&hash) {

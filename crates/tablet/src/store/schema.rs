@@ -22,7 +22,18 @@ const MIGRATIONS: &[&str] = &[
     V9_INSTRUMENT_TEXTS,
     V10_ANSWER_COUNT,
     V11_READ_ALOUD,
+    V12_KEPT_RECORDS,
 ];
+
+/// Each completed session's variables, sealed and compressed, kept from
+/// its completion (`kept.rs`): an export reads them instead of replaying
+/// the session. Filled for earlier sessions at the first unlock.
+const V12_KEPT_RECORDS: &str = "
+CREATE TABLE session_records (
+    session TEXT PRIMARY KEY REFERENCES sessions(id),
+    value   BLOB NOT NULL
+);
+";
 
 /// Whether a participant wants every screen read aloud: kept with their
 /// other data (the whole database is sealed) and applied on resume.

@@ -327,13 +327,17 @@ impl Store {
         )
     }
 
+    /// Completes a session and keeps its record with it (`kept.rs`): its
+    /// variables are final now, so an export need not replay it.
     pub fn complete_session(&mut self, session: Uuid) -> Result<()> {
         use SessionStatus::*;
-        self.transition(
+        let kept = self.kept_value(session)?;
+        self.transition_keeping(
             session,
             &[InProgress, Paused],
             Completed,
             Action::SessionComplete,
+            Some(kept),
         )
     }
 
@@ -354,6 +358,18 @@ impl Store {
         to: SessionStatus,
         action: Action,
     ) -> Result<()> {
+        self.transition_keeping(session, from, to, action, None)
+    }
+
+    /// [`Self::transition`], writing a kept record in the same transaction.
+    fn transition_keeping(
+        &mut self,
+        session: Uuid,
+        from: &[SessionStatus],
+        to: SessionStatus,
+        action: Action,
+        kept: Option<Vec<u8>>,
+    ) -> Result<()> {
         let sid = session.to_string();
         let tx = self.conn.transaction()?;
         let status = status_of(&tx, &sid)?;
@@ -370,6 +386,12 @@ impl Store {
                  completed_at = coalesce(?4, completed_at) WHERE id = ?1",
             params![sid, to.as_str(), at, completed],
         )?;
+        if let Some(value) = kept {
+            tx.execute(
+                "INSERT OR REPLACE INTO session_records (session, value) VALUES (?1, ?2)",
+                params![sid, value],
+            )?;
+        }
         super::audit::append(
             &tx,
             self.keys.audit(),

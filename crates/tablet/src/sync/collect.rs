@@ -1,24 +1,31 @@
 //! Gathers what goes into the next batch from the store: each completed,
-//! unbatched session replayed through the runner over its pinned
+//! unbatched session's record, its variables as kept when it was completed
+//! or, for a session without, replayed through the runner over its pinned
 //! questionnaire, so the states and derived scores are the runner's own.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use uuid::Uuid;
 
-use crate::store::{AuditEntry, LoadedSession, Result, SealedSession, Store, StoreError};
-use kohort_batch::{
-    AuditRecord, EpisodeFacts, ParticipantFacts, Pinned, PinnedContent, SessionRecord, Variable,
+use crate::store::{
+    AuditEntry, Built, KeptSession, OpenedKept, Result, SealedSession, SessionSummary, Store,
+    StoreError, build_record,
 };
-use kohort_form::ItemKind;
+use kohort_batch::{
+    AuditRecord, EpisodeFacts, ParticipantFacts, Pinned, PinnedContent, SessionRecord,
+};
+use kohort_form::Instrument;
 use kohort_form::runner::Plan;
-use kohort_form::{AnswerValue, ItemState};
 
 /// The contents of the next batch.
 #[derive(Debug)]
 pub struct Collected {
     pub sessions: Vec<Uuid>,
     pub records: Vec<SessionRecord>,
+    /// For each record whose variables were kept, their JSON (the record's
+    /// own list is then empty); see [`kohort_batch::Contents`].
+    pub variables_json: Vec<Option<Vec<u8>>>,
     pub instruments: Vec<PinnedContent>,
     pub audit: Vec<AuditRecord>,
     /// The last audit entry included (0 for none).
@@ -94,21 +101,29 @@ fn collect_these(
     // replaying: this thread reads session after session, answers still
     // sealed, while a second one decrypts each and turns it into its record.
     let opener = store.opener();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<SealedSession>(64);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Read>(64);
     let built = std::thread::scope(|scope| {
         let worker = scope.spawn(|| {
             let mut b = Builder::default();
-            for sealed in rx {
-                b.add(opener.open(sealed)?, &participants, &episodes)?;
+            for read in rx {
+                match read {
+                    Read::Kept(k) => b.add_kept(opener.open_kept(k)?, &participants, &episodes)?,
+                    Read::Sealed(s) => b.add(opener.open(s)?, &participants, &episodes)?,
+                }
             }
             Ok::<_, StoreError>(b)
         });
-        let loading = sessions.iter().try_for_each(|&sid| {
-            let loaded = store.read_session(sid)?;
-            // A closed channel means the worker stopped on an error,
-            // which its join below reports.
-            let _ = tx.send(loaded);
-            Ok::<_, StoreError>(())
+        let loading = store.read_kept_many(&sessions).and_then(|mut kept| {
+            sessions.iter().try_for_each(|&sid| {
+                let loaded = match kept.remove(&sid) {
+                    Some(k) => Read::Kept(k),
+                    None => Read::Sealed(store.read_session(sid)?),
+                };
+                // A closed channel means the worker stopped on an error,
+                // which its join below reports.
+                let _ = tx.send(loaded);
+                Ok::<_, StoreError>(())
+            })
         });
         drop(tx);
         let built = worker
@@ -126,6 +141,7 @@ fn collect_these(
     Ok(Collected {
         sessions,
         records: built.records,
+        variables_json: built.variables_json,
         instruments: built.instruments.into_values().collect(),
         audit,
         audit_to,
@@ -133,23 +149,63 @@ fn collect_these(
     })
 }
 
-/// Turns loaded sessions into records, keeping each pinned instrument
-/// once and each questionnaire's runner plan.
+/// A session as read: its kept record, or its answers to replay.
+enum Read {
+    Kept(KeptSession),
+    Sealed(SealedSession),
+}
+
+/// Turns sessions into records, keeping each pinned instrument once and
+/// each questionnaire's runner plan.
 #[derive(Default)]
 struct Builder {
     records: Vec<SessionRecord>,
+    variables_json: Vec<Option<Vec<u8>>>,
     instruments: BTreeMap<String, PinnedContent>,
     plans: Vec<Plan>,
 }
 
 impl Builder {
+    /// A session without a kept record, replayed.
     fn add(
         &mut self,
-        mut loaded: LoadedSession,
+        loaded: crate::store::LoadedSession,
         participants: &HashMap<Uuid, ParticipantFacts>,
         episodes: &HashMap<Uuid, EpisodeFacts>,
     ) -> Result<()> {
-        let sum = loaded.summary.clone();
+        let Built {
+            summary,
+            instruments,
+            variables,
+        } = build_record(loaded, &mut self.plans);
+        let mut record = self.record(summary, &instruments, participants, episodes)?;
+        record.variables = variables;
+        self.records.push(record);
+        self.variables_json.push(None);
+        Ok(())
+    }
+
+    /// A session with its variables kept since it was completed.
+    fn add_kept(
+        &mut self,
+        kept: OpenedKept,
+        participants: &HashMap<Uuid, ParticipantFacts>,
+        episodes: &HashMap<Uuid, EpisodeFacts>,
+    ) -> Result<()> {
+        let record = self.record(kept.summary, &kept.instruments, participants, episodes)?;
+        self.records.push(record);
+        self.variables_json.push(Some(kept.variables_json));
+        Ok(())
+    }
+
+    /// The record but for its variables.
+    fn record(
+        &mut self,
+        sum: SessionSummary,
+        instruments: &[Arc<Instrument>],
+        participants: &HashMap<Uuid, ParticipantFacts>,
+        episodes: &HashMap<Uuid, EpisodeFacts>,
+    ) -> Result<SessionRecord> {
         let sid = sum.id;
         let missing = |what: &str| StoreError::NotFound(format!("{what} of session {sid}"));
         let participant = participants
@@ -160,19 +216,8 @@ impl Builder {
             .get(&sum.episode)
             .cloned()
             .ok_or_else(|| missing("episode"))?;
-        let times = std::mem::take(&mut loaded.answer_times);
-        let plan = match self.plans.iter().find(|p| p.fits(&loaded.questionnaire)) {
-            Some(p) => p.clone(),
-            None => {
-                let p = Plan::new(&loaded.questionnaire);
-                self.plans.push(p.clone());
-                p
-            }
-        };
-        let runner = loaded.into_runner_with(&plan);
-        let mut owner: HashMap<&str, &str> = HashMap::new();
-        let mut pinned = Vec::new();
-        for inst in &runner.questionnaire().instruments {
+        let mut pinned = Vec::with_capacity(instruments.len());
+        for inst in instruments {
             self.instruments
                 .entry(inst.hash.clone())
                 .or_insert_with(|| PinnedContent {
@@ -186,21 +231,8 @@ impl Builder {
                 version: inst.version.clone(),
                 hash: inst.hash.clone(),
             });
-            for item in &inst.items {
-                owner.insert(&item.id, &inst.id);
-                if let ItemKind::Matrix { rows, .. } = &item.kind {
-                    for row in rows {
-                        owner.insert(&row.id, &inst.id);
-                    }
-                }
-            }
         }
-        let variables = runner
-            .outcome()
-            .into_iter()
-            .map(|(name, state)| variable(name, state, &owner, &times))
-            .collect();
-        self.records.push(SessionRecord {
+        Ok(SessionRecord {
             id: sid.to_string(),
             form_id: sum.form_id,
             respondent: sum.respondent.as_str().to_owned(),
@@ -209,39 +241,10 @@ impl Builder {
             participant,
             episode,
             instruments: pinned,
-            variables,
+            variables: Vec::new(),
             // Counted from 1 in batches, as analysts count timepoints.
             occurrence: Some(sum.occurrence + 1),
-        });
-        Ok(())
-    }
-}
-
-/// One variable's final state as the batch carries it.
-fn variable(
-    name: String,
-    state: ItemState,
-    owner: &HashMap<&str, &str>,
-    times: &BTreeMap<String, String>,
-) -> Variable {
-    let state = match state {
-        // JSON has no NaN or infinity; such a score was not computed.
-        ItemState::Answered(AnswerValue::Decimal(v)) if !v.is_finite() => ItemState::NotComputed,
-        s => s,
-    };
-    let answered_at = match state {
-        ItemState::Answered(_) | ItemState::Declined => times.get(&name).cloned(),
-        _ => None,
-    };
-    Variable {
-        instrument: owner.get(name.as_str()).copied().unwrap_or("").to_owned(),
-        state: state.name().to_owned(),
-        value: match state {
-            ItemState::Answered(v) => Some(v),
-            _ => None,
-        },
-        answered_at,
-        name,
+        })
     }
 }
 

@@ -195,6 +195,7 @@ fn seal_batch<R: CryptoRng + RngCore>(
         records: &c.records,
         audit: &c.audit,
         facts: &c.facts.facts,
+        variables_json: &c.variables_json,
     };
     let (header, sealed) =
         batch::seal_records(header, contents, research, &store.signing_key()?, rng)?;

@@ -4,6 +4,7 @@
 
 mod crash;
 mod delivery_upload;
+mod kept_records;
 mod store_full_disk;
 mod store_keys;
 mod store_marker;
