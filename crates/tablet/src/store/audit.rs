@@ -203,6 +203,11 @@ pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
 /// of entries verified. An empty chain, or one that does not start with
 /// the store's creation, is broken (it was truncated).
 pub fn verify(conn: &Connection, key: &[u8; 32]) -> Result<Result<usize, BrokenLink>> {
+    Ok(verified(conn, key)?.map(|all| all.len()))
+}
+
+/// [`verify`], returning the entries it checked.
+pub fn verified(conn: &Connection, key: &[u8; 32]) -> Result<Result<Vec<AuditEntry>, BrokenLink>> {
     let all = entries(conn)?;
     let macs: Vec<Option<String>> = conn
         .prepare("SELECT mac FROM audit ORDER BY seq")?
@@ -251,5 +256,5 @@ pub fn verify(conn: &Connection, key: &[u8; 32]) -> Result<Result<usize, BrokenL
         prev = e.hash.clone();
         prev_mac = want;
     }
-    Ok(Ok(all.len()))
+    Ok(Ok(all))
 }

@@ -5,16 +5,17 @@
 //! questionnaire (9 931 sessions took 1.1 s that way). Sessions without a
 //! kept record (completed before it was kept) are replayed as before.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use kohort_form::Instrument;
 use kohort_form::runner::Plan;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use uuid::Uuid;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::load::Opener;
+use super::pinned::Pin;
 use super::seal::Place;
 use super::sessions::{SUMMARY_SQL, SessionSummary, summary};
 use super::{Result, Store, StoreError, record};
@@ -29,6 +30,33 @@ fn kept_place(sid: &str) -> Place<'_> {
         row: sid,
         column: "value",
     }
+}
+
+/// A kept record to write: its sealed value and its pins.
+pub(super) struct Kept {
+    value: Vec<u8>,
+    pins: String,
+}
+
+impl Kept {
+    pub(super) fn write(&self, conn: &rusqlite::Connection, sid: &str) -> Result<()> {
+        conn.execute(
+            "INSERT OR REPLACE INTO session_records (session, value, pins) VALUES (?1, ?2, ?3)",
+            params![sid, self.value, self.pins],
+        )?;
+        Ok(())
+    }
+}
+
+/// The pins as written: id, version and hash, tab-separated, per line.
+fn parse_pins(text: &str) -> Vec<Pin> {
+    text.lines()
+        .filter_map(|l| {
+            let mut parts = l.split('\t');
+            let (id, version, hash) = (parts.next()?, parts.next()?, parts.next()?);
+            Some((id.to_owned(), version.to_owned(), hash.to_owned()))
+        })
+        .collect()
 }
 
 /// A completed session's summary and pinned instruments, and its kept
@@ -48,30 +76,34 @@ pub struct OpenedKept {
 }
 
 impl Store {
-    /// `session`'s variables built and sealed for keeping.
-    pub(super) fn kept_value(&self, session: Uuid) -> Result<Vec<u8>> {
+    /// `session`'s variables built and sealed for keeping, and its pins.
+    pub(super) fn kept_value(&self, session: Uuid) -> Result<Kept> {
         self.kept_value_with(session, &mut Vec::new())
     }
 
     /// [`Self::kept_value`] with the runner plans made so far.
-    fn kept_value_with(&self, session: Uuid, plans: &mut Vec<Plan>) -> Result<Vec<u8>> {
+    fn kept_value_with(&self, session: Uuid, plans: &mut Vec<Plan>) -> Result<Kept> {
         let built = record::build(self.load_session(session)?, plans);
         let mut json = Vec::new();
         kohort_batch::write_variables(&mut json, &built.variables)?;
         let packed = Zeroizing::new(lz4_flex::compress_prepend_size(&json));
         json.zeroize();
-        self.keys.seal(kept_place(&session.to_string()), &packed)
+        let pins = built
+            .instruments
+            .iter()
+            .map(|i| format!("{}\t{}\t{}\n", i.id, i.version, i.hash))
+            .collect();
+        Ok(Kept {
+            value: self.keys.seal(kept_place(&session.to_string()), &packed)?,
+            pins,
+        })
     }
 
     /// Builds and keeps the record of a completed session again (after its
     /// answers' times were changed by hand, as the demo does).
     pub fn keep_record(&mut self, session: Uuid) -> Result<()> {
-        let value = self.kept_value(session)?;
-        self.conn.execute(
-            "INSERT OR REPLACE INTO session_records (session, value) VALUES (?1, ?2)",
-            params![session.to_string(), value],
-        )?;
-        Ok(())
+        let kept = self.kept_value(session)?;
+        kept.write(&self.conn, &session.to_string())
     }
 
     /// Keeps the record of every completed session still holding its
@@ -88,7 +120,7 @@ impl Store {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let mut plans = Vec::new();
-        let values: Vec<(String, Vec<u8>)> = missing
+        let values: Vec<(String, Kept)> = missing
             .into_iter()
             .filter_map(|sid| {
                 let id = Uuid::parse_str(&sid).ok()?;
@@ -98,65 +130,54 @@ impl Store {
             .collect();
         // One transaction: one sync to disk, not one per session.
         let tx = self.conn.transaction()?;
-        for (sid, value) in &values {
-            tx.execute(
-                "INSERT OR REPLACE INTO session_records (session, value) VALUES (?1, ?2)",
-                params![sid, value],
-            )?;
+        for (sid, kept) in &values {
+            kept.write(&tx, sid)?;
         }
         tx.commit()?;
         Ok(values.len())
     }
 
-    /// The summaries and kept records of those of `sessions` that have
-    /// one, in two queries (an export reads ten thousand).
-    pub fn read_kept_many(&self, sessions: &[Uuid]) -> Result<HashMap<Uuid, KeptSession>> {
+    /// Hands `f` the summary and kept record of each of `sessions` that
+    /// has one, in id order, as they are read (an export reads ten
+    /// thousand in one query, opening them as they come); returns which.
+    pub fn for_each_kept(
+        &self,
+        sessions: &[Uuid],
+        mut f: impl FnMut(KeptSession) -> Result<()>,
+    ) -> Result<HashSet<Uuid>> {
         let ids = serde_json::to_string(&sessions.iter().map(Uuid::to_string).collect::<Vec<_>>())?;
-        let mut pins = self.pinned_many(&ids)?;
         let mut st = self.conn.prepare(&format!(
-            "SELECT q.*, k.value FROM ({SUMMARY_SQL} WHERE s.id IN (SELECT value FROM json_each(?1))) q
-             JOIN session_records k ON k.session = q.id"
+            "SELECT q.*, k.value, k.pins
+             FROM ({SUMMARY_SQL} WHERE s.id IN (SELECT value FROM json_each(?1))) q
+             JOIN session_records k ON k.session = q.id ORDER BY q.id"
         ))?;
-        let rows = st.query_map([&ids], |r| Ok((summary(r), r.get::<_, Vec<u8>>(12)?)))?;
-        let mut out = HashMap::with_capacity(sessions.len());
-        for row in rows {
-            let (summary, blob) = row?;
-            let summary = summary?;
-            let sid = summary.id.to_string();
-            let instruments = self.resolve_pins(&sid, pins.remove(&sid).unwrap_or_default())?;
-            out.insert(
-                summary.id,
-                KeptSession {
-                    summary,
-                    instruments,
-                    blob,
-                },
-            );
+        let mut rows = st.query([&ids])?;
+        let mut done = HashSet::with_capacity(sessions.len());
+        // Sessions of one form share their pins: resolved once each.
+        let mut resolved: HashMap<String, Vec<Arc<Instrument>>> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let summary = summary(r)?;
+            let pins = r
+                .get_ref(13)?
+                .as_str()
+                .map_err(|e| StoreError::Corrupt(format!("the pins of a kept record: {e}")))?;
+            let instruments = match resolved.get(pins) {
+                Some(i) => i.clone(),
+                None => {
+                    let sid = summary.id.to_string();
+                    let i = self.resolve_pins(&sid, parse_pins(pins))?;
+                    resolved.insert(pins.to_owned(), i.clone());
+                    i
+                }
+            };
+            done.insert(summary.id);
+            f(KeptSession {
+                summary,
+                instruments,
+                blob: r.get(12)?,
+            })?;
         }
-        Ok(out)
-    }
-
-    /// A completed session's summary and kept record, if it has one.
-    pub fn read_kept(&self, session: Uuid) -> Result<Option<KeptSession>> {
-        let sid = session.to_string();
-        let row = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT *, (SELECT value FROM session_records WHERE session = ?1)
-                 FROM ({SUMMARY_SQL} WHERE s.id = ?1)"
-            ))?
-            .query_row([&sid], |r| {
-                Ok((summary(r), r.get::<_, Option<Vec<u8>>>(12)?))
-            })
-            .optional()?;
-        let Some((summary, Some(blob))) = row else {
-            return Ok(None);
-        };
-        Ok(Some(KeptSession {
-            summary: summary?,
-            instruments: self.pinned(&sid)?,
-            blob,
-        }))
+        Ok(done)
     }
 }
 

@@ -4,7 +4,6 @@
 //! checked against its hash once per open store, then shared, so loading
 //! ten thousand sessions parses 18 texts, not 52 599.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rusqlite::OptionalExtension;
@@ -29,24 +28,6 @@ impl Store {
             .query_map([sid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         self.resolve_pins(sid, pins)
-    }
-
-    /// The pinned instruments of many sessions (ids as a JSON array), in
-    /// one query.
-    pub(super) fn pinned_many(&self, ids: &str) -> Result<HashMap<String, Vec<Pin>>> {
-        let mut st = self.conn.prepare(
-            "SELECT session, instrument_id, version, hash FROM session_instruments
-             WHERE session IN (SELECT value FROM json_each(?1)) ORDER BY session, ordinal",
-        )?;
-        let mut out: HashMap<String, Vec<Pin>> = HashMap::new();
-        let rows = st.query_map([ids], |r| {
-            Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
-        })?;
-        for row in rows {
-            let (sid, pin) = row?;
-            out.entry(sid).or_default().push(pin);
-        }
-        Ok(out)
     }
 
     /// A session's pins (id, version, hash, in order) as instruments: each

@@ -31,7 +31,9 @@ const MIGRATIONS: &[&str] = &[
 const V12_KEPT_RECORDS: &str = "
 CREATE TABLE session_records (
     session TEXT PRIMARY KEY REFERENCES sessions(id),
-    value   BLOB NOT NULL
+    value   BLOB NOT NULL,
+    -- The instruments it was built on: id, version and hash per line.
+    pins    TEXT NOT NULL
 );
 ";
 

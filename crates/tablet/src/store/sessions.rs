@@ -368,7 +368,7 @@ impl Store {
         from: &[SessionStatus],
         to: SessionStatus,
         action: Action,
-        kept: Option<Vec<u8>>,
+        kept: Option<super::kept::Kept>,
     ) -> Result<()> {
         let sid = session.to_string();
         let tx = self.conn.transaction()?;
@@ -386,11 +386,8 @@ impl Store {
                  completed_at = coalesce(?4, completed_at) WHERE id = ?1",
             params![sid, to.as_str(), at, completed],
         )?;
-        if let Some(value) = kept {
-            tx.execute(
-                "INSERT OR REPLACE INTO session_records (session, value) VALUES (?1, ?2)",
-                params![sid, value],
-            )?;
+        if let Some(kept) = kept {
+            kept.write(&tx, &sid)?;
         }
         super::audit::append(
             &tx,

@@ -35,9 +35,14 @@ pub struct Collected {
 }
 
 pub fn collect(store: &Store) -> Result<Collected> {
+    collect_checked(store, None)
+}
+
+/// [`collect`], given the audit log already read and verified (or not).
+pub fn collect_checked(store: &Store, audit: Option<Vec<AuditEntry>>) -> Result<Collected> {
     let sessions = store.unbatched_completed()?;
     let after = store.last_batch()?.map_or(0, |b| b.audit_to);
-    let mut c = collect_these(store, sessions, after, None)?;
+    let mut c = collect_these(store, sessions, (after, None), audit)?;
     c.facts = super::facts::gather(store, None)?;
     Ok(c)
 }
@@ -57,18 +62,20 @@ pub fn collect_batch(store: &Store, seq: u64) -> Result<Collected> {
     let mut c = collect_these(
         store,
         store.sessions_in_batch(seq)?,
-        after,
-        Some(this.audit_to),
+        (after, Some(this.audit_to)),
+        None,
     )?;
     c.facts = super::facts::gather(store, Some(seq))?;
     Ok(c)
 }
 
+/// The records of `sessions` and the audit entries after the first of
+/// `range` up to its second, from `audit` if it was read already.
 fn collect_these(
     store: &Store,
     sessions: Vec<Uuid>,
-    after: i64,
-    upto: Option<i64>,
+    (after, upto): (i64, Option<i64>),
+    audit: Option<Vec<AuditEntry>>,
 ) -> Result<Collected> {
     let participants: HashMap<Uuid, ParticipantFacts> = store
         .participant_facts()?
@@ -113,28 +120,36 @@ fn collect_these(
             }
             Ok::<_, StoreError>(b)
         });
-        let loading = store.read_kept_many(&sessions).and_then(|mut kept| {
-            sessions.iter().try_for_each(|&sid| {
-                let loaded = match kept.remove(&sid) {
-                    Some(k) => Read::Kept(k),
-                    None => Read::Sealed(store.read_session(sid)?),
-                };
-                // A closed channel means the worker stopped on an error,
-                // which its join below reports.
-                let _ = tx.send(loaded);
-                Ok::<_, StoreError>(())
+        // A closed channel means the worker stopped on an error, which
+        // its join below reports. Kept records first, in one query; then
+        // the sessions without one, each read for replay.
+        let loading = store
+            .for_each_kept(&sessions, |k| {
+                let _ = tx.send(Read::Kept(k));
+                Ok(())
             })
-        });
+            .and_then(|kept| {
+                sessions
+                    .iter()
+                    .filter(|sid| !kept.contains(sid))
+                    .try_for_each(|&sid| {
+                        let _ = tx.send(Read::Sealed(store.read_session(sid)?));
+                        Ok::<_, StoreError>(())
+                    })
+            });
         drop(tx);
         let built = worker
             .join()
             .unwrap_or_else(|_| Err(StoreError::Corrupt("replaying a session failed".into())));
         loading.and(built)
     })?;
-    let audit: Vec<AuditRecord> = store
-        .audit_after(after)?
+    let entries = match audit {
+        Some(all) => all,
+        None => store.audit_after(after)?,
+    };
+    let audit: Vec<AuditRecord> = entries
         .into_iter()
-        .filter(|e| upto.is_none_or(|u| e.seq <= u))
+        .filter(|e| e.seq > after && upto.is_none_or(|u| e.seq <= u))
         .map(record)
         .collect();
     let audit_to = audit.last().map_or(after, |a| a.seq);
@@ -218,14 +233,15 @@ impl Builder {
             .ok_or_else(|| missing("episode"))?;
         let mut pinned = Vec::with_capacity(instruments.len());
         for inst in instruments {
-            self.instruments
-                .entry(inst.hash.clone())
-                .or_insert_with(|| PinnedContent {
+            if !self.instruments.contains_key(&inst.hash) {
+                let content = PinnedContent {
                     id: inst.id.clone(),
                     version: inst.version.clone(),
                     hash: inst.hash.clone(),
                     canonical: inst.canonical.clone(),
-                });
+                };
+                self.instruments.insert(inst.hash.clone(), content);
+            }
             pinned.push(Pinned {
                 id: inst.id.clone(),
                 version: inst.version.clone(),

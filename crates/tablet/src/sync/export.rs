@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 
 use hpke::rand_core::{CryptoRng, RngCore};
 
-use crate::store::{BatchState, NewBatch, Store, StoreError};
+use crate::store::{AuditEntry, BatchState, NewBatch, Store, StoreError};
 use kohort_batch::{self as batch, BatchError, Header, NO_PREVIOUS, ResearchPublic, digest};
 
-use super::collect::collect;
+use super::collect::collect_checked;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -90,8 +90,8 @@ pub fn export_with<R: CryptoRng + RngCore>(
     created_at: &str,
     rng: &mut R,
 ) -> Result<Exported, ExportError> {
-    let (_held, research) = begin(store, dir)?;
-    let c = collect(store)?;
+    let (_held, research, audit) = begin(store, dir)?;
+    let c = collect_checked(store, Some(audit))?;
     // Changed facts alone make a batch: a withdrawal after the last session
     // must still reach the research store.
     if c.sessions.is_empty() && c.facts.facts.is_empty() {
@@ -136,11 +136,12 @@ pub fn export_with<R: CryptoRng + RngCore>(
 /// What every sealing starts with: the outbox lock (held until the
 /// returned guard drops), the outbox rolled forward, the research key, and
 /// the audit chain verified (a batch continues it: its entries carry the
-/// hashes, the last one is the head), so a broken chain is never sealed.
+/// hashes, the last one is the head), so a broken chain is never sealed;
+/// the entries verified come back for the batch.
 fn begin(
     store: &Store,
     dir: &Path,
-) -> Result<(super::lock::OutboxLock, ResearchPublic), ExportError> {
+) -> Result<(super::lock::OutboxLock, ResearchPublic, Vec<AuditEntry>), ExportError> {
     let held = super::lock::take(store)?;
     super::outbox::roll_forward(store, dir, &held).map_err(|e| match e {
         super::DeliveryError::Store(s) => ExportError::Store(s),
@@ -150,8 +151,8 @@ fn begin(
         },
     })?;
     let research = research_key(store)?;
-    store.verify_audit()?.map_err(ExportError::AuditBroken)?;
-    Ok((held, research))
+    let audit = store.verified_audit()?.map_err(ExportError::AuditBroken)?;
+    Ok((held, research, audit))
 }
 
 /// The research key batches are sealed to.
@@ -233,7 +234,7 @@ fn first_broken(batches: &[crate::store::BatchRow], dir: &Path) -> Option<usize>
 pub fn reseal(store: &mut Store, dir: &Path) -> Result<Vec<u64>, ExportError> {
     let now = kohort_batch::now_stamp();
     let mut rng = rand_core::UnwrapErr(rand_core::OsRng);
-    let (_held, research) = begin(store, dir)?;
+    let (_held, research, _) = begin(store, dir)?;
     let batches = store.batches()?;
     let Some(first) = first_broken(&batches, dir) else {
         return Ok(Vec::new());

@@ -3,10 +3,13 @@
 //! withdrawal, an end of treatment or a missed timepoint recorded after the
 //! participant's last session still reaches the research store.
 
+use std::collections::HashMap;
+
 use kohort_batch::{ConsentFacts, EpisodeRecord, Facts, MissedRecord, ParticipantRecord, digest};
 use serde::Serialize;
+use uuid::Uuid;
 
-use crate::store::{Consent, Result, SentFact, Store};
+use crate::store::{Consent, Episode, Result, SentFact, Store};
 
 /// The records for the next batch and what to remember of them.
 #[derive(Debug, Default)]
@@ -46,6 +49,11 @@ pub fn gather(store: &Store, batch: Option<u64>) -> Result<Gathered> {
     };
     let mut participants = Vec::new();
     let mut episodes = Vec::new();
+    // Every episode in one query, grouped by participant.
+    let mut by_participant: HashMap<Uuid, Vec<Episode>> = HashMap::new();
+    for e in store.all_episodes()? {
+        by_participant.entry(e.participant).or_default().push(e);
+    }
     for p in store.participant_facts()? {
         let record = ParticipantRecord {
             id: p.id.to_string(),
@@ -57,7 +65,7 @@ pub fn gather(store: &Store, batch: Option<u64>) -> Result<Gathered> {
         if keep("participant", record.id.clone(), &record)? {
             participants.push(record);
         }
-        let mut eps = store.episodes(p.id)?;
+        let mut eps = by_participant.remove(&p.id).unwrap_or_default();
         eps.sort_by_key(|e| (e.anchor_date, e.id));
         for (i, e) in eps.into_iter().enumerate() {
             let record = EpisodeRecord {
