@@ -242,19 +242,21 @@ impl Store {
                 b.audit_to
             ],
         )?;
+        // Each statement prepared once: a first batch lists ten thousand
+        // sessions, and parsing the insert for each took most of this.
+        let mut add = tx.prepare("INSERT INTO batch_sessions (session, batch) VALUES (?1, ?2)")?;
         for s in b.sessions {
-            tx.execute(
-                "INSERT INTO batch_sessions (session, batch) VALUES (?1, ?2)",
-                params![s.to_string(), b.seq as i64],
-            )?;
+            add.execute(params![s.to_string(), b.seq as i64])?;
         }
+        drop(add);
+        let mut sent = tx.prepare(
+            "INSERT INTO facts_sent (kind, id, hash, batch) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (kind, id) DO UPDATE SET hash = ?3, batch = ?4",
+        )?;
         for f in b.facts {
-            tx.execute(
-                "INSERT INTO facts_sent (kind, id, hash, batch) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (kind, id) DO UPDATE SET hash = ?3, batch = ?4",
-                params![f.kind, f.id, f.hash, b.seq as i64],
-            )?;
+            sent.execute(params![f.kind, f.id, f.hash, b.seq as i64])?;
         }
+        drop(sent);
         audit::append(
             &tx,
             self.keys.audit(),

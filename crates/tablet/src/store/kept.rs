@@ -40,10 +40,15 @@ pub(super) struct Kept {
 
 impl Kept {
     pub(super) fn write(&self, conn: &rusqlite::Connection, sid: &str) -> Result<()> {
-        conn.execute(
-            "INSERT OR REPLACE INTO session_records (session, value, pins) VALUES (?1, ?2, ?3)",
-            params![sid, self.value, self.pins],
-        )?;
+        conn.prepare_cached("INSERT OR IGNORE INTO pin_sets (pins) VALUES (?1)")?
+            .execute([&self.pins])?;
+        let set: i64 = conn
+            .prepare_cached("SELECT id FROM pin_sets WHERE pins = ?1")?
+            .query_row([&self.pins], |r| r.get(0))?;
+        conn.prepare_cached(
+            "INSERT OR REPLACE INTO session_records (session, value, pin_set) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![sid, self.value, set])?;
         Ok(())
     }
 }
@@ -146,27 +151,32 @@ impl Store {
         mut f: impl FnMut(KeptSession) -> Result<()>,
     ) -> Result<HashSet<Uuid>> {
         let ids = serde_json::to_string(&sessions.iter().map(Uuid::to_string).collect::<Vec<_>>())?;
+        let mut sets: HashMap<i64, String> = self
+            .conn
+            .prepare("SELECT id, pins FROM pin_sets")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut st = self.conn.prepare(&format!(
-            "SELECT q.*, k.value, k.pins
+            "SELECT q.*, k.value, k.pin_set
              FROM ({SUMMARY_SQL} WHERE s.id IN (SELECT value FROM json_each(?1))) q
              JOIN session_records k ON k.session = q.id ORDER BY q.id"
         ))?;
         let mut rows = st.query([&ids])?;
         let mut done = HashSet::with_capacity(sessions.len());
-        // Sessions of one form share their pins: resolved once each.
-        let mut resolved: HashMap<String, Vec<Arc<Instrument>>> = HashMap::new();
+        // Each set resolved once, when a session first names it.
+        let mut resolved: HashMap<i64, Vec<Arc<Instrument>>> = HashMap::new();
         while let Some(r) = rows.next()? {
             let summary = summary(r)?;
-            let pins = r
-                .get_ref(13)?
-                .as_str()
-                .map_err(|e| StoreError::Corrupt(format!("the pins of a kept record: {e}")))?;
-            let instruments = match resolved.get(pins) {
+            let set: i64 = r.get(13)?;
+            let instruments = match resolved.get(&set) {
                 Some(i) => i.clone(),
                 None => {
                     let sid = summary.id.to_string();
-                    let i = self.resolve_pins(&sid, parse_pins(pins))?;
-                    resolved.insert(pins.to_owned(), i.clone());
+                    let pins = sets
+                        .remove(&set)
+                        .ok_or_else(|| StoreError::Corrupt(format!("the pins of session {sid}")))?;
+                    let i = self.resolve_pins(&sid, parse_pins(&pins))?;
+                    resolved.insert(set, i.clone());
                     i
                 }
             };
