@@ -77,7 +77,7 @@ fn bench(c: &mut Criterion) {
 fn unlock_to_home(h: &mut Harness<'static, App>, pass: &str) {
     let mut times = Vec::new();
     for _ in 0..20 {
-        h.get_by_label("Lock").click();
+        h.get_by_label("Lås").click();
         h.run();
         h.get_by_label("Passordfrase for personalet").focus();
         h.run();

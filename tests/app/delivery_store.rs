@@ -338,7 +338,7 @@ fn sealed_delivered_confirmed_purged_and_nothing_else() {
                     |r| r.get(0),
                 )
                 .unwrap();
-            assert_eq!(kept, 0, "the kept record goes with the answers");
+            assert_eq!(kept, 0, "no kept record outlives the confirmation");
             let loaded = store.load_session(s.id).unwrap();
             assert!(loaded.answers.is_empty() && loaded.position.is_none());
         } else {

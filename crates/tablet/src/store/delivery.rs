@@ -353,6 +353,13 @@ impl Store {
                  WHERE seq = ?1",
                 params![*seq as i64, at, receipt.text],
             )?;
+            // The research store holds these sessions: their kept records
+            // (there for an export, or sealing a lost file again) are done.
+            tx.execute(
+                "DELETE FROM session_records
+                 WHERE session IN (SELECT session FROM batch_sessions WHERE batch = ?1)",
+                [*seq as i64],
+            )?;
         }
         // A batch confirmed before receipts were kept gets this one.
         for seq in &out.already {
@@ -468,11 +475,6 @@ impl Store {
         // statements select the same sessions.
         let answers = tx.execute(
             &format!("DELETE FROM answers WHERE session IN ({eligible})"),
-            [&cutoff],
-        )?;
-        // The kept records hold the same answers.
-        tx.execute(
-            &format!("DELETE FROM session_records WHERE session IN ({eligible})"),
             [&cutoff],
         )?;
         let sessions = tx.execute(

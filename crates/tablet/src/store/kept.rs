@@ -1,9 +1,11 @@
 //! Each completed session's variables, kept from the moment it is
-//! completed: sealed, compressed JSON, exactly the bytes its batch record
-//! carries. A completed session no longer changes, so an export reads one
-//! value per session instead of opening every answer and replaying the
-//! questionnaire (9 931 sessions took 1.1 s that way). Sessions without a
-//! kept record (completed before it was kept) are replayed as before.
+//! completed until the research store confirms its batch: sealed, compressed JSON,
+//! exactly the bytes its batch record carries. A completed session no
+//! longer changes, so an export reads one value per session instead of
+//! opening every answer and replaying the questionnaire (9 931 sessions
+//! took 1.1 s that way), and a lost batch file is sealed again from them.
+//! Sessions without a kept record (completed before records were kept)
+//! are replayed.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -19,6 +21,9 @@ use super::pinned::Pin;
 use super::seal::Place;
 use super::sessions::{SUMMARY_SQL, SessionSummary, summary};
 use super::{Result, Store, StoreError, record};
+
+/// The mark the migration leaves until earlier sessions' records are kept.
+const RECORDS_TO_KEEP: &str = "records_to_keep";
 
 /// The largest kept record opened (uncompressed): far above any real
 /// session, and a bound on what a damaged length could make us allocate.
@@ -111,15 +116,21 @@ impl Store {
         kept.write(&self.conn, &session.to_string())
     }
 
-    /// Keeps the record of every completed session still holding its
-    /// answers that has none (a database from before records were kept).
+    /// Keeps the record of every completed session not yet confirmed by
+    /// the research store that has none, once, after the schema that keeps them was
+    /// added (its migration leaves a mark; later unlocks only look for it).
     /// A session that cannot be built is left to the export, which replays
     /// it and reports what is wrong; returns how many were kept.
     pub(super) fn keep_missing(&mut self) -> Result<usize> {
+        if self.setting(RECORDS_TO_KEEP)?.is_none() {
+            return Ok(0);
+        }
         let missing: Vec<String> = self
             .conn
             .prepare(
-                "SELECT s.id FROM sessions s WHERE s.status = 'completed' AND s.purged_at IS NULL
+                "SELECT s.id FROM sessions s WHERE s.status = 'completed'
+                 AND s.id NOT IN (SELECT bs.session FROM batch_sessions bs
+                     JOIN batches b ON b.seq = bs.batch WHERE b.state IN ('confirmed', 'purged'))
                  AND NOT EXISTS (SELECT 1 FROM session_records k WHERE k.session = s.id)",
             )?
             .query_map([], |r| r.get(0))?
@@ -138,6 +149,7 @@ impl Store {
         for (sid, kept) in &values {
             kept.write(&tx, sid)?;
         }
+        tx.execute("DELETE FROM settings WHERE key = ?1", [RECORDS_TO_KEEP])?;
         tx.commit()?;
         Ok(values.len())
     }

@@ -40,6 +40,8 @@ CREATE TABLE session_records (
     value   BLOB NOT NULL,
     pin_set INTEGER NOT NULL REFERENCES pin_sets(id)
 );
+INSERT INTO settings (key, value, updated_at)
+    VALUES ('records_to_keep', '1', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
 ";
 
 /// Whether a participant wants every screen read aloud: kept with their

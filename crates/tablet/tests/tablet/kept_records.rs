@@ -1,6 +1,7 @@
-//! A completed session keeps its record: what an export reads instead of
-//! replaying the session is exactly what the replay gives, and a database
-//! from before records were kept gets them at its next unlock.
+//! A completed session keeps its record until its batch is confirmed: what an
+//! export reads instead of replaying the session is exactly what the
+//! replay gives, and a database from before records were kept gets them
+//! at its next unlock.
 
 use kohort_batch::{SessionRecord, Variable};
 use kohort_form::study::load_study;
@@ -57,12 +58,32 @@ fn a_kept_record_is_what_replaying_the_session_gives() {
         assert_eq!(json.as_deref(), Some(&again[..]));
     }
 
-    // The next unlock keeps them again.
+    // The next unlock keeps them again, and takes the mark away.
     drop(store);
     let store = reopen(&path);
     let again = sync::collect(&store).unwrap();
     assert!(again.variables_json.iter().all(Option::is_some));
     assert_eq!(whole(&again), replayed.records);
+    assert_eq!(store.setting("records_to_keep").unwrap(), None);
+
+    // Sealed into a batch, their records stay kept (a lost file is sealed
+    // again from them) until the research store confirms it.
+    let mut store = store;
+    let public = kohort_testkit::research_keys().public().unwrap();
+    store
+        .set_research_key(&public.render(), &public.fingerprint())
+        .unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    assert!(matches!(
+        sync::export(&mut store, &out).unwrap(),
+        sync::Exported::Batch { .. }
+    ));
+    let left: i64 = store
+        .sql()
+        .query_row("SELECT count(*) FROM session_records", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left as usize, sum.completed);
 }
 
 #[test]
