@@ -1,5 +1,5 @@
-//! Each completed session's variables, kept from the moment it is
-//! completed until the research store confirms its batch: sealed, compressed JSON,
+//! Each completed session's variables, kept from the moment it is completed
+//! until the research store confirms its batch: sealed, compressed JSON,
 //! exactly the bytes its batch record carries. A completed session no
 //! longer changes, so an export reads one value per session instead of
 //! opening every answer and replaying the questionnaire (9 931 sessions
@@ -117,8 +117,9 @@ impl Store {
     }
 
     /// Keeps the record of every completed session not yet confirmed by
-    /// the research store that has none, once, after the schema that keeps them was
-    /// added (its migration leaves a mark; later unlocks only look for it).
+    /// the research store that has none, once, after the schema that keeps
+    /// them was added (its migration leaves a mark; later unlocks only look
+    /// for it).
     /// A session that cannot be built is left to the export, which replays
     /// it and reports what is wrong; returns how many were kept.
     pub(super) fn keep_missing(&mut self) -> Result<usize> {
