@@ -1,8 +1,8 @@
 //! Sealing straight from the session records (format 4): the records are
-//! serialised and hashed on all cores but one, in groups, and written in
-//! order into the chunk writer, which encrypts each chunk as it fills while
-//! a second thread appends and hashes the file. Nothing waits for the whole
-//! payload, and no copy of it is made beside the file.
+//! serialised and hashed on worker threads, in groups, and written in
+//! order into the chunk writer, which encrypts each chunk in its place in
+//! the file as it fills while another thread hashes the file. Nothing waits
+//! for the whole payload, and no copy of it is made beside the file.
 
 use std::collections::BTreeMap;
 use std::io::Write;
