@@ -115,6 +115,20 @@ impl<'a> Reader<'a> {
         Ok(b.iter().fold(0u64, |acc, &x| (acc << 8) | x as u64))
     }
 
+    /// The bytes read so far (what the signature covers) and the signature
+    /// after them, which must end the file.
+    fn signature(&mut self) -> Result<(&'a [u8], &'a [u8; SIG_LEN])> {
+        let signed = &self.bytes[..self.at];
+        let signature: &[u8; SIG_LEN] = self
+            .take(SIG_LEN as u64, "signature")?
+            .try_into()
+            .map_err(|_| BatchError::Truncated("signature"))?;
+        if self.at != self.bytes.len() {
+            return Err(BatchError::Trailing(self.bytes.len() - self.at));
+        }
+        Ok((signed, signature))
+    }
+
     fn capped(&mut self, len: u64, cap: u64, what: &'static str) -> Result<&'a [u8]> {
         if len > cap {
             return Err(BatchError::TooLarge { what, len, cap });
@@ -141,14 +155,7 @@ pub fn parse(bytes: &[u8]) -> Result<Frame<'_>> {
     let enc = enc(&mut r)?;
     let ct_len = r.uint::<8>("payload length")?;
     let ciphertext = r.capped(ct_len, MAX_PAYLOAD + 16, "payload")?;
-    let signed = &bytes[..r.at];
-    let signature: &[u8; SIG_LEN] = r
-        .take(SIG_LEN as u64, "signature")?
-        .try_into()
-        .map_err(|_| BatchError::Truncated("signature"))?;
-    if r.at != bytes.len() {
-        return Err(BatchError::Trailing(bytes.len() - r.at));
-    }
+    let (signed, signature) = r.signature()?;
     Ok(Frame {
         version,
         aad: Cow::Borrowed(aad),
@@ -201,14 +208,7 @@ fn parse_chunked(mut r: Reader<'_>, version: u16) -> Result<Frame<'_>> {
     let ciphertext = &bytes[start..r.at];
     let header_len = r.uint::<4>("header length")?;
     let header = r.capped(header_len, MAX_HEADER, "header")?;
-    let signed = &bytes[..r.at];
-    let signature: &[u8; SIG_LEN] = r
-        .take(SIG_LEN as u64, "signature")?
-        .try_into()
-        .map_err(|_| BatchError::Truncated("signature"))?;
-    if r.at != bytes.len() {
-        return Err(BatchError::Trailing(bytes.len() - r.at));
-    }
+    let (signed, signature) = r.signature()?;
     Ok(Frame {
         version,
         aad: Cow::Owned(aad(version, header)),

@@ -20,7 +20,7 @@ use crate::error::{BatchError, Result};
 use crate::frame;
 use crate::header::Header;
 use crate::keys::ResearchPublic;
-use crate::payload::{AuditRecord, Facts, Payload, PinnedContent, SessionRecord};
+use crate::payload::{AuditRecord, Facts, PinnedContent, SessionRecord};
 use crate::record_json;
 use crate::seal::{self, Sealed};
 
@@ -48,10 +48,10 @@ impl Contents<'_> {
 /// busy between hand-overs, few enough to keep them in step.
 const GROUP: usize = 32;
 
-/// Seals `contents` as the batch `header` describes, filling in its record
-/// count and hashes; returns the header as sealed and the file. The same
-/// bytes [`seal::seal_hashed`] makes of the same payload, made in one
-/// overlapped pass (format 4; older formats are sealed that way).
+/// Seals `contents` as the batch `header` describes (format 4 on), filling
+/// in its record count and hashes; returns the header as sealed and the
+/// file. The same bytes [`seal::seal_hashed`] makes of the same payload,
+/// made in one overlapped pass.
 pub fn seal_records<R: CryptoRng + RngCore>(
     mut header: Header,
     contents: Contents<'_>,
@@ -60,32 +60,14 @@ pub fn seal_records<R: CryptoRng + RngCore>(
     rng: &mut R,
 ) -> Result<(Header, Sealed)> {
     header.record_count = contents.records.len() as u64;
+    // Older formats put the header first, so the records could not be
+    // sealed as they are written; they are made with `seal` (test vectors).
     if header.format < frame::CHUNKED {
-        // Older formats are made from whole records (tests and vectors).
-        let records = contents
-            .records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| match contents.variables_json(i) {
-                Some(json) => serde_json::from_slice(json)
-                    .map(|variables| SessionRecord {
-                        variables,
-                        ..r.clone()
-                    })
-                    .map_err(|e| BatchError::BadPayload(e.to_string())),
-                None => Ok(r.clone()),
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let (mut payload, hashes) = Payload::new(
-            contents.instruments.to_vec(),
-            &records,
-            contents.audit.to_vec(),
-        )?;
-        payload.format = header.format;
-        payload.facts = contents.facts.clone();
-        header.record_hashes = hashes;
-        let sealed = seal::seal_hashed(&header, &payload, to, device, rng)?;
-        return Ok((header, sealed));
+        return Err(BatchError::BadHeader(format!(
+            "records are sealed as they are written from format {} on, not in format {}",
+            frame::CHUNKED,
+            header.format
+        )));
     }
     seal::check_sealable(&header, to, device)?;
     seal::check_format(header.format, contents.facts, header.format)?;

@@ -123,8 +123,18 @@ impl Action {
 
 /// The keyed link of an entry: HMAC(key, MAC before it ‖ its hash).
 pub fn entry_mac(key: &[u8; 32], prev_mac: &str, hash: &str) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    link_mac(&keyed(key), prev_mac, hash)
+}
+
+/// The HMAC keyed for the chain, to clone once per entry.
+fn keyed(key: &[u8; 32]) -> Hmac<Sha256> {
+    <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"))
+}
+
+/// [`entry_mac`] with the key already set.
+fn link_mac(keyed: &Hmac<Sha256>, prev_mac: &str, hash: &str) -> String {
+    let mut mac = keyed.clone();
     mac.update(prev_mac.as_bytes());
     mac.update(b"|");
     mac.update(hash.as_bytes());
@@ -182,21 +192,24 @@ pub fn key_chain(conn: &Connection, key: &[u8; 32]) -> Result<()> {
 }
 
 pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
-    let mut st = conn.prepare(
-        "SELECT seq, at, actor, action, subject, prev_hash, hash FROM audit ORDER BY seq",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok(AuditEntry {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            subject: r.get(4)?,
-            prev_hash: r.get(5)?,
-            hash: r.get(6)?,
-        })
-    })?;
+    let mut st = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit ORDER BY seq"))?;
+    let rows = st.query_map([], entry)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The columns [`entry`] reads, in its order.
+const ENTRY_COLUMNS: &str = "seq, at, actor, action, subject, prev_hash, hash";
+
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        subject: r.get(4)?,
+        prev_hash: r.get(5)?,
+        hash: r.get(6)?,
+    })
 }
 
 /// Checks the whole chain, hashes and keyed links; `Ok(n)` is the number
@@ -211,24 +224,11 @@ pub fn verify(conn: &Connection, key: &[u8; 32]) -> Result<Result<usize, BrokenL
 /// a long log are checked side by side; every link holding is the chain
 /// holding, and the first that does not is the one reported.
 pub fn verified(conn: &Connection, key: &[u8; 32]) -> Result<Result<Vec<AuditEntry>, BrokenLink>> {
-    let mut st = conn.prepare(
-        "SELECT seq, at, actor, action, subject, prev_hash, hash, mac FROM audit ORDER BY seq",
-    )?;
+    let mut st = conn.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS}, mac FROM audit ORDER BY seq"
+    ))?;
     let rows: Vec<(AuditEntry, Option<String>)> = st
-        .query_map([], |r| {
-            Ok((
-                AuditEntry {
-                    seq: r.get(0)?,
-                    at: r.get(1)?,
-                    actor: r.get(2)?,
-                    action: r.get(3)?,
-                    subject: r.get(4)?,
-                    prev_hash: r.get(5)?,
-                    hash: r.get(6)?,
-                },
-                r.get(7)?,
-            ))
-        })?
+        .query_map([], |r| Ok((entry(r)?, r.get(7)?)))?
         .collect::<std::result::Result<_, _>>()?;
     match rows.first() {
         None => {
@@ -245,8 +245,7 @@ pub fn verified(conn: &Connection, key: &[u8; 32]) -> Result<Result<Vec<AuditEnt
         }
         Some(_) => {}
     }
-    let keyed = <Hmac<Sha256> as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    let keyed = keyed(key);
     let half = rows.len() / 2;
     let (first, second) = std::thread::scope(|scope| {
         let later = scope.spawn(|| first_broken(&rows, half..rows.len(), &keyed));
@@ -292,11 +291,7 @@ fn first_broken(
         if entry_hash(&e.prev_hash, e.seq, &e.at, &e.actor, &e.action, &e.subject) != e.hash {
             return broken("its content does not match its hash");
         }
-        let mut m = keyed.clone();
-        m.update(prev_mac.as_bytes());
-        m.update(b"|");
-        m.update(e.hash.as_bytes());
-        if mac.as_deref() != Some(hex::encode(m.finalize().into_bytes()).as_str()) {
+        if mac.as_deref() != Some(link_mac(keyed, prev_mac, &e.hash).as_str()) {
             return broken("its keyed link does not hold: the log was rewritten without the key");
         }
     }
