@@ -45,6 +45,17 @@ pub enum ItemState {
 }
 
 impl ItemState {
+    /// Every state's [`ItemState::name`], in the order analysis tables list
+    /// them.
+    pub const NAMES: [&'static str; 6] = [
+        "answered",
+        "declined",
+        "skipped",
+        "not_shown",
+        "not_reached",
+        "not_computed",
+    ];
+
     /// The code used in analysis files for a missing state (the codebook
     /// documents them); `None` for an answer.
     pub fn missing_code(&self) -> Option<i64> {
@@ -160,5 +171,23 @@ pub fn validate(item: &Item, row: bool, value: AnswerValue) -> Result<AnswerValu
         }
         (ItemKind::Date, A::Date(d)) => Ok(A::Date(d)),
         _ => Err(wrong()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_list_every_state_in_order() {
+        let states = [
+            ItemState::Answered(AnswerValue::Int(1)),
+            ItemState::Declined,
+            ItemState::Skipped,
+            ItemState::NotShown,
+            ItemState::NotReached,
+            ItemState::NotComputed,
+        ];
+        assert_eq!(states.map(|s| s.name()), ItemState::NAMES);
     }
 }

@@ -173,15 +173,7 @@ fn fits(
     state: &str,
     value: Option<&kohort_form::AnswerValue>,
 ) -> Option<String> {
-    let known = [
-        "answered",
-        "declined",
-        "skipped",
-        "not_shown",
-        "not_reached",
-        "not_computed",
-    ];
-    if !known.contains(&state) {
+    if !kohort_form::ItemState::NAMES.contains(&state) {
         return Some(format!("unknown state {state:?}"));
     }
     match (state, value) {

@@ -15,14 +15,7 @@ use super::{Section, html};
 use crate::dataset::table::{Column, Kind, Table};
 
 /// The states a variable ends in, in the table's order.
-const STATES: [&str; 6] = [
-    "answered",
-    "declined",
-    "skipped",
-    "not_shown",
-    "not_reached",
-    "not_computed",
-];
+const STATES: [&str; 6] = kohort_form::ItemState::NAMES;
 
 fn state_label(f: Fmt, s: &str) -> &'static str {
     match s {
