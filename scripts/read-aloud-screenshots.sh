@@ -9,12 +9,7 @@ set -euo pipefail
 out=${1:?usage: scripts/read-aloud-screenshots.sh OUTDIR}
 mkdir -p "$out"
 cd "$(dirname "$0")/.."
-target="${CARGO_TARGET_DIR:-target}"
-cargo build --quiet
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-bin="$tmp/kohort"
-cp "$target/debug/kohort" "$bin"
+. scripts/private-binary.sh
 printf 'pcm.!default { type null }\nctl.!default { type hw card 0 }\n' >"$tmp/asoundrc"
 export ALSA_CONFIG_PATH="$tmp/asoundrc"
 export XDG_CACHE_HOME="$tmp/cache"

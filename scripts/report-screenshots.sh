@@ -19,12 +19,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 cd "$(dirname "$0")/.."
 forms=$(pwd)/forms
-target="${CARGO_TARGET_DIR:-target}"
-cargo build --quiet
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-bin="$tmp/kohort"
-cp "$target/debug/kohort" "$bin"
+. scripts/private-binary.sh
 
 cd "$tmp"
 "$bin" store keygen --out keys --study hab >/dev/null

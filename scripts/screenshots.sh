@@ -8,14 +8,7 @@ set -euo pipefail
 out=${1:?usage: scripts/screenshots.sh OUTDIR}
 mkdir -p "$out"
 cd "$(dirname "$0")/.."
-# The same build as `cargo run` (./target unless CARGO_TARGET_DIR says
-# otherwise); a private copy, so a rebuild meanwhile cannot swap it.
-target="${CARGO_TARGET_DIR:-target}"
-cargo build --quiet
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-bin="$tmp/kohort"
-cp "$target/debug/kohort" "$bin"
+. scripts/private-binary.sh
 
 # shoot NAME COMMAND...: starts COMMAND, waits until its window has drawn
 # (a busy machine is slow), and saves OUTDIR/SIZE-NAME.png. Leaves it running
