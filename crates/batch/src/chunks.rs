@@ -26,6 +26,7 @@ use hpke::{Deserializable, Serializable};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::buffer::FileBytes;
 use crate::error::{BatchError, Result};
 use crate::frame::{self, CHUNK, LAST, MAX_PAYLOAD, TAG_LEN};
 use crate::keys::Kem;
@@ -38,7 +39,7 @@ const STRIDE: usize = 4 + CHUNK + TAG_LEN as usize;
 
 /// The file as far as it is written, and its running hash.
 pub(crate) struct Written {
-    pub bytes: Vec<u8>,
+    pub bytes: FileBytes,
     pub hasher: Sha256,
 }
 
@@ -78,9 +79,9 @@ pub(crate) fn seal_chunked<T>(
     write: impl FnOnce(&mut ChunkWriter<'_>) -> Result<(Vec<u8>, T)>,
 ) -> Result<(Written, T)> {
     let places = size_hint / CHUNK + 2;
-    // Zeroed memory comes from the system untouched, so places never
-    // filled cost nothing; plaintext left by a failure is wiped.
-    let mut file = Zeroizing::new(vec![0u8; start.len() + places * STRIDE]);
+    // Places never filled cost nothing; plaintext left by a failure is
+    // wiped.
+    let mut file = FileBytes::zeroed(start.len() + places * STRIDE);
     file[..start.len()].copy_from_slice(&start);
     let (done, sealed) = sync_channel::<Sealed<'_>>(8);
     let (in_file, own, hasher, result) = std::thread::scope(|scope| {
@@ -104,14 +105,20 @@ pub(crate) fn seal_chunked<T>(
             Ok((in_file, own, hasher)) => Ok((in_file, own, hasher, result)),
             Err(_) => Err(BatchError::Seal("hashing the batch file failed".into())),
         }
-    })?;
-    let t = result?;
-    let mut bytes = std::mem::take(&mut *file);
-    bytes.truncate(in_file);
+    })
+    .inspect_err(|_| file.wipe())?;
+    let t = result.inspect_err(|_| file.wipe())?;
+    file.truncate(in_file);
     for chunk in own {
-        bytes.extend_from_slice(&chunk);
+        file.extend_from_slice(&chunk);
     }
-    Ok((Written { bytes, hasher }, t))
+    Ok((
+        Written {
+            bytes: file,
+            hasher,
+        },
+        t,
+    ))
 }
 
 /// The second thread: hashes the file's start and each sealed chunk in

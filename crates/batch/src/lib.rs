@@ -3,6 +3,7 @@
 //! signed by the device. Format: `docs/batch-format.md`.
 
 pub mod audit;
+mod buffer;
 mod chunks;
 pub mod digest;
 mod error;
@@ -18,6 +19,7 @@ mod stamp;
 mod stream;
 mod view;
 
+pub use buffer::FileBytes;
 pub use error::{BatchError, Result};
 pub use frame::{CHUNK, OLDEST, VERSION};
 pub use frame::{MAX_FILE, MAX_HEADER, MAX_PAYLOAD};

@@ -15,6 +15,7 @@ use hpke::{Deserializable, OpModeR, OpModeS, Serializable};
 use sha2::Digest;
 use zeroize::Zeroizing;
 
+use crate::buffer::FileBytes;
 use crate::chunks::{self, SenderCtx, Written};
 use crate::error::{BatchError, Result};
 use crate::frame::{self, Frame};
@@ -31,7 +32,7 @@ pub(crate) type Enc = <Kem as hpke::Kem>::EncappedKey;
 
 /// A sealed batch file and its SHA-256, taken while it was signed.
 pub struct Sealed {
-    pub bytes: Vec<u8>,
+    pub bytes: FileBytes,
     pub hash: [u8; 32],
 }
 
@@ -45,7 +46,7 @@ pub fn seal<R: CryptoRng + RngCore>(
     device: &SigningKey,
     rng: &mut R,
 ) -> Result<Vec<u8>> {
-    seal_hashed(header, payload, to, device, rng).map(|s| s.bytes)
+    seal_hashed(header, payload, to, device, rng).map(|s| s.bytes.into_vec())
 }
 
 /// [`seal`], with the file's hash. The payload is serialised once: in
@@ -174,7 +175,10 @@ fn one_shot(
     frame::close_body(&mut bytes, start);
     let (sig, hash) = sign::sign(format, &bytes, device);
     bytes.extend_from_slice(&sig);
-    Ok(Sealed { bytes, hash })
+    Ok(Sealed {
+        bytes: bytes.into(),
+        hash,
+    })
 }
 
 /// A file whose framing, header and device signature hold.
