@@ -6,16 +6,28 @@
 
 use kohort_form::AnswerValue;
 
-use crate::payload::{SessionRecord, Variable};
+use crate::payload::{EpisodeFacts, ParticipantFacts, SessionRecord, Variable};
 
 /// Appends `r` as serde_json would serialise it; `variables`, when given,
 /// is its variables' JSON as [`write_variables`] wrote it earlier, written
 /// in place of the record's own (then empty) list.
+#[cfg(test)]
 pub(crate) fn write(
     out: &mut Vec<u8>,
     r: &SessionRecord,
     variables: Option<&[u8]>,
 ) -> serde_json::Result<()> {
+    head(out, r);
+    match variables {
+        Some(json) => out.extend_from_slice(json),
+        None => write_variables(out, &r.variables)?,
+    }
+    tail(out, r);
+    Ok(())
+}
+
+/// Appends what comes before a record's variables.
+pub(crate) fn head(out: &mut Vec<u8>, r: &SessionRecord) {
     out.extend_from_slice(b"{\"id\":");
     string(out, &r.id);
     out.extend_from_slice(b",\"form_id\":");
@@ -27,22 +39,75 @@ pub(crate) fn write(
     out.extend_from_slice(b",\"completed_at\":");
     optional(out, r.completed_at.as_deref());
     out.extend_from_slice(b",\"participant\":");
-    serde_json::to_writer(&mut *out, &r.participant)?;
+    participant(out, &r.participant);
     out.extend_from_slice(b",\"episode\":");
-    serde_json::to_writer(&mut *out, &r.episode)?;
-    out.extend_from_slice(b",\"instruments\":");
-    serde_json::to_writer(&mut *out, &r.instruments)?;
-    out.extend_from_slice(b",\"variables\":");
-    match variables {
-        Some(json) => out.extend_from_slice(json),
-        None => write_variables(out, &r.variables)?,
+    episode(out, &r.episode);
+    out.extend_from_slice(b",\"instruments\":[");
+    for (i, p) in r.instruments.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"id\":");
+        string(out, &p.id);
+        out.extend_from_slice(b",\"version\":");
+        string(out, &p.version);
+        out.extend_from_slice(b",\"hash\":");
+        string(out, &p.hash);
+        out.push(b'}');
     }
+    out.extend_from_slice(b"],\"variables\":");
+}
+
+/// Appends what comes after a record's variables.
+pub(crate) fn tail(out: &mut Vec<u8>, r: &SessionRecord) {
     if let Some(n) = r.occurrence {
         out.extend_from_slice(b",\"occurrence\":");
         integer(out, n);
     }
     out.push(b'}');
-    Ok(())
+}
+
+fn participant(out: &mut Vec<u8>, p: &ParticipantFacts) {
+    out.extend_from_slice(b"{\"id\":");
+    string(out, &p.id);
+    out.extend_from_slice(b",\"study_code\":");
+    string(out, &p.study_code);
+    out.extend_from_slice(b",\"site\":");
+    string(out, &p.site);
+    out.extend_from_slice(b",\"consent\":");
+    match &p.consent {
+        None => out.extend_from_slice(b"null"),
+        Some(c) => {
+            out.extend_from_slice(b"{\"date\":");
+            string(out, &c.date);
+            out.extend_from_slice(b",\"version\":");
+            string(out, &c.version);
+            out.extend_from_slice(b",\"contact_interview\":");
+            boolean(out, c.contact_interview);
+            out.extend_from_slice(b",\"contact_relatives\":");
+            boolean(out, c.contact_relatives);
+            out.extend_from_slice(b",\"withdrawn_at\":");
+            optional(out, c.withdrawn_at.as_deref());
+            out.push(b'}');
+        }
+    }
+    out.push(b'}');
+}
+
+fn episode(out: &mut Vec<u8>, e: &EpisodeFacts) {
+    out.extend_from_slice(b"{\"id\":");
+    string(out, &e.id);
+    out.extend_from_slice(b",\"anchor_date\":");
+    string(out, &e.anchor_date);
+    out.extend_from_slice(b",\"end_date\":");
+    optional(out, e.end_date.as_deref());
+    out.extend_from_slice(b",\"end_type\":");
+    optional(out, e.end_type.as_deref());
+    out.push(b'}');
+}
+
+fn boolean(out: &mut Vec<u8>, b: bool) {
+    out.extend_from_slice(if b { b"true" } else { b"false" });
 }
 
 /// Appends a record's variables (a JSON array) as serde_json would.
@@ -119,7 +184,7 @@ fn string(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::{EpisodeFacts, ParticipantFacts, Pinned};
+    use crate::payload::{ConsentFacts, Pinned};
     use chrono::NaiveDate;
 
     fn record(variables: Vec<Variable>, occurrence: Option<u32>) -> SessionRecord {
@@ -190,10 +255,27 @@ mod tests {
                 )
             })
             .collect();
+        // Every fact filled in, with text that needs escapes.
+        let mut full = record(vars.clone(), None);
+        full.completed_at = Some("2025-03-01T11:00:00.000Z".into());
+        full.participant.consent = Some(ConsentFacts {
+            date: "2025-03-01".into(),
+            version: "v\\2".into(),
+            contact_interview: true,
+            contact_relatives: false,
+            withdrawn_at: Some("2025-06-01".into()),
+        });
+        full.episode.end_type = Some("død\t".into());
+        full.instruments.push(Pinned {
+            id: "b\"".into(),
+            version: "2".into(),
+            hash: "ff".into(),
+        });
         for r in [
             record(vars.clone(), Some(3)),
             record(vars, None),
             record(vec![], None),
+            full,
         ] {
             let mut ours = Vec::new();
             write(&mut ours, &r, None).unwrap();

@@ -12,10 +12,10 @@ use std::sync::mpsc::sync_channel;
 
 use ed25519_dalek::SigningKey;
 use hpke::rand_core::{CryptoRng, RngCore};
-use zeroize::Zeroize;
+use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::chunks::{self, ChunkWriter};
-use crate::digest;
 use crate::error::{BatchError, Result};
 use crate::frame;
 use crate::header::Header;
@@ -89,38 +89,79 @@ pub fn seal_records<R: CryptoRng + RngCore>(
 fn write_payload(w: &mut ChunkWriter, format: u16, c: &Contents<'_>) -> Result<Vec<String>> {
     let json = |e: serde_json::Error| BatchError::BadPayload(e.to_string());
     let io = |e: std::io::Error| BatchError::BadPayload(e.to_string());
-    write!(w, "{{\"format\":{format},\"instruments\":").map_err(io)?;
-    serde_json::to_writer(&mut *w, c.instruments).map_err(json)?;
-    w.write_all(b",\"sessions\":[").map_err(io)?;
+    // What serde writes goes through memory first: it writes a token at a
+    // time, not a few bytes per call into the chunks.
+    let mut head = Zeroizing::new(format!("{{\"format\":{format},\"instruments\":").into_bytes());
+    serde_json::to_writer(&mut *head, c.instruments).map_err(json)?;
+    head.extend_from_slice(b",\"sessions\":[");
+    w.write_all(&head).map_err(io)?;
     let hashes = write_records(w, c)?;
-    w.write_all(b"],\"audit\":").map_err(io)?;
-    serde_json::to_writer(&mut *w, c.audit).map_err(json)?;
+    let mut rest = Zeroizing::new(b"],\"audit\":".to_vec());
+    serde_json::to_writer(&mut *rest, c.audit).map_err(json)?;
     if !c.facts.is_empty() {
-        w.write_all(b",\"facts\":").map_err(io)?;
-        serde_json::to_writer(&mut *w, c.facts).map_err(json)?;
+        rest.extend_from_slice(b",\"facts\":");
+        serde_json::to_writer(&mut *rest, c.facts).map_err(json)?;
     }
+    w.write_all(&rest).map_err(io)?;
     w.write_all(b"}").map_err(io)?;
     Ok(hashes)
 }
 
-/// One group serialised: its records' JSON, comma-separated, and each
-/// record's hash over exactly its own bytes.
-type Group = Result<(Vec<u8>, Vec<String>)>;
+/// One group serialised: its records' JSON, comma-separated, but for the
+/// variables kept since completion, which are not copied: the places they
+/// go and whose they are. Each record's hash is over exactly its own bytes.
+struct Serialised {
+    json: Vec<u8>,
+    /// Where in `json` a kept record's variables go, and its index.
+    kept: Vec<(usize, usize)>,
+    hashes: Vec<String>,
+}
 
-fn group(c: &Contents<'_>, first: usize, records: &[SessionRecord], mut out: Vec<u8>) -> Group {
-    out.clear();
-    out.reserve(records.len() * 8192);
+type Group = Result<Serialised>;
+
+fn group(c: &Contents<'_>, first: usize, records: &[SessionRecord], mut json: Vec<u8>) -> Group {
+    json.clear();
+    json.reserve(records.len() * 1024);
+    let mut kept = Vec::new();
     let mut hashes = Vec::with_capacity(records.len());
     for (i, r) in records.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            json.push(b',');
         }
-        let at = out.len();
-        record_json::write(&mut out, r, c.variables_json(first + i))
-            .map_err(|e| BatchError::BadPayload(e.to_string()))?;
-        hashes.push(digest::sha256_hex(&out[at..]));
+        let at = json.len();
+        record_json::head(&mut json, r);
+        let hash = match c.variables_json(first + i) {
+            Some(variables) => {
+                let cut = json.len();
+                record_json::tail(&mut json, r);
+                kept.push((cut, first + i));
+                let mut h = Sha256::new();
+                h.update(&json[at..cut]);
+                h.update(variables);
+                h.update(&json[cut..]);
+                h.finalize()
+            }
+            None => {
+                record_json::write_variables(&mut json, &r.variables)
+                    .map_err(|e| BatchError::BadPayload(e.to_string()))?;
+                record_json::tail(&mut json, r);
+                Sha256::digest(&json[at..])
+            }
+        };
+        hashes.push(hex::encode(hash));
     }
-    Ok((out, hashes))
+    Ok(Serialised { json, kept, hashes })
+}
+
+/// Writes a serialised group, the kept variables in their places.
+fn write_group(w: &mut ChunkWriter, c: &Contents<'_>, g: &Serialised) -> std::io::Result<()> {
+    let mut from = 0;
+    for &(cut, i) in &g.kept {
+        w.write_all(&g.json[from..cut])?;
+        w.write_all(c.variables_json(i).unwrap_or_default())?;
+        from = cut;
+    }
+    w.write_all(&g.json[from..])
 }
 
 /// Serialises the records on worker threads, a group at a time, and writes
@@ -165,18 +206,17 @@ fn write_records(w: &mut ChunkWriter, c: &Contents<'_>) -> Result<Vec<String>> {
         for (i, g) in rx.iter() {
             waiting.insert(i, g);
             while let Some(g) = waiting.remove(&want) {
-                let (mut bytes, h) = g?;
+                let mut g = g?;
                 if want > 0 {
                     w.write_all(b",")
                         .map_err(|e| BatchError::BadPayload(e.to_string()))?;
                 }
-                w.write_all(&bytes)
-                    .map_err(|e| BatchError::BadPayload(e.to_string()))?;
-                hashes.extend(h);
+                write_group(w, c, &g).map_err(|e| BatchError::BadPayload(e.to_string()))?;
+                hashes.append(&mut g.hashes);
                 want += 1;
                 match spare.lock() {
-                    Ok(mut s) if s.len() < 4 * workers => s.push(bytes),
-                    _ => bytes.zeroize(),
+                    Ok(mut s) if s.len() < 4 * workers => s.push(g.json),
+                    _ => g.json.zeroize(),
                 }
             }
         }
