@@ -21,7 +21,7 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use kohort_form::study::Study;
-use kohort_tablet::store::{Delay, LockedStore, Store};
+use kohort_tablet::store::{Delay, LockedStore, Pages, Store};
 use kohort_tablet::sync::Status;
 
 pub use clinic::Clinic;
@@ -51,6 +51,16 @@ pub enum Access {
     SetUp,
     Locked,
     Open,
+}
+
+/// What [`Core::poll_pages`] found.
+#[derive(Debug)]
+pub enum PagesCheck {
+    Running,
+    /// Every page authenticated (or the store is not open).
+    Done,
+    /// A page did not: the store was locked.
+    Changed(CoreError),
 }
 
 /// How staff opens the database.
@@ -230,7 +240,7 @@ impl Core {
 
     /// Unlocks the database; on success the staff screens' data is read.
     pub fn unlock(&mut self, with: Credential) -> Result<()> {
-        let locked = match std::mem::replace(&mut self.db, Db::Broken) {
+        let mut locked = match std::mem::replace(&mut self.db, Db::Broken) {
             Db::Locked(l) => l,
             other => {
                 let err = match other {
@@ -241,6 +251,8 @@ impl Core {
                 return Err(err);
             }
         };
+        // The first screen does not wait for every page to be checked.
+        locked.set_pages(Pages::Later);
         let result = match &with {
             Credential::Passphrase(p) => locked.unlock(p),
             Credential::Recovery(r) => locked.unlock_with_recovery(r),
@@ -255,6 +267,22 @@ impl Core {
             Err(refused) => {
                 self.db = Db::Locked(*refused.locked);
                 Err(refused.error.into())
+            }
+        }
+    }
+
+    /// Where the check of every page that follows an unlock stands; locks
+    /// the store when a page did not authenticate.
+    pub fn poll_pages(&mut self) -> PagesCheck {
+        let Db::Open(store) = &mut self.db else {
+            return PagesCheck::Done;
+        };
+        match store.pages_checked() {
+            None => PagesCheck::Running,
+            Some(Ok(())) => PagesCheck::Done,
+            Some(Err(e)) => {
+                self.lock();
+                PagesCheck::Changed(e.into())
             }
         }
     }

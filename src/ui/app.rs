@@ -15,7 +15,8 @@ use super::patient::{HandBack, PatientView, handback_ui, patient_ui};
 use super::staff::{self, StaffView, UnlockDraft, actions::Next, recovery_ui, setup_ui, unlock_ui};
 use super::widgets::Passphrase;
 use crate::core::{
-    Access, Clock, Core, Credential, IdleCheck, Outcome, Questionnaire, Step, SystemClock,
+    Access, Clock, Core, Credential, IdleCheck, Outcome, PagesCheck, Questionnaire, Step,
+    SystemClock,
 };
 use crate::t;
 use kohort_form::Lang;
@@ -272,6 +273,15 @@ impl App {
                     None => t!(lang, "locked-idle"),
                     Some(e) => t!(lang, "locked-idle-unpaused", detail = error_text(lang, &e)),
                 });
+            }
+        }
+        match self.core.poll_pages() {
+            PagesCheck::Done => {}
+            PagesCheck::Running => ctx.request_repaint_after(Duration::from_millis(50)),
+            PagesCheck::Changed(e) => {
+                self.screen = Screen::Unlock(UnlockDraft::default());
+                self.staff_view = StaffView::default();
+                self.error = Some(error_text(staff_lang(ctx), &e));
             }
         }
         super::read_aloud::tick(self, ctx);

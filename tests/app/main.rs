@@ -17,6 +17,7 @@ mod layers;
 mod layout;
 mod outbox_safety;
 mod packaging;
+mod page_check;
 mod patient_screen;
 mod pictures;
 mod read_aloud;

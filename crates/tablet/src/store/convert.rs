@@ -165,6 +165,7 @@ pub(super) fn unlock_legacy(
         keys: Keys::new(data),
         actor: Actor::Staff,
         pinned_cache: Default::default(),
+        page_check: None,
     })
 }
 

@@ -20,6 +20,7 @@ mod keyfile;
 mod keys;
 mod load;
 mod open;
+mod page_check;
 mod participants;
 mod pinned;
 mod read_aloud;
@@ -50,6 +51,7 @@ pub use keyfile::path_of as key_file_of;
 pub use keys::{KdfParams, RecoveryKey};
 pub use load::{LoadedSession, Opener, SealedSession};
 pub use open::APPLICATION_ID;
+pub use page_check::Pages;
 pub use participants::{Consent, Episode, Participant};
 pub use record::{Built, build as build_record};
 pub use schema::LATEST as SCHEMA_VERSION;
@@ -92,6 +94,7 @@ fn now() -> String {
 pub struct LockedStore {
     path: PathBuf,
     delay: Delay,
+    pages: Pages,
 }
 
 /// A refused unlock: the store stays locked and is handed back.
@@ -112,6 +115,8 @@ pub struct Store {
     actor: Actor,
     /// Pinned instruments parsed and checked, by hash (see `pinned.rs`).
     pinned_cache: PinnedCache,
+    /// The check of every page, when the unlock left it to a thread.
+    page_check: Option<page_check::Running>,
 }
 
 type PinnedCache =
@@ -123,6 +128,7 @@ impl Store {
         LockedStore {
             path: self.path,
             delay: self.delay,
+            pages: Pages::Now,
         }
     }
 
@@ -180,6 +186,11 @@ impl Store {
 impl LockedStore {
     pub fn set_delay(&mut self, delay: Delay) {
         self.delay = delay;
+    }
+
+    /// When the next unlock checks every page (see [`Pages`]).
+    pub fn set_pages(&mut self, pages: Pages) {
+        self.pages = pages;
     }
 
     pub fn path(&self) -> &Path {

@@ -14,6 +14,7 @@ use super::audit::{self, Action, Actor};
 use super::error::{Result, StoreError};
 use super::keyfile::{self, KdfFields, KeyFile, Wrap};
 use super::keys::{self, KdfParams, Keys, RecoveryKey};
+use super::page_check::{self, Pages};
 use super::{Delay, LockedStore, Refused, Store, convert, device, now, schema};
 
 /// A 256-bit key, wiped when dropped.
@@ -93,13 +94,29 @@ pub(super) fn uri_path(path: &Path) -> String {
 /// Opens the encrypted database with the data key, checks every page is
 /// authentic, and brings the schema up to date.
 pub(super) fn open_keyed(path: &Path, data: &[u8; 32], create: bool) -> Result<Connection> {
+    open_keyed_checking(path, data, create, Pages::Now).map(|(conn, _)| conn)
+}
+
+/// [`open_keyed`], leaving the check of every page for later when `pages`
+/// says so and the schema is current (a file is checked whole before it
+/// is migrated); returns whether it was left.
+fn open_keyed_checking(
+    path: &Path,
+    data: &[u8; 32],
+    create: bool,
+    pages: Pages,
+) -> Result<(Connection, bool)> {
     let flags = if create {
         OpenFlags::default()
     } else {
         OpenFlags::default().difference(OpenFlags::SQLITE_OPEN_CREATE)
     };
     let mut conn = Connection::open_with_flags(path, flags)?;
-    key_and_check(&conn, data)?;
+    key_and_authenticate(&conn, data)?;
+    let later = pages == Pages::Later && !create && schema::version(&conn)? == schema::LATEST;
+    if !later {
+        check_pages(&conn)?;
+    }
     schema::configure(&conn)?;
     if create {
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -110,12 +127,19 @@ pub(super) fn open_keyed(path: &Path, data: &[u8; 32], create: bool) -> Result<C
         // correctness: on a full disk it fails and the pages are reused.
         let _ = conn.execute_batch("VACUUM");
     }
-    Ok(conn)
+    Ok((conn, later))
 }
 
 /// Gives SQLCipher the key and checks every page's HMAC, the WAL's too: a
 /// changed byte anywhere is found now, not when the page is first read.
 pub(super) fn key_and_check(conn: &Connection, data: &[u8; 32]) -> Result<()> {
+    key_and_authenticate(conn, data)?;
+    check_pages(conn)
+}
+
+/// Gives SQLCipher the key and reads the schema: the first page and the
+/// schema's pages authenticate, or the file is refused.
+pub(super) fn key_and_authenticate(conn: &Connection, data: &[u8; 32]) -> Result<()> {
     // A refused file is reported by Kohort; SQLCipher's own log on stderr
     // would only repeat it to whoever reads the terminal.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
@@ -137,6 +161,12 @@ pub(super) fn key_and_check(conn: &Connection, data: &[u8; 32]) -> Result<()> {
         }
         Err(e) => return Err(e.into()),
     }
+    Ok(())
+}
+
+/// Checks every page's HMAC (SQLCipher checks a page whenever it reads
+/// it; this finds a change on a page not read yet).
+pub(super) fn check_pages(conn: &Connection) -> Result<()> {
     let mut st = conn.prepare("PRAGMA cipher_integrity_check")?;
     let problems: Vec<String> = st
         .query_map([], |r| r.get::<_, String>(0))?
@@ -160,6 +190,23 @@ fn set_up_finished(conn: &Connection) -> Result<()> {
              move the database and its .keys file aside and set the tablet up again"
                 .into(),
         ))
+    }
+}
+
+/// A page that does not authenticate as it is read (with the check of
+/// every page left for later, the unlock's own reads may meet it first)
+/// is said as what it is.
+fn unreadable_is_tampered(e: StoreError) -> StoreError {
+    match &e {
+        StoreError::Sqlite(s)
+            if matches!(
+                s.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+            ) =>
+        {
+            tampered()
+        }
+        _ => e,
     }
 }
 
@@ -244,6 +291,7 @@ impl Store {
             keys: k,
             actor: Actor::Staff,
             pinned_cache: Default::default(),
+            page_check: None,
         };
         Ok((store, recovery))
     }
@@ -262,6 +310,7 @@ impl Store {
         Ok(LockedStore {
             path: path.to_owned(),
             delay: Delay::default(),
+            pages: Pages::Now,
         })
     }
 
@@ -348,17 +397,18 @@ impl LockedStore {
         self.count_try(&mut file, &path)?;
         let (data, kek) = self.open_data_key(&file, with)?;
         // The key was right: whatever fails from here is not a guess.
-        let conn = match open_keyed(&self.path, &data, false)
-            .and_then(|c| set_up_finished(&c).map(|()| c))
+        let (conn, later) = match open_keyed_checking(&self.path, &data, false, self.pages)
+            .and_then(|(c, later)| set_up_finished(&c).map(|()| (c, later)))
         {
-            Ok(c) => c,
+            Ok(opened) => opened,
             Err(e) => {
                 file.failed_unlocks = file.failed_unlocks.saturating_sub(1);
                 file.not_before = None;
                 let _ = file.write(&path);
-                return Err(e);
+                return Err(unreadable_is_tampered(e));
             }
         };
+        let check = later.then(|| page_check::start(&self.path, &data));
         let mut store = Store {
             conn,
             path: self.path.clone(),
@@ -366,8 +416,17 @@ impl LockedStore {
             keys: Keys::new(data),
             actor: Actor::Staff,
             pinned_cache: Default::default(),
+            page_check: None,
         };
-        store.unlocked(file, with, &kek)?;
+        match check {
+            Some(Some(running)) => store.page_check = Some(running),
+            // No thread to run it on: checked now.
+            Some(None) => check_pages(&store.conn)?,
+            None => {}
+        }
+        store
+            .unlocked(file, with, &kek)
+            .map_err(unreadable_is_tampered)?;
         Ok(store)
     }
 

@@ -61,6 +61,7 @@ impl LockedStore {
             keys: Keys::new(data),
             actor: Actor::Staff,
             pinned_cache: Default::default(),
+            page_check: None,
         })
     }
 }

@@ -11,4 +11,5 @@ mod store_marker;
 mod store_readonly;
 mod store_sessions;
 mod store_tamper;
+mod store_tamper_later;
 mod store_workflow;

@@ -14,7 +14,7 @@ const CODE: &str = "HAB-OSL-4711";
 
 /// A database with the facts the issue found readable: a study code with a
 /// form id and dates, a death, a withdrawal, free text.
-fn filled(dir: &Path) -> PathBuf {
+pub(crate) fn filled(dir: &Path) -> PathBuf {
     let path = dir.join("k.db");
     let q = kohort_testkit::study().questionnaire("baseline").unwrap();
     let (mut store, _) = create(&path);
