@@ -71,6 +71,10 @@ pub struct SentFact {
     pub hash: String,
 }
 
+/// Completed sessions not in a batch yet, in id order.
+pub(super) const UNBATCHED_SQL: &str = "SELECT id FROM sessions WHERE status = 'completed'
+    AND id NOT IN (SELECT session FROM batch_sessions) ORDER BY id";
+
 impl Store {
     /// Stores the research store's public key file (text) and audits it.
     ///
@@ -162,10 +166,7 @@ impl Store {
     }
 
     pub fn unbatched_completed(&self) -> Result<Vec<Uuid>> {
-        let mut st = self.conn.prepare(
-            "SELECT id FROM sessions WHERE status = 'completed'
-               AND id NOT IN (SELECT session FROM batch_sessions) ORDER BY id",
-        )?;
+        let mut st = self.conn.prepare(UNBATCHED_SQL)?;
         let ids = st
             .query_map([], |r| r.get::<_, String>(0))?
             .collect::<Result<Vec<_>, _>>()?;

@@ -23,7 +23,16 @@ const MIGRATIONS: &[&str] = &[
     V10_ANSWER_COUNT,
     V11_READ_ALOUD,
     V12_KEPT_RECORDS,
+    V13_SESSIONS_BY_STATUS,
 ];
+
+/// The sessions of a status in id order from the index alone: an export's
+/// "completed, not in a batch" read a table row per session and sorted
+/// them (40 ms of a 10 000-session export, cold).
+const V13_SESSIONS_BY_STATUS: &str = "
+CREATE INDEX sessions_status_id ON sessions(status, id);
+DROP INDEX sessions_status;
+";
 
 /// Each completed session's variables, sealed and compressed, kept from
 /// its completion (`kept.rs`): an export reads them instead of replaying
@@ -450,6 +459,28 @@ mod tests {
         set(1, "confirmed").unwrap();
         set(1, "purged").unwrap();
         assert!(set(1, "confirmed").is_err());
+    }
+
+    #[test]
+    fn an_export_finds_its_sessions_from_an_index_alone() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, &[9; 32]).unwrap();
+        let plan: Vec<String> = conn
+            .prepare(&format!(
+                "EXPLAIN QUERY PLAN {}",
+                super::super::batches::UNBATCHED_SQL
+            ))
+            .unwrap()
+            .query_map([], |r| r.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            plan.iter()
+                .any(|p| p.contains("COVERING INDEX sessions_status_id")),
+            "{plan:?}"
+        );
+        assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
     }
 
     #[test]
