@@ -2,36 +2,17 @@
 //! checked; a changed page the first screens did not read is found by the
 //! check that follows, and the app locks and says so.
 
-use std::path::Path;
-use std::time::{Duration, Instant};
-
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::Queryable;
 use kohort::core::{Access, Core, Credential, ErrorKind, ManualClock, PagesCheck};
 use kohort::ui::app::Screen;
-use kohort_tablet::store::{Delay, Pages, Store, key_file_of};
-use kohort_testkit::PASS;
+use kohort_tablet::store::{StoreError, key_file_of};
+use kohort_testkit::{PASS, unlock_checking_later};
 use zeroize::Zeroizing;
 
 use crate::support::{harness, tap, type_into};
-
-/// Whether unlocking with the check left for later opens `db` and only
-/// the check after it finds the change.
-fn found_after_unlock(db: &Path) -> bool {
-    let mut locked = Store::open(db).unwrap();
-    locked.set_delay(Delay::None);
-    locked.set_pages(Pages::Later);
-    let Ok(mut store) = locked.unlock(PASS) else {
-        return false;
-    };
-    loop {
-        if let Some(found) = store.pages_checked() {
-            return found.is_err();
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
 
 #[test]
 fn a_page_changed_where_the_first_screens_do_not_read_locks_the_app() {
@@ -55,7 +36,11 @@ fn a_page_changed_where_the_first_screens_do_not_read_locks_the_app() {
             bytes[p * page + 900] ^= 0x01;
             std::fs::write(&db, &bytes).unwrap();
             std::fs::write(key_file_of(&db), &keys).unwrap();
-            found_after_unlock(&db).then_some(bytes)
+            matches!(
+                unlock_checking_later(&db),
+                (Err(StoreError::TamperedFile(_)), false)
+            )
+            .then_some(bytes)
         })
         .expect("a page the unlock does not read");
     let put_back = || {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use kohort_batch::ResearchKeys;
 use kohort_form::study::{Questionnaire, Study, load_study};
 use kohort_form::{Respondent, Text};
-use kohort_tablet::store::{AuditEntry, Consent, Delay, RecoveryKey, Store};
+use kohort_tablet::store::{AuditEntry, Consent, Delay, Pages, RecoveryKey, Store, StoreError};
 
 pub mod tsd;
 
@@ -69,6 +69,24 @@ pub fn reopen(path: &Path) -> Store {
     let mut locked = Store::open(path).unwrap();
     locked.set_delay(Delay::None);
     locked.unlock(PASS).unwrap()
+}
+
+/// Unlocks as the app does, leaving the check of every page for after
+/// the unlock, and waits for that check: the error and `true` when the
+/// unlock itself refused, otherwise what the check found and `false`.
+pub fn unlock_checking_later(path: &Path) -> (Result<(), StoreError>, bool) {
+    let mut locked = Store::open(path).unwrap();
+    locked.set_delay(Delay::None);
+    locked.set_pages(Pages::Later);
+    match locked.unlock(PASS) {
+        Err(refused) => (Err(refused.error), true),
+        Ok(mut store) => loop {
+            if let Some(found) = store.pages_checked() {
+                break (found, false);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        },
+    }
 }
 
 /// The research store's test keys (study `hab`).

@@ -1,30 +1,10 @@
 //! The check of every page left for after the unlock (the app's way in):
 //! a changed page is still found, at the unlock when it reads the page,
 //! otherwise by the check that follows.
-use std::path::Path;
-use std::time::Duration;
-
-use kohort_tablet::store::{Delay, Pages, Store, StoreError, key_file_of};
+use kohort_tablet::store::{StoreError, key_file_of};
 
 use super::store_tamper::filled;
-use kohort_testkit::PASS;
-
-/// What unlocking with the check left for later finds: `Err` at the
-/// unlock, or the result of the check that followed it.
-fn unlock_later(path: &Path) -> (Result<(), StoreError>, bool) {
-    let mut locked = Store::open(path).unwrap();
-    locked.set_delay(Delay::None);
-    locked.set_pages(Pages::Later);
-    match locked.unlock(PASS) {
-        Err(refused) => (Err(refused.error), true),
-        Ok(mut store) => loop {
-            if let Some(found) = store.pages_checked() {
-                break (found, false);
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        },
-    }
-}
+use kohort_testkit::unlock_checking_later as unlock_later;
 
 #[test]
 fn a_changed_page_is_found_at_the_unlock_or_by_the_check_after_it() {
