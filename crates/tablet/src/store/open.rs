@@ -408,7 +408,6 @@ impl LockedStore {
                 return Err(unreadable_is_tampered(e));
             }
         };
-        let check = later.then(|| page_check::start(&self.path, &data));
         let mut store = Store {
             conn,
             path: self.path.clone(),
@@ -418,15 +417,16 @@ impl LockedStore {
             pinned_cache: Default::default(),
             page_check: None,
         };
-        match check {
-            Some(Some(running)) => store.page_check = Some(running),
-            // No thread to run it on: checked now.
-            Some(None) => check_pages(&store.conn)?,
-            None => {}
-        }
         store
             .unlocked(file, with, &kek)
             .map_err(unreadable_is_tampered)?;
+        if later {
+            match page_check::start(&self.path, store.keys.data()) {
+                Some(running) => store.page_check = Some(running),
+                // No thread to run it on: checked now.
+                None => check_pages(&store.conn)?,
+            }
+        }
         Ok(store)
     }
 

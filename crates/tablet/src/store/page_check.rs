@@ -3,7 +3,7 @@
 //! 115 MB, growing with it), where the first screen needs only a few
 //! pages. SQLCipher authenticates every page it reads, so nothing unchecked
 //! is ever used; the full check finds a change on a page not read yet, and
-//! the app locks when it does (docs/security.md, "Tampering").
+//! the app locks when it does (docs/security.md, "Threats").
 
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
