@@ -9,8 +9,8 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use crate::store::{
-    AuditEntry, Built, KeptSession, OpenedKept, Result, SealedSession, SessionSummary, Store,
-    StoreError, build_record,
+    AuditEntry, Built, Episode, KeptSession, OpenedKept, Participant, Result, SealedSession,
+    SessionSummary, Store, StoreError, build_record,
 };
 use kohort_batch::{
     AuditRecord, EpisodeFacts, ParticipantFacts, Pinned, PinnedContent, SessionRecord,
@@ -42,8 +42,9 @@ pub fn collect(store: &Store) -> Result<Collected> {
 pub fn collect_checked(store: &Store, audit: Option<Vec<AuditEntry>>) -> Result<Collected> {
     let sessions = store.unbatched_completed()?;
     let after = store.last_batch()?.map_or(0, |b| b.audit_to);
-    let mut c = collect_these(store, sessions, (after, None), audit)?;
-    c.facts = super::facts::gather(store, None)?;
+    let people = People::read(store)?;
+    let mut c = collect_these(store, &people, sessions, (after, None), audit)?;
+    c.facts = super::facts::gather(store, &people, None)?;
     Ok(c)
 }
 
@@ -59,41 +60,59 @@ pub fn collect_batch(store: &Store, seq: u64) -> Result<Collected> {
         .iter()
         .find(|b| b.seq + 1 == seq)
         .map_or(0, |b| b.audit_to);
+    let people = People::read(store)?;
     let mut c = collect_these(
         store,
+        &people,
         store.sessions_in_batch(seq)?,
         (after, Some(this.audit_to)),
         None,
     )?;
-    c.facts = super::facts::gather(store, Some(seq))?;
+    c.facts = super::facts::gather(store, &people, Some(seq))?;
     Ok(c)
+}
+
+/// Every participant and episode, read once for the records and the
+/// facts of a batch (one query each).
+pub(super) struct People {
+    pub participants: Vec<Participant>,
+    pub episodes: Vec<Episode>,
+}
+
+impl People {
+    fn read(store: &Store) -> Result<Self> {
+        Ok(People {
+            participants: store.participant_facts()?,
+            episodes: store.all_episodes()?,
+        })
+    }
 }
 
 /// The records of `sessions` and the audit entries after the first of
 /// `range` up to its second, from `audit` if it was read already.
 fn collect_these(
     store: &Store,
+    people: &People,
     sessions: Vec<Uuid>,
     (after, upto): (i64, Option<i64>),
     audit: Option<Vec<AuditEntry>>,
 ) -> Result<Collected> {
-    let participants: HashMap<Uuid, ParticipantFacts> = store
-        .participant_facts()?
-        .into_iter()
+    let participants: HashMap<Uuid, ParticipantFacts> = people
+        .participants
+        .iter()
         .map(|p| {
             let facts = ParticipantFacts {
                 id: p.id.to_string(),
-                study_code: p.study_code,
-                site: p.site,
+                study_code: p.study_code.clone(),
+                site: p.site.clone(),
                 consent: p.consent.as_ref().map(super::facts::consent_facts),
             };
             (p.id, facts)
         })
         .collect();
-    // Every episode at once: one query, not one per participant.
-    let episodes: HashMap<Uuid, EpisodeFacts> = store
-        .all_episodes()?
-        .into_iter()
+    let episodes: HashMap<Uuid, EpisodeFacts> = people
+        .episodes
+        .iter()
         .map(|e| {
             let facts = EpisodeFacts {
                 id: e.id.to_string(),

@@ -9,6 +9,7 @@ use kohort_batch::{ConsentFacts, EpisodeRecord, Facts, MissedRecord, Participant
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::collect::People;
 use crate::store::{Consent, Episode, Result, SentFact, Store};
 
 /// The records for the next batch and what to remember of them.
@@ -31,7 +32,7 @@ pub fn consent_facts(c: &Consent) -> ConsentFacts {
 
 /// The records not yet sealed as they are now (`batch` none), or those
 /// sealed in batch `batch`, as they are now (a lost batch sealed again).
-pub fn gather(store: &Store, batch: Option<u64>) -> Result<Gathered> {
+pub(super) fn gather(store: &Store, people: &People, batch: Option<u64>) -> Result<Gathered> {
     let sent = store.facts_sent()?;
     let mut out = Gathered::default();
     let mut keep = |kind: &'static str, id: String, record: &dyn Erased| -> Result<bool> {
@@ -49,12 +50,11 @@ pub fn gather(store: &Store, batch: Option<u64>) -> Result<Gathered> {
     };
     let mut participants = Vec::new();
     let mut episodes = Vec::new();
-    // Every episode in one query, grouped by participant.
-    let mut by_participant: HashMap<Uuid, Vec<Episode>> = HashMap::new();
-    for e in store.all_episodes()? {
+    let mut by_participant: HashMap<Uuid, Vec<&Episode>> = HashMap::new();
+    for e in &people.episodes {
         by_participant.entry(e.participant).or_default().push(e);
     }
-    for p in store.participant_facts()? {
+    for p in &people.participants {
         let record = ParticipantRecord {
             id: p.id.to_string(),
             study_code: p.study_code.clone(),
